@@ -1,0 +1,55 @@
+# maillage — the two commands: `make run` and `make test`. See README.md.
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+DB         ?= var/maillage.db
+PORT       ?= 8080
+JOBS       ?= $(shell nproc)
+
+.PHONY: all setup build run test test-unit test-asan test-fuzz bench clean format
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: setup build
+	@mkdir -p $(dir $(DB))
+	$(BUILD)/maillage serve --db $(DB) --port $(PORT)
+
+test: setup build test-unit test-asan test-fuzz
+	@echo "make test: all suites passed"
+
+test-unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(BUILD_ASAN)/build.ninja:
+	cmake -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMAILLAGE_SANITIZE=ON -DMAILLAGE_BENCH=OFF
+
+test-asan: $(BUILD_ASAN)/build.ninja
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  MAILLAGE_TEST_SCALE=small ctest --output-on-failure -j $(JOBS)
+
+$(BUILD_FUZZ)/build.ninja:
+	CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DMAILLAGE_FUZZ=ON -DMAILLAGE_BENCH=OFF
+
+test-fuzz: $(BUILD_FUZZ)/build.ninja
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target all
+	cd $(BUILD_FUZZ) && ctest --output-on-failure -R _fuzz
+
+bench: setup build
+	bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -1,0 +1,15 @@
+// The subcommands of the `maillage` program. Each family registers its subcommands on the CLI11
+// application; a subcommand's callback stores the process exit status in `exit_code`.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace maillage::app {
+
+void add_data_commands(CLI::App& app, int& exit_code);   // import, validate, export
+void add_serve_command(CLI::App& app, int& exit_code);   // serve
+void add_hours_commands(CLI::App& app, int& exit_code);  // hours check|eval|intervals|normalize
+
+}  // namespace maillage::app
