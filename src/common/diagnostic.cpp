@@ -24,6 +24,15 @@ std::string Diagnostic::to_french() const {
   return out;
 }
 
+const char* severity_name(Severity s) {
+  switch (s) {
+    case Severity::kError: return "erreur";
+    case Severity::kWarning: return "avertissement";
+    case Severity::kNotice: return "remarque";
+  }
+  return "erreur";
+}
+
 std::string shorten_for_display(const std::string& value, std::size_t max_bytes) {
   if (value.size() <= max_bytes) return value;
   std::size_t cut = utf8::floor_boundary(value, max_bytes);

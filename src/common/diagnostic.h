@@ -13,8 +13,12 @@ namespace maillage {
 
 enum class Severity {
   kError,    // the record is rejected
-  kWarning,  // the field is left out of (or corrected in) the normalised record
+  kWarning,  // the field, or some of its values, is left out of the normalised record
+  kNotice,   // a certain correction was made (padded code, international phone number...)
 };
+
+// "erreur", "avertissement", "remarque".
+const char* severity_name(Severity s);
 
 struct Diagnostic {
   Severity severity = Severity::kError;

@@ -3,7 +3,7 @@
 namespace maillage::territory {
 
 std::string_view time_zone_for_insee(std::string_view code) {
-  if (code.size() < 3 || code.substr(0, 2) != "97" && code.substr(0, 2) != "98") return "Europe/Paris";
+  if (code.size() < 3 || (code.substr(0, 2) != "97" && code.substr(0, 2) != "98")) return "Europe/Paris";
   struct Zone {
     std::string_view prefix, zone;
   };

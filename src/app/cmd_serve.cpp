@@ -1,0 +1,69 @@
+// `maillage serve`: opens the store, loads the bundled dataset on first start, serves HTTP.
+#include <CLI/CLI.hpp>
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "app/cli_support.h"
+#include "app/commands.h"
+#include "exchange/bundled.h"
+#include "http/server.h"
+
+namespace maillage::app {
+namespace {
+
+struct ServeArgs {
+  std::string db = kDefaultDb;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 8;
+};
+
+http::Server* g_server = nullptr;  // for the signal handler only
+
+int run_serve(const ServeArgs& args) {
+  auto store = open_store(args.db);
+  if (!store) return 1;
+  auto reports = exchange::load_if_empty(*store, territory_reference(), data_dir() / "lieux");
+  for (const auto& r : reports) {
+    std::fprintf(stderr, "données par défaut : %s : %lld lus, %lld ajoutés, %lld rejetés%s%s\n",
+                 r.file.c_str(), static_cast<long long>(r.read), static_cast<long long>(r.added),
+                 static_cast<long long>(r.rejected), r.ok() ? "" : " — ", r.fatal.c_str());
+  }
+  http::Server server({args.host, args.port, args.threads}, *store);
+  g_server = &server;
+  struct sigaction sa {};
+  sa.sa_handler = [](int) {
+    if (g_server) g_server->stop();
+  };
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  std::fprintf(stderr, "maillage : %lld lieux, à l'écoute sur http://%s:%d\n",
+               static_cast<long long>(store->count_active()), args.host.c_str(), args.port);
+  std::string error;
+  bool ok = server.run(error);
+  g_server = nullptr;
+  if (!ok && !error.empty()) {
+    std::fprintf(stderr, "maillage : %s\n", error.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand("serve", "Sert l'annuaire en HTTP (charge les données par "
+                                          "défaut au premier démarrage)");
+  cmd->add_option("--db", args->db, "Base SQLite")->capture_default_str();
+  cmd->add_option("--host", args->host, "Adresse d'écoute")->capture_default_str();
+  cmd->add_option("--port", args->port, "Port")->capture_default_str()->check(CLI::Range(0, 65535));
+  cmd->add_option("--threads", args->threads, "Fils de traitement HTTP")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
+}
+
+}  // namespace maillage::app

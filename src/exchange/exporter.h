@@ -1,0 +1,21 @@
+// The export service: every active place of the store, in the standard v1.0.2, in CSV, JSON or
+// GeoJSON. Places are written in the order of their public id (Store::scan_public), with that
+// id in the `id` field, so that exporting, importing the result into an empty database and
+// exporting again gives the same bytes.
+#pragma once
+
+#include <ostream>
+
+#include "place/reader.h"
+#include "store/store.h"
+
+namespace maillage::exchange {
+
+struct ExportResult {
+  std::int64_t written = 0;
+  store::Status status;
+};
+
+ExportResult export_places(store::Store& store, place::Format format, std::ostream& out);
+
+}  // namespace maillage::exchange

@@ -1,0 +1,63 @@
+// The import service: read a file, normalise and validate every record, write the accepted ones
+// to the store in batches (one transaction each), and report. Used by `maillage import`,
+// `maillage validate` (no store), the first start of `maillage serve` and, later, harvests.
+//
+// Crash safety: each batch is one transaction, and a record's identity is (source, id), so an
+// import killed at any point leaves the store consistent and can simply be run again: what was
+// committed is found unchanged, the rest is added.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "common/diagnostic.h"
+#include "store/store.h"
+
+namespace maillage::territory {
+class Reference;
+}
+
+namespace maillage::exchange {
+
+struct Options {
+  std::string source;             // import source name; default: the file name without extension
+  std::size_t batch_size = 5000;  // records per transaction
+  std::string today;              // YYYY-MM-DD for the future-date check; default: today (UTC)
+  // Called now and then with the share of the file read (0..1); may be empty.
+  std::function<void(double)> on_progress;
+};
+
+struct FileReport {
+  std::string file;
+  std::string source;
+  std::string format;   // "csv", "json", "geojson"
+  std::string version;  // "1.0", "0.1" or "0.1+1.0" (columns of both)
+  std::int64_t read = 0, added = 0, updated = 0, unchanged = 0, rejected = 0;
+  std::int64_t warnings = 0;              // warning diagnostics
+  std::int64_t records_with_warnings = 0; // accepted records with at least one warning
+  std::int64_t notices = 0;
+  Diagnostics diagnostics;                // every error, warning and notice, in file order
+  std::string fatal;                      // set when the file could not be read or written
+  bool ok() const { return fatal.empty(); }
+};
+
+// Imports one file into `store`; with store == nullptr, only validates. `territory` may be null
+// (no territory checks).
+FileReport import_file(const std::filesystem::path& file, store::Store* store,
+                       const territory::Reference* territory, const Options& options);
+
+// The same, for bytes already in memory (tests, fuzzing, HTTP uploads).
+FileReport import_bytes(std::string bytes, const std::string& display_name, store::Store* store,
+                        const territory::Reference* territory, const Options& options);
+
+// The report as JSON: {"fichiers":[{"fichier", "source", "format", "version", "lus", "ajoutes",
+// "modifies", "inchanges", "rejetes", "avertissements", "remarques", "erreur",
+// "diagnostics":[{"severity","file","line","id","field","value","rule","message"}]}]}.
+std::string reports_to_json(const std::vector<FileReport>& reports);
+
+// Today's date in UTC as YYYY-MM-DD.
+std::string today_utc();
+
+}  // namespace maillage::exchange

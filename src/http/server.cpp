@@ -1,0 +1,191 @@
+#include "http/server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <charconv>
+#include <mutex>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "exchange/exporter.h"
+
+namespace maillage::http {
+namespace {
+
+using nlohmann::ordered_json;
+
+void json_error(httplib::Response& res, int status, std::string_view code, std::string message,
+                std::string_view parameter = {}) {
+  ordered_json body = {{"erreur", {{"code", code}, {"message", std::move(message)}}}};
+  if (!parameter.empty()) body["erreur"]["parametre"] = parameter;
+  res.status = status;
+  res.set_content(body.dump(), "application/json; charset=utf-8");
+}
+
+// A non-negative integer query parameter within [0, max]; false (and a 400) otherwise.
+bool int_param(const httplib::Request& req, httplib::Response& res, const char* name,
+               std::int64_t fallback, std::int64_t max, std::int64_t& out) {
+  if (!req.has_param(name)) {
+    out = fallback;
+    return true;
+  }
+  std::string v = req.get_param_value(name);
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || end != v.data() + v.size() || out < 0 || out > max) {
+    json_error(res, 400, "parametre_invalide",
+               "le paramètre « " + std::string(name) + " » doit être un entier entre 0 et " +
+                   std::to_string(max) + ".",
+               name);
+    return false;
+  }
+  return true;
+}
+
+std::string escape_html(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerConfig config;
+  store::Store& store;
+  std::mutex store_mutex;  // the Store is single-threaded; requests are not
+  httplib::Server http;
+  std::atomic<int> port{0};
+
+  Impl(ServerConfig c, store::Store& s) : config(std::move(c)), store(s) { routes(); }
+
+  void routes() {
+    http.new_task_queue = [this] { return new httplib::ThreadPool(config.threads); };
+    http.set_payload_max_length(1 << 20);
+    http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
+                              {"Referrer-Policy", "strict-origin-when-cross-origin"}});
+
+    http.Get("/", [this](const httplib::Request&, httplib::Response& res) { home(res); });
+
+    http.Get("/api/v1/sante", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard lock(store_mutex);
+      ordered_json body = {{"statut", "ok"},
+                           {"version", MAILLAGE_VERSION},
+                           {"lieux", store.count_active()},
+                           {"sequence", store.last_seq()}};
+      res.set_content(body.dump(), "application/json; charset=utf-8");
+    });
+
+    http.Get(R"(/api/v1/export/lieux\.(csv|json|geojson))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               std::string ext = req.matches[1];
+               place::Format f = ext == "csv"    ? place::Format::kCsv
+                                 : ext == "json" ? place::Format::kJson
+                                                 : place::Format::kGeoJson;
+               std::ostringstream out;
+               exchange::ExportResult r;
+               {
+                 std::lock_guard lock(store_mutex);
+                 r = exchange::export_places(store, f, out);
+               }
+               if (!r.status.ok) return json_error(res, 500, "export", r.status.message);
+               const char* type = ext == "csv"    ? "text/csv; charset=utf-8"
+                                  : ext == "json" ? "application/json; charset=utf-8"
+                                                  : "application/geo+json; charset=utf-8";
+               res.set_header("Content-Disposition",
+                              "attachment; filename=\"lieux-mediation-numerique." + ext + "\"");
+               res.set_header("Access-Control-Allow-Origin", "*");
+               res.set_content(out.str(), type);
+             });
+
+    http.Get("/api/v1/changements", [this](const httplib::Request& req, httplib::Response& res) {
+      std::int64_t since = 0, limit = 0;
+      if (!int_param(req, res, "depuis", 0, INT64_MAX / 2, since)) return;
+      if (!int_param(req, res, "limite", 100, 1000, limit)) return;
+      std::vector<store::Change> changes;
+      {
+        std::lock_guard lock(store_mutex);
+        changes = store.changes_since(since, static_cast<std::size_t>(limit));
+      }
+      ordered_json items = ordered_json::array();
+      for (const auto& c : changes) {
+        ordered_json item = {{"sequence", c.seq}, {"date", c.at},     {"operation", c.op},
+                             {"source", c.source}, {"id", c.place_id}};
+        item["lieu"] = c.record.empty() ? ordered_json(nullptr) : ordered_json::parse(c.record);
+        items.push_back(std::move(item));
+      }
+      std::int64_t next = changes.empty() ? since : changes.back().seq;
+      ordered_json body = {{"changements", std::move(items)}, {"sequence_suivante", next}};
+      res.set_header("Access-Control-Allow-Origin", "*");
+      res.set_content(body.dump(), "application/json; charset=utf-8");
+    });
+
+    http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (req.path.rfind("/api/", 0) == 0 && res.body.empty())
+        json_error(res, res.status, "introuvable", "aucune ressource à cette adresse.");
+    });
+  }
+
+  void home(httplib::Response& res) {
+    std::int64_t count;
+    std::vector<store::ImportRun> runs;
+    {
+      std::lock_guard lock(store_mutex);
+      count = store.count_active();
+      runs = store.runs(20);
+    }
+    std::string html =
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<title>maillage — lieux de médiation numérique</title></head><body><main>"
+        "<h1>maillage</h1><p>Annuaire des lieux de médiation numérique : <strong>" +
+        std::to_string(count) +
+        " lieux</strong>.</p><h2>Données ouvertes</h2><ul>"
+        "<li><a href=\"/api/v1/export/lieux.csv\">CSV (standard v1.0.2)</a></li>"
+        "<li><a href=\"/api/v1/export/lieux.json\">JSON</a></li>"
+        "<li><a href=\"/api/v1/export/lieux.geojson\">GeoJSON</a></li></ul>"
+        "<h2>Derniers imports</h2><table><thead><tr><th scope=\"col\">Source</th>"
+        "<th scope=\"col\">Lus</th><th scope=\"col\">Ajoutés</th><th scope=\"col\">Rejetés</th>"
+        "</tr></thead><tbody>";
+    for (const auto& r : runs) {
+      html += "<tr><td>" + escape_html(r.source) + "</td><td>" + std::to_string(r.counts.read) +
+              "</td><td>" + std::to_string(r.counts.added) + "</td><td>" +
+              std::to_string(r.counts.rejected) + "</td></tr>";
+    }
+    html += "</tbody></table></main></body></html>";
+    res.set_content(html, "text/html; charset=utf-8");
+  }
+};
+
+Server::Server(ServerConfig config, store::Store& store) : impl_(new Impl(std::move(config), store)) {}
+Server::~Server() { delete impl_; }
+
+bool Server::run(std::string& error) {
+  int port = impl_->config.port;
+  if (port == 0) {
+    port = impl_->http.bind_to_any_port(impl_->config.host);
+  } else if (!impl_->http.bind_to_port(impl_->config.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    error = "impossible d'écouter sur " + impl_->config.host + ":" +
+            std::to_string(impl_->config.port) + " (port déjà utilisé ?)";
+    return false;
+  }
+  impl_->port = port;
+  return impl_->http.listen_after_bind();
+}
+
+void Server::stop() { impl_->http.stop(); }
+int Server::bound_port() const { return impl_->port; }
+
+}  // namespace maillage::http

@@ -1,0 +1,34 @@
+// The HTTP server of maillage (cpp-httplib). Handlers are thin: parse the request, call one
+// service, serialise. The search API and the web pages join in later modules.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "store/store.h"
+
+namespace maillage::http {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 8;
+};
+
+// Serves until stop() is called from another thread or the process receives SIGINT/SIGTERM.
+// Returns false (with `error`) when the address cannot be bound.
+class Server {
+ public:
+  Server(ServerConfig config, store::Store& store);
+  ~Server();
+  bool run(std::string& error);
+  void stop();
+  // The port actually bound (useful with port 0 in tests); valid once run() has started.
+  int bound_port() const;
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace maillage::http

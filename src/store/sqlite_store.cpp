@@ -1,0 +1,382 @@
+#include <signal.h>
+#include <xxhash.h>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <cstdlib>
+#include <ctime>
+
+#include "place/codec.h"
+#include "store/migrations.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace maillage::store {
+namespace {
+
+std::string now_utc() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+// The fingerprint covers everything an import writes for a place: a change in the source
+// record or in how maillage normalises it (better rules) is an update.
+XXH128_hash_t fingerprint(const StoredPlace& p, const std::string& record) {
+  XXH3_state_t* st = XXH3_createState();
+  XXH3_128bits_reset(st);
+  auto add = [&](std::string_view s) {
+    std::uint64_t n = s.size();
+    XXH3_128bits_update(st, &n, sizeof n);
+    XXH3_128bits_update(st, s.data(), s.size());
+  };
+  add(record);
+  add(p.raw);
+  add(p.raw_header);
+  add(p.raw_format);
+  add(p.diagnostics_json);
+  if (p.approx_position) {
+    XXH3_128bits_update(st, &p.approx_position->first, sizeof(double));
+    XXH3_128bits_update(st, &p.approx_position->second, sizeof(double));
+  }
+  XXH128_hash_t h = XXH3_128bits_digest(st);
+  XXH3_freeState(st);
+  return h;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(SqliteOptions options) : options_(options) {
+    if (const char* env = std::getenv("MAILLAGE_FAULT_KILL_AFTER_ROWS"))
+      options_.kill_after_rows = std::atoll(env);
+  }
+
+  bool open(const std::filesystem::path& path, std::string& error) {
+    if (!db_.open(path.string(), error)) {
+      error = "base " + path.string() + " : ouverture impossible (" + error + ").";
+      return false;
+    }
+    for (std::string_view pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
+          "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"}) {
+      if (auto e = db_.exec(pragma); !e.empty()) {
+        error = "base " + path.string() + " : " + e;
+        return false;
+      }
+    }
+    if (!migrate(error)) return false;
+    prepare();
+    return true;
+  }
+
+  std::optional<std::int64_t> begin_run(std::string_view source, std::string_view file,
+                                        Status& status) override {
+    sqlite::Statement s(db_.handle(),
+                        "INSERT INTO import_runs (source, file, started_at) VALUES (?, ?, ?)");
+    s.bind(1, source).bind(2, file).bind(3, now_utc());
+    if (s.step() != SQLITE_DONE) {
+      status = Status::failure("enregistrement de l'import impossible : " + db_.last_error());
+      return std::nullopt;
+    }
+    return sqlite3_last_insert_rowid(db_.handle());
+  }
+
+  Status finish_run(std::int64_t run, const RunCounts& c, std::string_view outcome) override {
+    sqlite::Statement s(db_.handle(),
+                        "UPDATE import_runs SET finished_at = ?, status = ?, read = ?, added = ?, "
+                        "updated = ?, unchanged = ?, rejected = ?, warnings = ? WHERE id = ?");
+    s.bind(1, now_utc()).bind(2, outcome).bind(3, c.read).bind(4, c.added).bind(5, c.updated);
+    s.bind(6, c.unchanged).bind(7, c.rejected).bind(8, c.warnings).bind(9, run);
+    if (s.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
+  Status upsert(std::int64_t run, std::span<const StoredPlace> batch,
+                std::vector<Outcome>& outcomes) override {
+    outcomes.clear();
+    if (auto e = db_.exec("BEGIN IMMEDIATE"); !e.empty())
+      return Status::failure("début de transaction impossible : " + e);
+    std::string now = now_utc();
+    for (const auto& p : batch) {
+      Outcome o = Outcome::kUnchanged;
+      if (Status s = upsert_one(run, p, now, o); !s.ok) {
+        db_.exec("ROLLBACK");
+        outcomes.clear();
+        return s;
+      }
+      outcomes.push_back(o);
+      maybe_inject_fault();
+    }
+    if (auto e = db_.exec("COMMIT"); !e.empty()) {
+      db_.exec("ROLLBACK");
+      outcomes.clear();
+      return Status::failure("validation de la transaction impossible : " + e);
+    }
+    return Status::success();
+  }
+
+  std::optional<StoredPlace> get(std::string_view source, std::string_view id) override {
+    sqlite::Statement s(db_.handle(), kSelectPlace + " WHERE p.source = ? AND p.id = ?");
+    s.bind(1, source).bind(2, id);
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    return read_place(s);
+  }
+
+  Status scan(const std::function<void(const StoredPlace&)>& visit) override {
+    sqlite::Statement s(db_.handle(), std::string(kSelectPlace) +
+                                          " WHERE p.status = 'actif' ORDER BY p.source, p.id");
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      auto p = read_place(s);
+      if (!p) return Status::failure("enregistrement illisible dans la base");
+      visit(*p);
+    }
+    if (rc != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
+  Status scan_public(const std::function<void(const StoredPlace&, const std::string&)>& visit)
+      override {
+    sqlite::Statement s(
+        db_.handle(),
+        std::string(kPlaceColumns) +
+            ", (SELECT CASE WHEN COUNT(*) > 1 THEN p.source || ':' || p.id ELSE p.id END FROM "
+            "places q WHERE q.id = p.id AND q.status = 'actif') AS public_id" +
+            std::string(kPlaceFrom) + " WHERE p.status = 'actif' ORDER BY public_id, p.source");
+    if (!s.valid()) return Status::failure(db_.last_error());
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      auto p = read_place(s);
+      if (!p) return Status::failure("enregistrement illisible dans la base");
+      visit(*p, s.text(14));
+    }
+    if (rc != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
+  std::vector<Change> changes_since(std::int64_t after, std::size_t limit) override {
+    sqlite::Statement s(db_.handle(),
+                        "SELECT seq, at, op, source, place_id, run_id, record FROM change_log "
+                        "WHERE seq > ? ORDER BY seq LIMIT ?");
+    s.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<Change> out;
+    while (s.step() == SQLITE_ROW) {
+      out.push_back(Change{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5),
+                           s.text(6)});
+    }
+    return out;
+  }
+
+  std::int64_t last_seq() override {
+    sqlite::Statement s(db_.handle(), "SELECT COALESCE(MAX(seq), 0) FROM change_log");
+    return s.step() == SQLITE_ROW ? s.integer(0) : 0;
+  }
+
+  std::int64_t count_active() override {
+    sqlite::Statement s(db_.handle(), "SELECT COUNT(*) FROM places WHERE status = 'actif'");
+    return s.step() == SQLITE_ROW ? s.integer(0) : 0;
+  }
+
+  std::vector<ImportRun> runs(std::size_t limit) override {
+    sqlite::Statement s(db_.handle(),
+                        "SELECT id, source, file, started_at, COALESCE(finished_at, ''), status, "
+                        "read, added, updated, unchanged, rejected, warnings FROM import_runs "
+                        "ORDER BY id DESC LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<ImportRun> out;
+    while (s.step() == SQLITE_ROW) {
+      ImportRun r{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), {}};
+      r.counts = {s.integer(6), s.integer(7), s.integer(8), s.integer(9), s.integer(10),
+                  s.integer(11)};
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+ private:
+  static constexpr std::string_view kPlaceColumns =
+      "SELECT p.source, p.id, p.record, p.approx_lat, p.approx_lon, p.diagnostics, p.raw, "
+      "COALESCE(h.header, ''), p.raw_format, p.raw_line, p.status, p.first_seen, p.updated_at, "
+      "p.last_seq";
+  static constexpr std::string_view kPlaceFrom =
+      " FROM places p LEFT JOIN raw_headers h ON h.id = p.raw_header_id";
+  static inline const std::string kSelectPlace = std::string(kPlaceColumns) + std::string(kPlaceFrom);
+
+  static std::optional<StoredPlace> read_place(const sqlite::Statement& s) {
+    StoredPlace p;
+    p.source = s.text(0);
+    p.id = s.text(1);
+    if (!place::from_json(s.text_view(2), p.place)) return std::nullopt;
+    if (!s.is_null(3) && !s.is_null(4)) p.approx_position = std::make_pair(s.real(3), s.real(4));
+    p.diagnostics_json = s.text(5);
+    p.raw = s.text(6);
+    p.raw_header = s.text(7);
+    p.raw_format = s.text(8);
+    p.raw_line = s.integer(9);
+    p.status = s.text(10);
+    p.first_seen = s.text(11);
+    p.updated_at = s.text(12);
+    p.last_seq = s.integer(13);
+    return p;
+  }
+
+  bool migrate(std::string& error) {
+    if (auto e = db_.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+                          "KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        !e.empty()) {
+      error = "migration : " + e;
+      return false;
+    }
+    sqlite::Statement cur(db_.handle(), "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    int current = cur.step() == SQLITE_ROW ? static_cast<int>(cur.integer(0)) : 0;
+    auto all = sqlite_migrations();
+    if (!all.empty() && current > all.back().version) {
+      error = "la base est au schéma " + std::to_string(current) +
+              ", plus récent que ce programme (" + std::to_string(all.back().version) +
+              ") : mettez maillage à jour.";
+      return false;
+    }
+    for (const auto& m : all) {
+      if (m.version <= current) continue;
+      if (auto e = db_.exec("BEGIN IMMEDIATE"); !e.empty()) {
+        error = "migration " + std::to_string(m.version) + " : " + e;
+        return false;
+      }
+      std::string e = db_.exec(m.sql);
+      if (e.empty()) {
+        sqlite::Statement ins(db_.handle(), "INSERT INTO schema_migrations VALUES (?, ?, ?)");
+        ins.bind(1, static_cast<std::int64_t>(m.version)).bind(2, m.description).bind(3, now_utc());
+        if (ins.step() != SQLITE_DONE) e = db_.last_error();
+      }
+      if (e.empty()) e = db_.exec("COMMIT");
+      if (!e.empty()) {
+        db_.exec("ROLLBACK");
+        error = "migration " + std::to_string(m.version) + " : " + e;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void prepare() {
+    find_ = sqlite::Statement(db_.handle(),
+                              "SELECT pk, fingerprint, status FROM places WHERE source = ? AND id = ?");
+    log_ = sqlite::Statement(db_.handle(),
+                             "INSERT INTO change_log (at, op, source, place_id, run_id, record) "
+                             "VALUES (?, ?, ?, ?, ?, ?)");
+    insert_ = sqlite::Statement(
+        db_.handle(),
+        "INSERT INTO places (source, id, status, record, approx_lat, approx_lon, diagnostics, raw, "
+        "raw_header_id, raw_format, raw_line, fingerprint, first_seen, updated_at, last_seq, "
+        "last_run) VALUES (?1, ?2, 'actif', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14)");
+    update_ = sqlite::Statement(
+        db_.handle(),
+        "UPDATE places SET status = 'actif', record = ?3, approx_lat = ?4, approx_lon = ?5, "
+        "diagnostics = ?6, raw = ?7, raw_header_id = ?8, raw_format = ?9, raw_line = ?10, "
+        "fingerprint = ?11, updated_at = ?12, last_seq = ?13, last_run = ?14 WHERE pk = ?1");
+    header_find_ = sqlite::Statement(db_.handle(), "SELECT id FROM raw_headers WHERE header = ?");
+    header_insert_ = sqlite::Statement(db_.handle(), "INSERT INTO raw_headers (header) VALUES (?)");
+  }
+
+  // The id of a CSV header line, cached (one file = one header).
+  std::optional<std::int64_t> header_id(const std::string& header) {
+    if (header.empty()) return std::nullopt;
+    if (header == cached_header_) return cached_header_id_;
+    header_find_.reset();
+    header_find_.bind(1, header);
+    std::int64_t id;
+    if (header_find_.step() == SQLITE_ROW) {
+      id = header_find_.integer(0);
+    } else {
+      header_insert_.reset();
+      header_insert_.bind(1, header);
+      if (header_insert_.step() != SQLITE_DONE) return std::nullopt;
+      id = sqlite3_last_insert_rowid(db_.handle());
+    }
+    cached_header_ = header;
+    cached_header_id_ = id;
+    return id;
+  }
+
+  Status upsert_one(std::int64_t run, const StoredPlace& p, const std::string& now, Outcome& o) {
+    std::string record = place::to_json(p.place);
+    XXH128_hash_t fp = fingerprint(p, record);
+    find_.reset();
+    find_.bind(1, p.source).bind(2, p.id);
+    std::int64_t pk = 0;
+    int rc = find_.step();
+    if (rc == SQLITE_ROW) {
+      pk = find_.integer(0);
+      std::string_view old = find_.blob(1);
+      bool active = find_.text_view(2) == "actif";
+      if (active && old.size() == sizeof fp && std::memcmp(old.data(), &fp, sizeof fp) == 0) {
+        o = Outcome::kUnchanged;
+        return Status::success();
+      }
+    } else if (rc != SQLITE_DONE) {
+      return Status::failure(db_.last_error());
+    }
+    // New or changed: log first (the change's seq is the place's last_seq).
+    o = pk ? Outcome::kUpdated : Outcome::kAdded;
+    log_.reset();
+    log_.bind(1, now).bind(2, pk ? "modification" : "ajout").bind(3, p.source).bind(4, p.id);
+    log_.bind(5, run).bind(6, record);
+    if (log_.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    std::int64_t seq = sqlite3_last_insert_rowid(db_.handle());
+    auto hid = header_id(p.raw_header);
+    sqlite::Statement& w = pk ? update_ : insert_;
+    w.reset();
+    if (pk) {
+      w.bind(1, pk);
+    } else {
+      w.bind(1, p.source).bind(2, p.id);
+    }
+    w.bind(3, record);
+    if (p.approx_position) {
+      w.bind(4, p.approx_position->first).bind(5, p.approx_position->second);
+    } else {
+      w.bind_null(4).bind_null(5);
+    }
+    w.bind(6, p.diagnostics_json).bind(7, p.raw);
+    if (hid) {
+      w.bind(8, *hid);
+    } else {
+      w.bind_null(8);
+    }
+    w.bind(9, p.raw_format).bind(10, p.raw_line).bind_blob(11, &fp, sizeof fp).bind(12, now);
+    w.bind(13, seq).bind(14, run);
+    if (w.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
+  void maybe_inject_fault() {
+    if (options_.kill_after_rows > 0 && ++rows_written_ >= options_.kill_after_rows)
+      ::kill(::getpid(), SIGKILL);
+  }
+
+  SqliteOptions options_;
+  sqlite::Connection db_;
+  sqlite::Statement find_, log_, insert_, update_, header_find_, header_insert_;
+  std::string cached_header_;
+  std::int64_t cached_header_id_ = 0;
+  std::int64_t rows_written_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path, std::string& error,
+                                   SqliteOptions options) {
+  auto store = std::make_unique<SqliteStore>(options);
+  if (!store->open(path, error)) return nullptr;
+  return store;
+}
+
+}  // namespace maillage::store

@@ -1,0 +1,121 @@
+// The store of record: places as imported (normalised + verbatim raw record), their change log,
+// and the history of imports. SQLite is the embedded default (sqlite_store.h); a PostgreSQL
+// implementation can satisfy the same interface.
+//
+// Identity: a place is (source, id), where `source` names the import source (a directory, a
+// file) and `id` is the record's own identifier. Every write appends to the change log in the
+// same transaction; the log's sequence numbers are strictly increasing and never reused, so a
+// reader (the search index, the public change feed, the audit trail, a replica) resumes from
+// the last sequence number it has seen.
+//
+// Thread-safety: one Store object is used by one thread at a time. Several processes may open
+// the same database (SQLite WAL: readers never block the writer).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "place/place.h"
+
+namespace maillage::store {
+
+// An expected failure (disk full, database locked, corrupt file), with a French message.
+struct Status {
+  bool ok = true;
+  std::string message;
+  static Status success() { return {}; }
+  static Status failure(std::string m) { return {false, std::move(m)}; }
+};
+
+struct StoredPlace {
+  std::string source;
+  std::string id;
+  place::Place place;                                   // normalised, standard v1.0.2
+  std::optional<std::pair<double, double>> approx_position;  // commune centroid fallback
+  std::string diagnostics_json = "[]";                 // the record's warnings and notices
+  std::string raw;                                      // verbatim source record
+  std::string raw_header;                               // CSV header line (empty for JSON)
+  std::string raw_format;                               // "csv", "json", "geojson"
+  std::int64_t raw_line = 0;
+  // Read back only:
+  std::string status;      // "actif" or "retire"
+  std::string first_seen;  // ISO 8601 UTC
+  std::string updated_at;
+  std::int64_t last_seq = 0;
+};
+
+enum class Outcome { kAdded, kUpdated, kUnchanged };
+
+struct Change {
+  std::int64_t seq = 0;
+  std::string at;      // ISO 8601 UTC
+  std::string op;      // "ajout", "modification", "retrait"
+  std::string source;
+  std::string place_id;
+  std::int64_t run_id = 0;
+  std::string record;  // the place after the change, as place::to_json; empty for a withdrawal
+};
+
+struct RunCounts {
+  std::int64_t read = 0, added = 0, updated = 0, unchanged = 0, rejected = 0, warnings = 0;
+};
+
+struct ImportRun {
+  std::int64_t id = 0;
+  std::string source, file, started_at, finished_at, status;
+  RunCounts counts;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Records the start of an import; the returned id tags the changes it makes.
+  virtual std::optional<std::int64_t> begin_run(std::string_view source, std::string_view file,
+                                                Status& status) = 0;
+  virtual Status finish_run(std::int64_t run, const RunCounts& counts,
+                            std::string_view outcome) = 0;
+
+  // Writes a batch in ONE transaction, all or nothing: a place not yet stored is added; a
+  // stored place whose fingerprint (normalised record + raw record) differs, or that was
+  // withdrawn, is updated; otherwise it is left untouched. Every addition and update appends
+  // to the change log. `outcomes` receives one entry per input place, in order.
+  virtual Status upsert(std::int64_t run, std::span<const StoredPlace> batch,
+                        std::vector<Outcome>& outcomes) = 0;
+
+  virtual std::optional<StoredPlace> get(std::string_view source, std::string_view id) = 0;
+
+  // Calls `visit` for every active place, ordered by (source, id).
+  virtual Status scan(const std::function<void(const StoredPlace&)>& visit) = 0;
+
+  // Calls `visit` for every active place with its public id, ordered by public id. The public
+  // id is the record's id, or "source:id" when several sources have a place with that id, so
+  // that an export has unique ids and export → import → export is a fixed point.
+  virtual Status scan_public(
+      const std::function<void(const StoredPlace&, const std::string& public_id)>& visit) = 0;
+
+  // Up to `limit` changes with seq > after, in order.
+  virtual std::vector<Change> changes_since(std::int64_t after, std::size_t limit) = 0;
+  virtual std::int64_t last_seq() = 0;
+  virtual std::int64_t count_active() = 0;
+  virtual std::vector<ImportRun> runs(std::size_t limit) = 0;
+};
+
+struct SqliteOptions {
+  // Fault injection for crash tests: the process kills itself (SIGKILL) after this many rows
+  // have been written, in the middle of a transaction. 0 = off. Also read from the environment
+  // variable MAILLAGE_FAULT_KILL_AFTER_ROWS.
+  std::int64_t kill_after_rows = 0;
+};
+
+// Opens (creating if needed) the SQLite database at `path` and applies pending migrations.
+std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path, std::string& error,
+                                   SqliteOptions options = {});
+
+}  // namespace maillage::store
