@@ -450,6 +450,21 @@ void Normalizer::check_territory() {
              "ignoré.");
       p[Field::kCodeInsee].clear();
     } else {
+      if (!ref->has_postal_code(*commune_, cp)) {
+        // The postal code and the name may agree on another commune: then the INSEE code is
+        // the wrong one (a homonym in another département is the usual mistake).
+        const territory::Commune* other = ref->resolve(cp, name_);
+        if (other && other != commune_) {
+          report(Severity::kWarning, "code_insee", insee, "code_insee.remplace",
+                 "le code INSEE " + insee + " désigne " + commune_->nom + " (" +
+                     commune_->departement + "), qui n'a pas le code postal " + cp +
+                     " ; il est remplacé par " + other->code_insee + " (" + other->nom +
+                     "), la commune de ce nom qui a ce code postal.");
+          p[Field::kCodeInsee] = other->code_insee;
+          commune_ = other;
+          return;
+        }
+      }
       if (!ref->has_postal_code(*commune_, cp))
         report(Severity::kWarning, "code_insee", insee, "code_insee.code_postal",
                "la commune " + insee + " (" + commune_->nom + ") n'a pas le code postal " + cp +

@@ -1,0 +1,60 @@
+#include <gtest/gtest.h>
+
+#include "place/value_rules.h"
+
+namespace maillage::place::rules {
+namespace {
+
+std::string phone_or_empty(std::string_view raw, std::string_view dep = "") {
+  auto p = telephone(raw, dep);
+  return p ? p->number.value : "";
+}
+
+TEST(ValueRules, Telephone) {
+  EXPECT_EQ(phone_or_empty("+33180059880"), "+33180059880");
+  EXPECT_EQ(phone_or_empty("01 80 05 98 80"), "+33180059880");
+  EXPECT_EQ(phone_or_empty("01.80.05.98.80"), "+33180059880");
+  EXPECT_EQ(phone_or_empty("+33 (0)1 80 05 98 80"), "+33180059880");
+  EXPECT_EQ(phone_or_empty("0033180059880"), "+33180059880");
+  EXPECT_EQ(phone_or_empty("0262 12 34 56"), "+262262123456");
+  EXPECT_EQ(phone_or_empty("0696 12 34 56"), "+596696123456");
+  EXPECT_EQ(phone_or_empty("27 12 34", "988"), "+687271234");
+  EXPECT_EQ(phone_or_empty("40 12 34 56", "987"), "+68940123456");
+  EXPECT_EQ(phone_or_empty("27 12 34", "75"), "");
+  EXPECT_EQ(phone_or_empty("mairie"), "");
+  EXPECT_EQ(phone_or_empty("+44 20 7946 0958"), "");
+  EXPECT_TRUE(telephone("01 02 03 04 05 ou 06 07 08 09 10", "")->several);
+}
+
+TEST(ValueRules, PostalAndInseeCodes) {
+  EXPECT_EQ(code_postal("01400")->value, "01400");
+  EXPECT_EQ(code_postal("1400")->value, "01400");
+  EXPECT_FALSE(code_postal("140"));
+  EXPECT_FALSE(code_postal("75O01"));
+  EXPECT_EQ(code_insee("2a004")->value, "2A004");
+  EXPECT_EQ(code_insee("97411")->value, "97411");
+  EXPECT_FALSE(code_insee("20004"));  // 20 is not a département since 1976
+  EXPECT_FALSE(code_insee("2C004"));
+}
+
+TEST(ValueRules, DatesNumbersUrlsEmails) {
+  EXPECT_EQ(date("2024-02-29")->value, "2024-02-29");
+  EXPECT_FALSE(date("2023-02-29"));
+  EXPECT_EQ(date("31/12/2023")->value, "2023-12-31");
+  EXPECT_FALSE(date("2023-13-01"));
+  EXPECT_EQ(*number("43,5"), 43.5);
+  EXPECT_FALSE(number("nan"));
+  EXPECT_FALSE(number("1e999"));
+  EXPECT_EQ(url("https://exemple.fr/a?b")->value, "https://exemple.fr/a?b");
+  EXPECT_TRUE(url("www.exemple.fr")->corrected);
+  EXPECT_FALSE(url("https://"));
+  EXPECT_FALSE(url("http://exemple .fr"));
+  EXPECT_EQ(email("mailto:a.b@exemple.fr")->value, "a.b@exemple.fr");
+  EXPECT_FALSE(email("a@b"));
+  EXPECT_FALSE(email("a@@b.fr"));
+  EXPECT_EQ(pivot("434 933 123 00029")->value, "43493312300029");
+  EXPECT_FALSE(pivot("W123"));
+}
+
+}  // namespace
+}  // namespace maillage::place::rules
