@@ -180,8 +180,7 @@ class Normalizer {
       case Field::kPivot: return take_rule(f, v, rules::pivot(v), "pivot.motif",
           "« " + v + " » n'est pas un SIRET, RNA ou RIDET : 9 à 14 lettres ou chiffres attendus "
           "(00000000000000 si inconnu)");
-      case Field::kCodePostal: return take_rule(f, v, rules::code_postal(v), "code_postal.motif",
-          "« " + v + " » n'est pas un code postal : 5 chiffres attendus");
+      case Field::kCodePostal: return take_postal_code(v);
       case Field::kCodeInsee: return take_rule(f, v, rules::code_insee(v), "code_insee.motif",
           "« " + v + " » n'est pas un code INSEE de commune (5 caractères, 2A/2B pour la Corse)");
       case Field::kDateMaj: return take_rule(f, v, rules::date(v), "date_maj.format",
@@ -224,6 +223,20 @@ class Normalizer {
       notice(f, v, std::string(name(f)) + ".corrige",
              "« " + std::string(v) + " » a été corrigé en « " + n->value + " ».");
     set_text(f, std::move(n->value));
+  }
+
+  // A four-digit code is padded only when the result is the postal code of the named commune
+  // (a leading zero lost by a spreadsheet), not when a digit is missing elsewhere.
+  void take_postal_code(const std::string& v) {
+    auto n = rules::code_postal(v);
+    if (n && n->corrected && ctx_.territory) {
+      std::string commune;
+      for (const auto& [column, value] : raw_.fields)
+        if (column == "commune") commune = value;
+      if (!ctx_.territory->resolve(n->value, commune)) n.reset();
+    }
+    take_rule(Field::kCodePostal, v, std::move(n), "code_postal.motif",
+              "« " + v + " » n'est pas un code postal : 5 chiffres attendus");
   }
 
   void take_number(Field f, std::string_view v) {

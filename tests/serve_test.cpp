@@ -1,0 +1,133 @@
+// `maillage serve`: first start loads the bundled dataset; the health, export and change-feed
+// endpoints answer; bad parameters get a French JSON error.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace maillage {
+namespace {
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// GET that fails the test (instead of crashing) when the request itself fails.
+httplib::Response get(httplib::Client& c, const std::string& path) {
+  auto r = c.Get(path);
+  EXPECT_TRUE(r) << path << " : " << httplib::to_string(r.error());
+  return r ? *r : httplib::Response{};
+}
+
+class ServeProcess {
+ public:
+  ServeProcess(const std::filesystem::path& db, int port) : port_(port) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      int devnull = ::open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      std::string bin = testing::maillage_binary().string(), p = std::to_string(port);
+      execl(bin.c_str(), bin.c_str(), "serve", "--db", db.c_str(), "--port", p.c_str(), nullptr);
+      _exit(127);
+    }
+  }
+  ~ServeProcess() {
+    kill(pid_, SIGTERM);
+    int status;
+    waitpid(pid_, &status, 0);
+  }
+  bool wait_ready() {
+    httplib::Client c("127.0.0.1", port_);
+    for (int i = 0; i < 300; ++i) {
+      if (auto r = c.Get("/api/v1/sante"); r && r->status == 200) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+ private:
+  pid_t pid_;
+  int port_;
+};
+
+TEST(Serve, FirstStartLoadsTheBundledDatasetAndServesTheApi) {
+  testing::TempDir dir;
+  int port = free_port();
+  std::int64_t count = 0;
+  {
+    ServeProcess server(dir / "m.db", port);
+    ASSERT_TRUE(server.wait_ready());
+    httplib::Client c("127.0.0.1", port);
+    c.set_decompress(false);  // the client's brotli decoder of cpp-httplib 0.11 is unreliable
+    auto health = nlohmann::json::parse(get(c, "/api/v1/sante").body);
+    count = health["lieux"].get<std::int64_t>();
+    EXPECT_EQ(count, 2415);
+    EXPECT_EQ(health["sequence"].get<std::int64_t>(), 2415);
+
+    auto csv = get(c, "/api/v1/export/lieux.csv");
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_EQ(csv.get_header_value("Content-Type"), "text/csv; charset=utf-8");
+    EXPECT_EQ(csv.body.rfind("\"id\",\"pivot\",\"nom\"", 0), 0u);
+    httplib::Headers gzip = {{"Accept-Encoding", "gzip"}};
+    auto compressed = c.Get("/api/v1/export/lieux.csv", gzip);
+    ASSERT_TRUE(compressed);
+    EXPECT_EQ(compressed->get_header_value("Content-Encoding"), "gzip");
+    EXPECT_LT(compressed->body.size(), csv.body.size() / 4);
+    auto geo = nlohmann::json::parse(get(c, "/api/v1/export/lieux.geojson").body);
+    EXPECT_EQ(geo["features"].size(), 2415u);
+
+    auto feed = nlohmann::json::parse(get(c, "/api/v1/changements?depuis=10&limite=2").body);
+    ASSERT_EQ(feed["changements"].size(), 2u);
+    EXPECT_EQ(feed["changements"][0]["sequence"], 11);
+    EXPECT_EQ(feed["changements"][0]["operation"], "ajout");
+    EXPECT_TRUE(feed["changements"][0]["lieu"].contains("nom"));
+    EXPECT_EQ(feed["sequence_suivante"], 12);
+
+    auto bad = get(c, "/api/v1/changements?limite=beaucoup");
+    EXPECT_EQ(bad.status, 400);
+    auto err = nlohmann::json::parse(bad.body);
+    EXPECT_EQ(err["erreur"]["parametre"], "limite");
+    EXPECT_NE(err["erreur"]["message"].get<std::string>().find("entier"), std::string::npos);
+    EXPECT_EQ(get(c, "/api/v1/changements?limite=100000").status, 400);
+
+    auto missing = get(c, "/api/v1/nulle-part");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_TRUE(nlohmann::json::parse(missing.body).contains("erreur"));
+
+    auto home = get(c, "/");
+    EXPECT_NE(home.body.find("lang=\"fr\""), std::string::npos);
+    EXPECT_NE(home.body.find("2415 lieux"), std::string::npos);
+  }
+  // A restart does not load the dataset again.
+  ServeProcess again(dir / "m.db", port);
+  ASSERT_TRUE(again.wait_ready());
+  httplib::Client c("127.0.0.1", port);
+  c.set_decompress(false);
+  auto health = nlohmann::json::parse(get(c, "/api/v1/sante").body);
+  EXPECT_EQ(health["lieux"].get<std::int64_t>(), count);
+  EXPECT_EQ(health["sequence"].get<std::int64_t>(), 2415);
+}
+
+}  // namespace
+}  // namespace maillage
