@@ -1,0 +1,48 @@
+// Geography of France for checking coordinates: which part of France a point lies in, which
+// part an INSEE code belongs to, and great-circle distances.
+//
+// All functions are pure and thread-safe. Latitudes and longitudes are WGS 84 decimal degrees.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace maillage::territory {
+
+// The parts of France a place can be in. The Terres australes et antarctiques françaises (984)
+// and Clipperton (989) are deliberately absent: nobody lives there to be served.
+enum class Area {
+  kMetropole,  // mainland France and its coastal islands, Corse excluded
+  kCorse,
+  kGuadeloupe,
+  kMartinique,
+  kGuyane,
+  kReunion,
+  kMayotte,
+  kSaintPierreEtMiquelon,
+  kSaintBarthelemy,
+  kSaintMartin,
+  kWallisEtFutuna,
+  kPolynesie,
+  kNouvelleCaledonie,
+};
+
+// The area whose boxes contain the point, or nullopt outside France. Each area is a few
+// latitude/longitude boxes: generous along borders and coasts (a point in Geneva or a few
+// kilometres at sea still counts), but the open sea far from any coast and swapped latitude and
+// longitude fall outside. Non-finite input gives nullopt.
+std::optional<Area> locate(double latitude, double longitude);
+
+// The area of an INSEE commune code, from its département: 2A/2B → Corse, 01–95 → métropole,
+// 971 → Guadeloupe, ... 988 → Nouvelle-Calédonie. nullopt for 984, 989 and malformed codes.
+std::optional<Area> area_of_insee(std::string_view code_insee);
+
+// French name for people: "France métropolitaine", "Corse", "Guadeloupe", "Martinique", "Guyane",
+// "La Réunion", "Mayotte", "Saint-Pierre-et-Miquelon", "Saint-Barthélemy", "Saint-Martin",
+// "Wallis-et-Futuna", "Polynésie française", "Nouvelle-Calédonie".
+std::string_view area_name(Area area);
+
+// Great-circle distance in kilometres (haversine, mean Earth radius 6371.0088 km).
+double distance_km(double lat1, double lon1, double lat2, double lon2);
+
+}  // namespace maillage::territory
