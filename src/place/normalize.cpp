@@ -430,6 +430,7 @@ class Normalizer {
 
   void check_territory();
   void check_coordinates();
+  const territory::Commune* only_commune_with(const std::string& cp) const;
   void check_dates() {
     if (ctx_.today.empty() || !place().has(Field::kDateMaj)) return;
     if (place()[Field::kDateMaj] > ctx_.today)
@@ -495,11 +496,32 @@ void Normalizer::check_territory() {
     notice(Field::kCodeInsee, commune_->code_insee, "code_insee.complete",
            "code INSEE déduit du code postal " + cp + " et de la commune « " + name_ + " » : " +
                commune_->code_insee + ".");
+  } else if (const territory::Commune* only = only_commune_with(cp)) {
+    // A locality or a district ("Montfavet", "Puyricard") under the postal code of a single
+    // commune: the place is in that commune.
+    commune_ = only;
+    p[Field::kCodeInsee] = only->code_insee;
+    report(Severity::kWarning, "commune", name_, "commune.localite",
+           "« " + name_ + " » n'est pas un nom de commune ; le code postal " + cp +
+               " n'appartient qu'à une commune, " + only->nom + " : code INSEE " +
+               only->code_insee + " retenu. Indiquez le nom de la commune dans « commune ».");
   } else {
     report(Severity::kWarning, "commune", name_, "commune.introuvable",
            "aucune commune « " + name_ + " » n'a le code postal " + cp +
                " ; le code INSEE n'a pas pu être déduit.");
   }
+}
+
+const territory::Commune* Normalizer::only_commune_with(const std::string& cp) const {
+  const territory::Commune* only = nullptr;
+  for (const auto* c : ctx_.territory->by_postal_code(cp)) {
+    const territory::Commune* top = c;
+    if (!c->parent.empty()) top = ctx_.territory->by_insee(c->parent);
+    if (!top) continue;
+    if (only && only != top) return nullptr;
+    only = top;
+  }
+  return only;
 }
 
 void Normalizer::check_coordinates() {
@@ -535,7 +557,17 @@ void Normalizer::check_coordinates() {
              "coordonnées sont ignorées.");
       } else if (commune_) {
         auto expected = territory::area_of_insee(commune_->code_insee);
-        if (expected && *expected != *area) {
+        auto by_postal_code = territory::area_of_insee(p[Field::kCodePostal]);
+        if (expected && *expected != *area && by_postal_code == area) {
+          // The point and the postal code agree: the INSEE code is the odd one out.
+          report(Severity::kWarning, "code_insee", p[Field::kCodeInsee], "code_insee.territoire",
+                 "le code INSEE " + p[Field::kCodeInsee] + " désigne " + commune_->nom + " (" +
+                     std::string(territory::area_name(*expected)) +
+                     "), alors que le code postal et les coordonnées sont en " +
+                     std::string(territory::area_name(*area)) + " ; le code INSEE est ignoré.");
+          p[Field::kCodeInsee].clear();
+          commune_ = nullptr;
+        } else if (expected && *expected != *area) {
           drop("coordonnees.territoire",
                "le point (" + shown + ") est en " + std::string(territory::area_name(*area)) +
                    " mais la commune est en " + std::string(territory::area_name(*expected)) +
