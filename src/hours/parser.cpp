@@ -179,7 +179,10 @@ Rule Parser::parse_rule(RuleSeparator separator, bool& next_is_additional) {
     if (t.kind == TokenKind::kComma) {
       if (last == static_cast<int>(Section::kTime) || last == static_cast<int>(Section::kModifier)) {
         next();
-        if (at_rule_end()) fail(t, "hours.comma.trailing", "virgule en fin de règle : retirez-la ou écrivez la règle suivante");
+        if (at_rule_end()) {
+          warn(t, "hours.comma.trailing", "virgule en fin de règle : retirez-la");
+          return rule;
+        }
         next_is_additional = true;
         return rule;
       }
