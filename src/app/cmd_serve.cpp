@@ -3,12 +3,14 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <chrono>
 #include <thread>
 
 #include "app/cli_support.h"
 #include "app/commands.h"
 #include "exchange/bundled.h"
 #include "http/server.h"
+#include "search/service.h"
 
 namespace maillage::app {
 namespace {
@@ -31,7 +33,16 @@ int run_serve(const ServeArgs& args) {
                  r.file.c_str(), static_cast<long long>(r.read), static_cast<long long>(r.added),
                  static_cast<long long>(r.rejected), r.ok() ? "" : " — ", r.fatal.c_str());
   }
-  http::Server server({args.host, args.port, args.threads}, *store);
+  auto search_store = open_store(args.db);
+  if (!search_store) return 1;
+  search::Service search(std::move(search_store), *territory_reference());
+  std::string error;
+  if (!search.build(error)) {
+    std::fprintf(stderr, "maillage : construction de l'index impossible : %s\n", error.c_str());
+    return 1;
+  }
+  search.start_following(std::chrono::milliseconds(250));
+  http::Server server({args.host, args.port, args.threads, &search, territory_reference()}, *store);
   g_server = &server;
   struct sigaction sa {};
   sa.sa_handler = [](int) {
@@ -41,7 +52,6 @@ int run_serve(const ServeArgs& args) {
   sigaction(SIGTERM, &sa, nullptr);
   std::fprintf(stderr, "maillage : %lld lieux, à l'écoute sur http://%s:%d\n",
                static_cast<long long>(store->count_active()), args.host.c_str(), args.port);
-  std::string error;
   bool ok = server.run(error);
   g_server = nullptr;
   if (!ok && !error.empty()) {

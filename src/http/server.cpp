@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "exchange/exporter.h"
+#include "http/api_search.h"
 
 namespace maillage::http {
 namespace {
@@ -72,7 +73,10 @@ struct Server::Impl {
     http.new_task_queue = [this] { return new httplib::ThreadPool(config.threads); };
     http.set_payload_max_length(1 << 20);
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
-                              {"Referrer-Policy", "strict-origin-when-cross-origin"}});
+                              {"Referrer-Policy", "strict-origin-when-cross-origin"},
+                              {"Access-Control-Allow-Origin", "*"}});
+    if (config.search && config.territory)
+      add_search_routes(http, *config.search, *config.territory);
 
     http.Get("/", [this](const httplib::Request&, httplib::Response& res) { home(res); });
 

@@ -7,12 +7,22 @@
 
 #include "store/store.h"
 
+namespace maillage::search {
+class Service;
+}
+namespace maillage::territory {
+class Reference;
+}
+
 namespace maillage::http {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
   int threads = 8;
+  // The search API is served when both are set.
+  search::Service* search = nullptr;
+  const territory::Reference* territory = nullptr;
 };
 
 // Serves until stop() is called from another thread or the process receives SIGINT/SIGTERM.

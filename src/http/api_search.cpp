@@ -1,0 +1,173 @@
+#include "http/api_search.h"
+
+#include <httplib.h>
+#include <xxhash.h>
+
+#include <cstdio>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "place/codec.h"
+#include "search/service.h"
+#include "territory/reference.h"
+
+namespace maillage::http {
+namespace {
+
+using nlohmann::ordered_json;
+
+void send_error(httplib::Response& res, int status, std::string_view code, const std::string& message,
+                const std::string& parameter) {
+  ordered_json body = {{"erreur", {{"code", code}, {"message", message}}}};
+  if (!parameter.empty()) body["erreur"]["parametre"] = parameter;
+  res.status = status;
+  res.set_content(body.dump(), "application/json; charset=utf-8");
+}
+
+// Sends `body` with an ETag; answers 304 when the client already has it.
+void send_cached(const httplib::Request& req, httplib::Response& res, std::string body,
+                 const char* type) {
+  char etag[40];
+  std::snprintf(etag, sizeof etag, "\"%016llx\"",
+                static_cast<unsigned long long>(XXH3_64bits(body.data(), body.size())));
+  res.set_header("ETag", etag);
+  res.set_header("Cache-Control", "public, max-age=60");
+  if (req.get_header_value("If-None-Match") == etag) {
+    res.status = 304;
+    return;
+  }
+  res.set_content(std::move(body), type);
+}
+
+ordered_json place_json(const search::Document& d) {
+  place::Place p = d.place;
+  p[place::Field::kId] = d.public_id;
+  auto j = ordered_json::parse(place::to_json(p));
+  if (d.approx_position && !d.place.has(place::Field::kLatitude)) {
+    j["position_approximative"] = {{"latitude", d.latitude}, {"longitude", d.longitude}};
+  }
+  return j;
+}
+
+void search_route(const httplib::Request& req, httplib::Response& res, search::Service& service,
+                  const territory::Reference& territory) {
+  auto [query, error] = search::parse_query(req.params, territory);
+  if (!query) return send_error(res, 400, "parametre_invalide", error.message, error.parameter);
+  std::string body;
+  const char* type = "application/json; charset=utf-8";
+  std::optional<search::QueryError> bad_cursor;
+  service.read([&](const search::Index& index) {
+    auto result = index.search(*query, service.open_predicate());
+    if (result.error) {
+      bad_cursor = result.error;
+      return 0;
+    }
+    if (query->format == "csv") {
+      std::ostringstream out;
+      auto writer = place::make_writer(place::Format::kCsv, out);
+      for (const auto& h : result.hits) {
+        place::Place p = index.document(h.doc)->place;
+        p[place::Field::kId] = index.document(h.doc)->public_id;
+        writer->write(p);
+      }
+      writer->finish();
+      body = out.str();
+      type = "text/csv; charset=utf-8";
+      return 0;
+    }
+    ordered_json items = ordered_json::array();
+    for (const auto& h : result.hits) {
+      const auto* d = index.document(h.doc);
+      auto j = place_json(*d);
+      j["distance_km"] = h.distance_km >= 0 ? ordered_json(std::round(h.distance_km * 100) / 100)
+                                            : ordered_json(nullptr);
+      j["ouvert"] = nullptr;
+      if (query->format == "geojson") {
+        ordered_json geometry = nullptr;
+        if (d->has_position)
+          geometry = {{"type", "Point"}, {"coordinates", {d->longitude, d->latitude}}};
+        items.push_back({{"type", "Feature"}, {"geometry", geometry}, {"properties", j}});
+      } else {
+        items.push_back(std::move(j));
+      }
+    }
+    ordered_json facets = ordered_json::object();
+    for (const auto& [field, counts] : result.facets) {
+      ordered_json c = ordered_json::object();
+      for (const auto& [value, n] : counts) c[value] = n;
+      facets[field] = std::move(c);
+    }
+    ordered_json next = result.next_cursor.empty() ? ordered_json(nullptr) : ordered_json(result.next_cursor);
+    ordered_json out;
+    if (query->format == "geojson") {
+      out = {{"type", "FeatureCollection"}, {"total", result.total}, {"features", std::move(items)},
+             {"facettes", std::move(facets)}, {"curseur_suivant", next}};
+      type = "application/geo+json; charset=utf-8";
+    } else {
+      out = {{"total", result.total}, {"resultats", std::move(items)},
+             {"facettes", std::move(facets)}, {"curseur_suivant", next}};
+    }
+    body = out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+    return 0;
+  });
+  if (bad_cursor) return send_error(res, 400, "parametre_invalide", bad_cursor->message, "curseur");
+  send_cached(req, res, std::move(body), type);
+}
+
+}  // namespace
+
+void add_search_routes(httplib::Server& server, search::Service& service,
+                       const territory::Reference& territory) {
+  server.Get("/api/v1/lieux", [&service, &territory](const httplib::Request& req, httplib::Response& res) {
+    search_route(req, res, service, territory);
+  });
+
+  server.Get(R"(/api/v1/lieux/([^/]{1,300}))", [&service](const httplib::Request& req,
+                                                          httplib::Response& res) {
+    std::string id = req.matches[1];
+    std::string body;
+    bool found = service.read([&](const search::Index& index) {
+      const auto* d = index.find_public(id);
+      if (!d) return false;
+      auto j = place_json(*d);
+      j["provenance"] = {{"source", d->source}, {"id", d->id}};
+      j["ouvert"] = nullptr;
+      j["prochain_changement"] = nullptr;
+      body = j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+      return true;
+    });
+    if (!found)
+      return send_error(res, 404, "introuvable", "aucun lieu n'a l'identifiant « " + id + " ».", "id");
+    send_cached(req, res, std::move(body), "application/json; charset=utf-8");
+  });
+
+  server.Get("/api/v1/territoires", [&territory](const httplib::Request& req, httplib::Response& res) {
+    std::string q = req.get_param_value("q");
+    if (q.empty() || q.size() > 100)
+      return send_error(res, 400, "parametre_invalide",
+                        "q attend le début d'un nom de commune ou un code postal (100 caractères au plus).",
+                        "q");
+    std::vector<const territory::Commune*> found;
+    bool digits = q.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && q.size() == 5) {
+      found = territory.by_postal_code(q);
+    } else if (!digits) {
+      found = territory.search_by_name(q, 10);
+    }
+    ordered_json items = ordered_json::array();
+    for (const auto* c : found) {
+      if (items.size() >= 10) break;
+      items.push_back({{"code_insee", c->code_insee},
+                       {"nom", c->nom},
+                       {"codes_postaux", c->codes_postaux},
+                       {"departement", c->departement},
+                       {"latitude", c->latitude},
+                       {"longitude", c->longitude},
+                       {"population", c->population >= 0 ? ordered_json(c->population) : ordered_json(nullptr)}});
+    }
+    send_cached(req, res, ordered_json({{"communes", items}}).dump(), "application/json; charset=utf-8");
+  });
+}
+
+}  // namespace maillage::http

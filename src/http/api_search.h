@@ -1,0 +1,20 @@
+// The search API under /api/v1: /lieux (search), /lieux/{id}, /territoires. Thin handlers:
+// parse the query string, call the search service, serialise.
+#pragma once
+
+namespace httplib {
+class Server;
+}
+namespace maillage::search {
+class Service;
+}
+namespace maillage::territory {
+class Reference;
+}
+
+namespace maillage::http {
+
+void add_search_routes(httplib::Server& server, search::Service& service,
+                       const territory::Reference& territory);
+
+}  // namespace maillage::http

@@ -1,0 +1,226 @@
+#include "search/query.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "common/utf8.h"
+#include "place/fields.h"
+#include "place/vocabulary.h"
+#include "territory/reference.h"
+
+namespace maillage::search {
+namespace {
+
+using Result = std::pair<std::optional<Query>, QueryError>;
+
+Result fail(std::string parameter, std::string message) {
+  return {std::nullopt, QueryError{std::move(parameter), std::move(message)}};
+}
+
+bool parse_double(const std::string& s, double& out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size() && out == out;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    auto p = s.find(sep, start);
+    std::string piece(utf8::trim(std::string_view(s).substr(start, p - start)));
+    if (!piece.empty()) out.push_back(piece);
+    if (p == std::string::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+// The canonical spelling of a filter value, or an error message.
+std::optional<std::string> check_filter_value(const std::string& field, const std::string& value,
+                                              const territory::Reference& territory,
+                                              std::string& error) {
+  if (auto f = place::field_by_name(field); f && !place::spec(*f).values.empty()) {
+    if (auto m = place::vocabulary::match_value(place::spec(*f).values, value))
+      return std::string(m->canonical);
+    std::string allowed;
+    for (auto v : place::spec(*f).values) allowed += (allowed.empty() ? "" : ", ") + std::string(v);
+    error = "« " + value + " » n'est pas une valeur de " + field + " ; valeurs possibles : " + allowed + ".";
+    return std::nullopt;
+  }
+  if (field == "typologie") {
+    if (place::vocabulary::typologie_by_code(value)) return value;
+    error = "« " + value + " » n'est pas un code de typologie (ex. EPN, BIB, TIERS_LIEUX).";
+    return std::nullopt;
+  }
+  if (field == "code_postal" || field == "code_insee") {
+    if (value.size() == 5) return value;
+    error = "« " + value + " » n'est pas un " + (field == "code_postal" ? "code postal" : "code INSEE") +
+            " (5 caractères).";
+    return std::nullopt;
+  }
+  if (field == "departement") {
+    if (!territory.departement_name(value).empty()) return value;
+    error = "« " + value + " » n'est pas un code de département (ex. 75, 2A, 974).";
+    return std::nullopt;
+  }
+  if (field == "region") {
+    if (!territory.region_name(value).empty()) return value;
+    error = "« " + value + " » n'est pas un code de région (ex. 11, 84).";
+    return std::nullopt;
+  }
+  if (value.size() > 200) {
+    error = "valeur trop longue.";
+    return std::nullopt;
+  }
+  return value;  // source
+}
+
+}  // namespace
+
+const std::vector<std::string>& filter_fields() {
+  static const std::vector<std::string> kFields = {
+      "services", "publics_specifiquement_adresses", "prise_en_charge_specifique",
+      "frais_a_charge", "modalites_acces", "modalites_accompagnement",
+      "dispositif_programmes_nationaux", "formations_labels", "itinerance", "typologie", "source",
+      "code_insee", "code_postal", "departement", "region"};
+  return kFields;
+}
+
+std::pair<std::optional<Query>, QueryError> parse_query(
+    const std::multimap<std::string, std::string>& params, const territory::Reference& territory) {
+  static const std::set<std::string> kKnown = {"q", "lat", "lon", "rayon_km", "bbox", "autour",
+                                               "ouvert", "ouvert_le", "tri", "limite", "curseur",
+                                               "facettes", "format", "doublons"};
+  Query q;
+  auto single = [&](const char* name) -> const std::string* {
+    auto range = params.equal_range(name);
+    if (range.first == range.second) return nullptr;
+    return &range.first->second;
+  };
+  for (const auto& [name, value] : params) {
+    bool is_filter = std::find(filter_fields().begin(), filter_fields().end(), name) != filter_fields().end();
+    if (!is_filter && !kKnown.count(name))
+      return fail(name, "paramètre inconnu « " + name + " » (voir /api/v1/openapi.json).");
+    if (params.count(name) > 1 && !is_filter)
+      return fail(name, "le paramètre « " + name + " » est donné plusieurs fois.");
+    if (!utf8::is_valid(value) || value.size() > 2000)
+      return fail(name, "la valeur du paramètre « " + name + " » est illisible ou trop longue.");
+    if (!is_filter) continue;
+    for (const auto& v : split(value, '|')) {
+      std::string error;
+      auto canonical = check_filter_value(name, v, territory, error);
+      if (!canonical) return fail(name, error);
+      auto& list = q.filters[name];
+      if (std::find(list.begin(), list.end(), *canonical) == list.end()) list.push_back(*canonical);
+    }
+  }
+  if (const auto* v = single("q")) {
+    q.text = std::string(utf8::trim(*v));
+    if (utf8::length(q.text) > 200) return fail("q", "la recherche fait plus de 200 caractères.");
+  }
+  const auto *lat = single("lat"), *lon = single("lon");
+  if ((lat != nullptr) != (lon != nullptr))
+    return fail(lat ? "lon" : "lat", "lat et lon vont ensemble : donnez les deux.");
+  if (lat) {
+    GeoPoint p;
+    if (!parse_double(*lat, p.latitude) || p.latitude < -90 || p.latitude > 90)
+      return fail("lat", "lat doit être un nombre entre -90 et 90.");
+    if (!parse_double(*lon, p.longitude) || p.longitude < -180 || p.longitude > 180)
+      return fail("lon", "lon doit être un nombre entre -180 et 180.");
+    q.point = p;
+  }
+  if (const auto* v = single("autour")) {
+    if (q.point) return fail("autour", "autour et lat/lon ne vont pas ensemble.");
+    std::string text(utf8::trim(*v));
+    const territory::Commune* c = nullptr;
+    if (all_digits(text) && text.size() == 5) {
+      auto list = territory.by_postal_code(text);
+      if (!list.empty()) c = list.front();
+    } else if (!text.empty()) {
+      auto list = territory.search_by_name(text, 1);
+      if (!list.empty()) c = list.front();
+    }
+    if (!c) return fail("autour", "aucune commune ne correspond à « " + text + " ».");
+    q.point = GeoPoint{c->latitude, c->longitude};
+  }
+  if (const auto* v = single("rayon_km")) {
+    double r;
+    if (!parse_double(*v, r) || r <= 0 || r > 1000)
+      return fail("rayon_km", "rayon_km doit être un nombre de kilomètres entre 0 et 1000.");
+    if (!q.point) return fail("rayon_km", "rayon_km demande un point : lat et lon, ou autour.");
+    q.radius_km = r;
+  }
+  if (const auto* v = single("bbox")) {
+    auto parts = split(*v, ',');
+    BoundingBox b;
+    double* dst[] = {&b.min_lon, &b.min_lat, &b.max_lon, &b.max_lat};
+    bool ok = parts.size() == 4;
+    for (std::size_t i = 0; ok && i < 4; ++i) ok = parse_double(parts[i], *dst[i]);
+    ok = ok && b.min_lon < b.max_lon && b.min_lat < b.max_lat && b.min_lat >= -90 &&
+         b.max_lat <= 90 && b.min_lon >= -180 && b.max_lon <= 180;
+    if (!ok)
+      return fail("bbox", "bbox attend minLon,minLat,maxLon,maxLat (4 nombres, min < max).");
+    q.bbox = b;
+  }
+  if (const auto* v = single("ouvert")) {
+    if (*v != "maintenant") return fail("ouvert", "ouvert n'accepte que la valeur « maintenant ».");
+    q.open_at = "maintenant";
+  }
+  if (const auto* v = single("ouvert_le")) {
+    if (q.open_at) return fail("ouvert_le", "ouvert et ouvert_le ne vont pas ensemble.");
+    const std::string& t = *v;
+    bool ok = t.size() == 16 && t[4] == '-' && t[7] == '-' && t[10] == 'T' && t[13] == ':' &&
+              all_digits(t.substr(0, 4)) && all_digits(t.substr(5, 2)) &&
+              all_digits(t.substr(8, 2)) && all_digits(t.substr(11, 2)) &&
+              all_digits(t.substr(14, 2)) && t.substr(5, 2) >= "01" && t.substr(5, 2) <= "12" &&
+              t.substr(8, 2) >= "01" && t.substr(8, 2) <= "31" && t.substr(11, 2) <= "23" &&
+              t.substr(14, 2) <= "59";
+    if (!ok) return fail("ouvert_le", "ouvert_le attend une date et une heure AAAA-MM-JJTHH:MM.");
+    q.open_at = t;
+  }
+  if (const auto* v = single("tri")) {
+    if (*v == "pertinence") q.sort = Sort::kRelevance;
+    else if (*v == "distance") q.sort = Sort::kDistance;
+    else if (*v == "nom") q.sort = Sort::kName;
+    else if (*v == "date_maj") q.sort = Sort::kUpdate;
+    else return fail("tri", "tri accepte pertinence, distance, nom ou date_maj.");
+    if (q.sort == Sort::kDistance && !q.point)
+      return fail("tri", "le tri par distance demande un point : lat et lon, ou autour.");
+  }
+  if (const auto* v = single("limite")) {
+    std::size_t n = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || end != v->data() + v->size() || n < 1 || n > 1000)
+      return fail("limite", "limite doit être un entier entre 1 et 1000.");
+    q.limit = n;
+  }
+  if (const auto* v = single("curseur")) {
+    if (v->size() > 512) return fail("curseur", "curseur invalide.");
+    q.cursor = *v;
+  }
+  if (const auto* v = single("facettes")) {
+    for (const auto& f : split(*v, ',')) {
+      if (std::find(filter_fields().begin(), filter_fields().end(), f) == filter_fields().end())
+        return fail("facettes", "« " + f + " » n'est pas un champ à facettes.");
+      q.facets.push_back(f);
+    }
+  }
+  if (const auto* v = single("format")) {
+    if (*v != "json" && *v != "geojson" && *v != "csv")
+      return fail("format", "format accepte json, geojson ou csv.");
+    q.format = *v;
+  }
+  if (const auto* v = single("doublons")) {
+    if (*v != "inclure" && *v != "exclure")
+      return fail("doublons", "doublons accepte inclure ou exclure.");
+    q.include_duplicates = *v == "inclure";
+  }
+  return {std::move(q), {}};
+}
+
+}  // namespace maillage::search

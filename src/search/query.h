@@ -1,0 +1,58 @@
+// A search over places, as the API receives it (GET /api/v1/lieux): text, filters, geography,
+// opening time, sort, paging. parse_query() validates every parameter and reports the first
+// bad one with a French message naming it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace maillage::territory {
+class Reference;
+}
+
+namespace maillage::search {
+
+enum class Sort { kRelevance, kDistance, kName, kUpdate };
+
+struct GeoPoint {
+  double latitude = 0, longitude = 0;
+};
+
+struct BoundingBox {
+  double min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0;
+};
+
+struct Query {
+  std::string text;                                       // q
+  std::map<std::string, std::vector<std::string>> filters;  // field → values (OR-ed)
+  std::optional<GeoPoint> point;                          // lat, lon, or resolved autour=
+  std::optional<double> radius_km;                        // rayon_km (needs a point)
+  std::optional<BoundingBox> bbox;
+  std::optional<std::string> open_at;                     // "maintenant" or YYYY-MM-DDTHH:MM
+  Sort sort = Sort::kRelevance;
+  std::size_t limit = 20;                                 // limite, 1..1000
+  std::string cursor;                                     // curseur (opaque)
+  std::vector<std::string> facets;                        // facettes
+  std::string format = "json";                            // json, geojson, csv
+  bool include_duplicates = false;                        // reserved for federation
+};
+
+struct QueryError {
+  std::string parameter;
+  std::string message;  // French
+};
+
+// The filterable fields, in the API's spelling (the standard's field names, plus typologie,
+// source, code_insee, code_postal, departement, region).
+const std::vector<std::string>& filter_fields();
+
+// Parses the query-string parameters (name → every value given). `territory` resolves autour=.
+// Returns the query, or the first error.
+std::pair<std::optional<Query>, QueryError> parse_query(
+    const std::multimap<std::string, std::string>& params, const territory::Reference& territory);
+
+}  // namespace maillage::search

@@ -1,0 +1,113 @@
+// Index::search: candidate sets with bitmaps, then sort keys for the candidates only.
+#include <algorithm>
+
+#include "search/cursor.h"
+#include "search/index.h"
+#include "territory/geo.h"
+#include "text/tokenize.h"
+
+namespace maillage::search {
+namespace {
+
+constexpr int kKindWeight[] = {4, 3, 2, 1};  // exact, stem, prefix, typo
+constexpr int kClassWeight[kFieldClasses] = {4, 2, 2, 1};
+
+// Dates sort newest first: complementing the digits turns descending into ascending.
+std::string descending(const std::string& date) {
+  std::string out = date;
+  for (char& c : out)
+    if (c >= '0' && c <= '9') c = static_cast<char>('9' - (c - '0'));
+  return out;
+}
+
+}  // namespace
+
+SearchResult Index::search(const Query& q, const OpenPredicate& open) const {
+  SearchResult result;
+  std::optional<SortKey> after;
+  if (!q.cursor.empty()) {
+    after = decode_cursor(q.cursor);
+    if (!after) {
+      result.error = QueryError{"curseur", "curseur invalide ou expiré : relancez la recherche."};
+      return result;
+    }
+  }
+
+  // The context: everything but the field filters (so facets can be disjunctive).
+  Roaring context = live_;
+  if (q.radius_km || q.bbox) context &= geo_set(q);
+  std::vector<WordHits> words;
+  if (!q.text.empty()) {
+    auto tokens = text::tokenize(q.text);
+    bool all_stop = std::all_of(tokens.begin(), tokens.end(), [](auto& t) { return t.stop_word; });
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      if (tokens[i].stop_word && !all_stop) continue;
+      words.push_back(text_.lookup(tokens[i].folded, tokens[i].stem, i + 1 == tokens.size()));
+      context &= words.back().any();
+    }
+  }
+  if (q.open_at && open) {
+    Roaring open_docs;
+    for (auto doc : context)
+      if (open(docs_[doc], *q.open_at).value_or(false)) open_docs.add(doc);
+    context = std::move(open_docs);
+  }
+
+  Roaring matches = context & filter_set(q, "");
+  result.total = matches.cardinality();
+  for (const auto& field : q.facets) {
+    Roaring facet_base = context & filter_set(q, field);
+    auto& counts = result.facets[field];
+    if (auto f = filters_.find(field); f != filters_.end())
+      for (const auto& [value, bitmap] : f->second)
+        if (auto n = facet_base.and_cardinality(bitmap)) counts[value] = n;
+  }
+
+  // Sort keys of the candidates after the cursor.
+  struct Keyed {
+    SortKey key;
+    Hit hit;
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(result.total, 1u << 20)));
+  for (auto doc : matches) {
+    const Document& d = docs_[doc];
+    Keyed k{{}, {doc, -1}};
+    if (q.point && d.has_position)
+      k.hit.distance_km = territory::distance_km(q.point->latitude, q.point->longitude,
+                                                 d.latitude, d.longitude);
+    double dist = q.point ? (d.has_position ? k.hit.distance_km : 1e9) : 0;
+    switch (q.sort) {
+      case Sort::kRelevance:
+        for (const auto& w : words) {
+          int best_kind = 0, best_class = 0;
+          const Postings* kinds[] = {&w.exact, &w.stem, &w.prefix, &w.typo};
+          for (int kind = 0; kind < 4 && best_kind == 0; ++kind)
+            for (std::size_t c = 0; c < kFieldClasses; ++c)
+              if ((*kinds[kind])[c].contains(doc)) {
+                best_kind = kKindWeight[kind];
+                best_class = std::max(best_class, kClassWeight[c]);
+              }
+          k.key.primary += best_kind;
+          k.key.secondary += best_class;
+        }
+        k.key.distance = dist;
+        if (!q.point) k.key.text = d.name_key;
+        break;
+      case Sort::kDistance: k.key.distance = dist; break;
+      case Sort::kName: k.key.text = d.name_key; break;
+      case Sort::kUpdate: k.key.text = descending(d.place[place::Field::kDateMaj]); break;
+    }
+    k.key.public_id = d.public_id;
+    if (after && !comes_before(*after, k.key)) continue;
+    keyed.push_back(std::move(k));
+  }
+  auto by_key = [](const Keyed& a, const Keyed& b) { return comes_before(a.key, b.key); };
+  std::size_t n = std::min(q.limit, keyed.size());
+  std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(n), keyed.end(), by_key);
+  for (std::size_t i = 0; i < n; ++i) result.hits.push_back(keyed[i].hit);
+  if (keyed.size() > n && n > 0) result.next_cursor = encode_cursor(keyed[n - 1].key);
+  return result;
+}
+
+}  // namespace maillage::search

@@ -1,0 +1,55 @@
+// The search service: owns the index, builds it from the store, and follows the store's change
+// log on a background thread so that imports and edits become searchable within a second.
+// search() takes a shared lock; applying changes takes the exclusive lock briefly per batch.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include "search/index.h"
+#include "store/store.h"
+
+namespace maillage::search {
+
+class Service {
+ public:
+  // `store` is a connection used only by this service (the follower thread reads from it).
+  Service(std::unique_ptr<store::Store> store, const territory::Reference& territory);
+  ~Service();
+
+  // Loads every active place, then the changes made meanwhile. Returns false on a store error.
+  bool build(std::string& error);
+  // Applies pending changes of the log now; returns how many were applied.
+  std::size_t catch_up();
+  // Follows the log every `period` until destruction.
+  void start_following(std::chrono::milliseconds period);
+
+  // Runs `fn(index)` under the shared lock.
+  template <typename Fn>
+  auto read(Fn&& fn) const {
+    std::shared_lock lock(mutex_);
+    return fn(index_);
+  }
+
+  void set_open_predicate(OpenPredicate p) { open_ = std::move(p); }
+  const OpenPredicate& open_predicate() const { return open_; }
+
+ private:
+  std::unique_ptr<store::Store> store_;
+  Index index_;
+  mutable std::shared_mutex mutex_;
+  std::mutex store_mutex_;
+  OpenPredicate open_;
+  std::thread follower_;
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+};
+
+}  // namespace maillage::search

@@ -1,0 +1,152 @@
+#include "search/text_index.h"
+
+#include <algorithm>
+
+#include "text/tokenize.h"
+
+namespace maillage::search {
+namespace {
+
+std::vector<std::u32string::value_type> code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    char32_t cp = n == 1 ? c : c & (0x3F >> (n - 1));
+    for (std::size_t k = 1; k < n && i + k < s.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += n;
+  }
+  return out;
+}
+
+// Every string obtained by deleting `depth` characters (byte-level for ASCII words, which the
+// folded vocabulary mostly is; other words are matched by code point in edit_distance).
+void deletions(const std::string& word, int depth, std::vector<std::string>& out) {
+  if (depth == 0) return;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    std::string d = word.substr(0, i) + word.substr(i + 1);
+    out.push_back(d);
+    deletions(d, depth - 1, out);
+  }
+}
+
+}  // namespace
+
+Roaring WordHits::any() const {
+  std::vector<const Roaring*> all;
+  for (const auto* set : {&exact, &stem, &prefix, &typo})
+    for (const auto& r : *set) all.push_back(&r);
+  return Roaring::fastunion(all.size(), all.data());
+}
+
+int TextIndex::max_typos(std::size_t length) { return length >= 8 ? 2 : length >= 4 ? 1 : 0; }
+
+std::uint32_t TextIndex::term_id(const std::string& folded) {
+  auto it = terms_.find(folded);
+  if (it != terms_.end()) return it->second;
+  auto id = static_cast<std::uint32_t>(term_text_.size());
+  terms_.emplace(folded, id);
+  term_text_.push_back(folded);
+  term_postings_.emplace_back();
+  std::vector<std::string> dels;
+  deletions(folded, max_typos(code_points(folded).size()), dels);
+  std::sort(dels.begin(), dels.end());
+  dels.erase(std::unique(dels.begin(), dels.end()), dels.end());
+  for (auto& d : dels) deletes_[d].push_back(id);
+  return id;
+}
+
+void TextIndex::add(std::uint32_t doc, FieldClass fc, std::string_view text) {
+  auto& mine = doc_terms_[doc];
+  for (const auto& token : text::tokenize(text)) {
+    if (token.stop_word) continue;
+    std::uint32_t id = term_id(token.folded);
+    term_postings_[id][fc].add(doc);
+    stems_[token.stem][fc].add(doc);
+    mine.emplace_back(id, token.stem);
+  }
+}
+
+void TextIndex::remove(std::uint32_t doc) {
+  auto it = doc_terms_.find(doc);
+  if (it == doc_terms_.end()) return;
+  for (const auto& [id, stem] : it->second) {
+    for (auto& r : term_postings_[id]) r.remove(doc);
+    if (auto s = stems_.find(stem); s != stems_.end())
+      for (auto& r : s->second) r.remove(doc);
+  }
+  doc_terms_.erase(it);
+}
+
+int TextIndex::edit_distance(std::string_view a_text, std::string_view b_text, int max) {
+  auto a = code_points(a_text), b = code_points(b_text);
+  const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+  if (std::abs(n - m) > max) return max + 1;
+  std::vector<int> prev2(m + 1), prev(m + 1), cur(m + 1);
+  for (int j = 0; j <= m; ++j) prev[j] = j;
+  for (int i = 1; i <= n; ++i) {
+    cur[0] = i;
+    int row_min = cur[0];
+    for (int j = 1; j <= m; ++j) {
+      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (row_min > max) return max + 1;
+    prev2.swap(prev);
+    prev.swap(cur);
+  }
+  return prev[m];
+}
+
+WordHits TextIndex::lookup(std::string_view folded, std::string_view stem, bool allow_prefix) const {
+  WordHits hits;
+  auto exact = terms_.find(folded);
+  if (exact != terms_.end()) hits.exact = term_postings_[exact->second];
+  if (auto s = stems_.find(std::string(stem)); s != stems_.end()) hits.stem = s->second;
+
+  if (allow_prefix && !folded.empty()) {
+    std::array<std::vector<const Roaring*>, kFieldClasses> parts;
+    std::size_t expansions = 0;
+    for (auto it = terms_.lower_bound(folded);
+         it != terms_.end() && it->first.compare(0, folded.size(), folded) == 0 && expansions < 500;
+         ++it, ++expansions) {
+      if (it->first.size() == folded.size()) continue;  // the exact term
+      for (std::size_t c = 0; c < kFieldClasses; ++c)
+        parts[c].push_back(&term_postings_[it->second][c]);
+    }
+    for (std::size_t c = 0; c < kFieldClasses; ++c)
+      if (!parts[c].empty()) hits.prefix[c] = Roaring::fastunion(parts[c].size(), parts[c].data());
+  }
+
+  int max = max_typos(code_points(folded).size());
+  if (max > 0) {
+    std::string word(folded);
+    std::vector<std::string> keys = {word};
+    deletions(word, max, keys);
+    std::vector<std::uint32_t> candidates;
+    for (const auto& k : keys) {
+      if (auto d = deletes_.find(k); d != deletes_.end())
+        candidates.insert(candidates.end(), d->second.begin(), d->second.end());
+      if (auto t = terms_.find(k); t != terms_.end()) candidates.push_back(t->second);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    std::array<std::vector<const Roaring*>, kFieldClasses> parts;
+    for (auto id : candidates) {
+      const std::string& term = term_text_[id];
+      if (term == folded) continue;
+      if (edit_distance(folded, term, max) > max) continue;
+      for (std::size_t c = 0; c < kFieldClasses; ++c) parts[c].push_back(&term_postings_[id][c]);
+    }
+    for (std::size_t c = 0; c < kFieldClasses; ++c)
+      if (!parts[c].empty()) hits.typo[c] = Roaring::fastunion(parts[c].size(), parts[c].data());
+  }
+  return hits;
+}
+
+}  // namespace maillage::search
