@@ -361,6 +361,13 @@ Status Evaluator::at(std::int64_t instant) {
   }
 }
 
+State Evaluator::state_at(std::int64_t instant) {
+  const WallTime now = split_wall(place_.zone->effective_wall_of(instant));
+  for (const Segment& s : day(now.day))
+    if (now.minute < s.end) return s.state;
+  return State::kClosed;
+}
+
 std::vector<Interval> Evaluator::intervals(std::int64_t from, std::int64_t to) {
   std::vector<Interval> out;
   if (to <= from) return out;

@@ -79,6 +79,9 @@ class Evaluator {
 
   Status at(std::int64_t instant);
 
+  // The state alone (no comment, no next change): cheaper than at().
+  State state_at(std::int64_t instant);
+
   // The open and unknown intervals overlapping [from, to), clipped to it, in order.
   std::vector<Interval> intervals(std::int64_t from, std::int64_t to);
 
