@@ -85,8 +85,9 @@ TextToken lex_number(std::string_view s, std::size_t& i) {
     t.end = i = d_end;
     return t;
   }
-  std::size_t j = skip_spaces(s, d_end);
-  if (n_digits <= 2 && value <= 24 && j < s.size() && (s[j] == ':' || is_hour_mark(s, j))) {
+  // "14:" (the colon right after the digits) or "14h", "14 h".
+  std::size_t j = d_end < s.size() && s[d_end] == ':' ? d_end : skip_spaces(s, d_end);
+  if (n_digits <= 2 && value <= 24 && j < s.size() && ((j == d_end && s[j] == ':') || is_hour_mark(s, j))) {
     const bool colon = s[j] == ':';
     j += colon ? 1 : (s.substr(j + 1, 5) == "eures" ? 6 : s.substr(j + 1, 4) == "eure" ? 5 : 1);
     t.kind = TextKind::kTime;
@@ -95,7 +96,9 @@ TextToken lex_number(std::string_view s, std::size_t& i) {
     std::size_t m = skip_spaces(s, j);
     if (colon) m = j;  // "14:" then " - 17:30": no minutes across spaces after a colon
     const std::size_t m_end = digits_end(s, m);
-    const std::size_t after = skip_spaces(s, m_end);
+    // Digits glued to the "h" are minutes unless an "h" is glued to them too ("9h12h"); after a
+    // space they are the next hour when an "h" follows ("9h 12h", "9h 12 h").
+    const std::size_t after = m == j ? m_end : skip_spaces(s, m_end);
     const bool next_is_hour = after < s.size() && (s[after] == ':' || is_hour_mark(s, after));
     if (m_end > m && m_end - m <= 2 && !next_is_hour) {
       int minutes = number_of(s, m, m_end);
@@ -173,7 +176,10 @@ std::vector<TextToken> lex_free_text(std::string_view s) {
       tokens.push_back(lex_number(s, i));
       continue;
     }
-    if (letter_length(s, i) > 0) {
+    // "à" or "è" alone ("9h à 12h", "9hè16h"): "to", a connector.
+    const std::string_view two = s.substr(i, 2);
+    const bool lone_to = (two == "à" || two == "è") && (i + 2 >= s.size() || letter_length(s, i + 2) == 0);
+    if (letter_length(s, i) > 0 && !lone_to) {
       TextToken t;
       t.kind = TextKind::kWord;
       t.begin = i;
