@@ -139,7 +139,6 @@ struct Expression {
 
   bool uses_solar_events() const;      // sunrise, sunset, dawn, dusk
   bool uses_school_holidays() const;   // SH
-  bool uses_points_in_time() const;    // "10:00", "10:00-16:00/01:30"
 };
 
 }  // namespace maillage::hours

@@ -283,11 +283,4 @@ bool Expression::uses_school_holidays() const {
   return false;
 }
 
-bool Expression::uses_points_in_time() const {
-  for (const Rule& r : rules)
-    for (const TimeSpan& t : r.times)
-      if ((!t.end && !t.open_end) || t.repeat_minutes > 0) return true;
-  return false;
-}
-
 }  // namespace maillage::hours
