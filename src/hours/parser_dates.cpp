@@ -55,15 +55,21 @@ bool Parser::starts_dated_monthday(std::size_t ahead) const {
          peek(i + 2).kind == TokenKind::kOpenBracket;
 }
 
+const Token& Parser::expect_year() {
+  const Token& y = next();
+  if (y.number > 9999) fail(y, "hours.year.range", "année invalide : une année s'écrit sur quatre chiffres, de 1901 à 9999");
+  return y;
+}
+
 void Parser::parse_year_selector(Rule& rule) {
   while (true) {
-    const Token& first = next();
+    const Token& first = expect_year();
     YearRange y;
     y.from = y.to = static_cast<int>(first.number);
     bool range = false;
     if (at(TokenKind::kDash) && is_year(peek(1))) {
       next();
-      const Token& to = next();
+      const Token& to = expect_year();
       y.to = static_cast<int>(to.number);
       range = true;
       if (y.to == y.from) fail(to, "hours.year.single_range", "plage d'une seule année : écrivez « " + std::to_string(y.from) + " »");
@@ -107,7 +113,7 @@ bool Parser::parse_day_offset(int max_days, int& offset, std::string_view what) 
 DatePoint Parser::parse_date_point(bool allow_year, bool read_day) {
   DatePoint d;
   if (is_year(peek())) {
-    const Token& y = next();
+    const Token& y = expect_year();
     if (!allow_year) fail(y, "hours.date.year_mismatch", "les deux bornes d'une plage de dates doivent toutes deux avoir une année, ou aucune");
     d.year = static_cast<int>(y.number);
   }

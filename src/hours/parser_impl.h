@@ -54,6 +54,7 @@ class Parser {
   // Wide-range selectors (parser_dates.cpp).
   bool is_year(const Token& t) const { return t.kind == TokenKind::kNumber && t.number > 1900; }
   bool starts_dated_monthday(std::size_t ahead) const;
+  const Token& expect_year();
   void parse_year_selector(Rule& rule);
   void parse_monthday_selector(Rule& rule);
   MonthdayRange parse_monthday_range();

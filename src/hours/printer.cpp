@@ -81,7 +81,7 @@ void append_monthday(std::string& out, const MonthdayRange& r) {
     out += '-';
     const DatePoint& to = *r.to;
     if (to.kind == DatePoint::Kind::kCalendar && r.from.kind == DatePoint::Kind::kCalendar &&
-        to.month == r.from.month && to.year == r.from.year) {
+        to.month == r.from.month && to.year == r.from.year && to.day >= r.from.day) {
       append_two_digits(out, to.day);
     } else {
       append_date_point(out, to);
