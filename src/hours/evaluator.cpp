@@ -153,6 +153,8 @@ void Evaluator::build_internal_rules() {
     for (const TimeSpan& t : rule.times) {
       if (t.open_end) wraps = true;  // the open end may run past midnight
       if (!t.end) continue;
+      // Solar times move with the seasons: they may cross midnight on some days only.
+      if (t.start.is_event() || t.end->is_event()) wraps = true;
       const int from = nominal_minutes(t.start), to = nominal_minutes(*t.end);
       if (to <= from || to > kMinutesPerDay) wraps = true;
     }
@@ -299,8 +301,8 @@ std::vector<Segment> Evaluator::day(std::int64_t day) {
     bool open_end = false;
     for (const Active& a : active) {
       const InternalRule& ir = *a.ir;
-      const bool may_set = [&] { return !ir.fallback || state == State::kClosed; }();
-      if (!ir.rule->has_time_selectors() && may_set) {
+      // A fallback rule only fills what is still closed.
+      if (!ir.rule->has_time_selectors() && (!ir.fallback || state == State::kClosed)) {
         state = ir.meaning;
         match = &a;
         open_end = false;
