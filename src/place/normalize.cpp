@@ -431,6 +431,9 @@ class Normalizer {
   void check_territory();
   void check_coordinates();
   const territory::Commune* only_commune_with(const std::string& cp) const;
+  const territory::Commune* only_commune_named(const std::string& name, const std::string& cp) const;
+  void deduce_commune();
+  void report_postal_code_of_other_commune(const territory::Commune& named);
   void check_dates() {
     if (ctx_.today.empty() || !place().has(Field::kDateMaj)) return;
     if (place()[Field::kDateMaj] > ctx_.today)
@@ -490,12 +493,35 @@ void Normalizer::check_territory() {
       return;
     }
   }
+  deduce_commune();
+}
+
+// No usable INSEE code: the commune is deduced from the postal code and the name.
+void Normalizer::deduce_commune() {
+  const auto* ref = ctx_.territory;
+  Place& p = place();
+  const std::string& cp = p[Field::kCodePostal];
+  const std::string& name_ = p[Field::kCommune];
   commune_ = ref->resolve(cp, name_);
-  if (commune_) {
+  if (commune_ && !ref->has_postal_code(*commune_, cp)) {
+    report_postal_code_of_other_commune(*commune_);
+  } else if (commune_) {
     p[Field::kCodeInsee] = commune_->code_insee;
     notice(Field::kCodeInsee, commune_->code_insee, "code_insee.complete",
            "code INSEE déduit du code postal " + cp + " et de la commune « " + name_ + " » : " +
                commune_->code_insee + ".");
+  } else if (const territory::Commune* named = only_commune_named(name_, cp)) {
+    // The name designates one commune of the postal code's département, which has other
+    // postal codes: the postal code is the likelier mistake (a territory's generic code).
+    commune_ = named;
+    p[Field::kCodeInsee] = named->code_insee;
+    if (ctx_.territory->has_postal_code(*named, cp)) {  // only the article differed
+      notice(Field::kCodeInsee, named->code_insee, "code_insee.complete",
+             "code INSEE déduit du code postal " + cp + " et de la commune « " + name_ + " » : " +
+                 named->code_insee + ".");
+      return;
+    }
+    report_postal_code_of_other_commune(*named);
   } else if (const territory::Commune* only = only_commune_with(cp)) {
     // A locality or a district ("Montfavet", "Puyricard") under the postal code of a single
     // commune: the place is in that commune.
@@ -510,6 +536,41 @@ void Normalizer::check_territory() {
            "aucune commune « " + name_ + " » n'a le code postal " + cp +
                " ; le code INSEE n'a pas pu être déduit.");
   }
+}
+
+void Normalizer::report_postal_code_of_other_commune(const territory::Commune& named) {
+  Place& p = place();
+  const std::string& cp = p[Field::kCodePostal];
+  commune_ = &named;
+  p[Field::kCodeInsee] = named.code_insee;
+  std::string codes;
+  for (const auto& c : named.codes_postaux) codes += (codes.empty() ? "" : ", ") + c;
+  report(Severity::kWarning, "code_postal", cp, "code_postal.commune",
+         "le code postal " + cp + " n'est pas celui de " + named.nom + " (" + codes +
+             ") ; code INSEE " + named.code_insee + " retenu d'après le nom de la commune.");
+}
+
+const territory::Commune* Normalizer::only_commune_named(const std::string& name,
+                                                          const std::string& cp) const {
+  if (cp.size() != 5) return nullptr;
+  std::string_view dep = territory::departement_of(cp);
+  if (cp.compare(0, 2, "20") == 0) return nullptr;  // Corse: 2A/2B, postal codes 20xxx
+  // Leading articles are often dropped ("Mont-Dore" for "Le Mont-Dore").
+  auto without_article = [](std::string key) {
+    for (std::string_view a : {"le ", "la ", "les ", "l "})
+      if (key.rfind(a, 0) == 0) return key.substr(a.size());
+    return key;
+  };
+  const std::string wanted = without_article(text::fold_key(name));
+  const territory::Commune* found = nullptr;
+  for (const auto& c : ctx_.territory->communes()) {
+    if (c.departement != dep || !c.parent.empty()) continue;
+    if (!ctx_.territory->name_matches(c, name) && without_article(text::fold_key(c.nom)) != wanted)
+      continue;
+    if (found) return nullptr;
+    found = &c;
+  }
+  return found;
 }
 
 const territory::Commune* Normalizer::only_commune_with(const std::string& cp) const {
@@ -566,7 +627,11 @@ void Normalizer::check_coordinates() {
                      "), alors que le code postal et les coordonnées sont en " +
                      std::string(territory::area_name(*area)) + " ; le code INSEE est ignoré.");
           p[Field::kCodeInsee].clear();
-          commune_ = nullptr;
+          deduce_commune();
+          if (commune_ && territory::area_of_insee(commune_->code_insee) != area) {
+            p[Field::kCodeInsee].clear();
+            commune_ = nullptr;
+          }
         } else if (expected && *expected != *area) {
           drop("coordonnees.territoire",
                "le point (" + shown + ") est en " + std::string(territory::area_name(*area)) +
