@@ -78,6 +78,15 @@ TEST(HoursParser, OptionsAllowPointsInTimeAndSchoolHolidays) {
   EXPECT_EQ(to_string(*parse("Mo 10:00-16:00/90", options).expression), "Mo 10:00-16:00/01:30");
 }
 
+TEST(HoursParser, BoundsRepeatedTimes) {
+  ParseOptions options;
+  options.allow_points_in_time = true;
+  EXPECT_TRUE(parse("Mo-Fr 06:00-22:00/00:10", options).ok());
+  const ParseResult r = parse("Mo 00:00-23:59/00:01,00:00-23:59/00:01,00:00-23:59/00:01", options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error->code, "hours.time.too_many_points");
+}
+
 TEST(HoursParser, RefusesOversizedInput) {
   const ParseResult r = parse(std::string(kMaxExpressionBytes + 1, 'M'));
   ASSERT_FALSE(r.ok());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "hours/civil.h"
 #include "hours/sun.h"
@@ -281,43 +282,60 @@ std::vector<Segment> Evaluator::day(std::int64_t day) {
     active.push_back({&ir, holiday, 0, 0});
   }
   std::vector<Part> parts;
+  std::vector<std::uint32_t> owner;  // the active rule of each part
+  for (std::size_t a = 0; a < active.size(); ++a) {
+    active[a].parts_begin = parts.size();
+    resolve_parts(*active[a].ir, day, parts);
+    active[a].parts_end = parts.size();
+    owner.resize(parts.size(), static_cast<std::uint32_t>(a));
+  }
+  // A sweep over the day: the parts covering each elementary interval, by rule, kept in order
+  // of the rule's time ranges (the last one decides, the first one for a fallback rule).
+  struct Event {
+    int minute;
+    std::uint32_t part;
+    bool starts;
+  };
+  std::vector<Event> events;
   std::vector<int> bounds = {0, kMinutesPerDay};
-  for (Active& a : active) {
-    a.parts_begin = parts.size();
-    resolve_parts(*a.ir, day, parts);
-    a.parts_end = parts.size();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].from >= parts[i].to) continue;
+    events.push_back({parts[i].from, static_cast<std::uint32_t>(i), true});
+    events.push_back({parts[i].to, static_cast<std::uint32_t>(i), false});
+    if (parts[i].from > 0) bounds.push_back(parts[i].from);
+    if (parts[i].to < kMinutesPerDay) bounds.push_back(parts[i].to);
   }
-  for (const Part& p : parts) {
-    if (p.from > 0 && p.from < kMinutesPerDay) bounds.push_back(p.from);
-    if (p.to > 0 && p.to < kMinutesPerDay) bounds.push_back(p.to);
-  }
+  std::sort(events.begin(), events.end(), [](const Event& x, const Event& y) { return x.minute < y.minute; });
   std::sort(bounds.begin(), bounds.end());
   bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+  std::vector<std::set<std::uint32_t>> covering(active.size());
+  std::size_t next_event = 0;
   std::vector<Segment> segments;
   for (std::size_t b = 0; b + 1 < bounds.size(); ++b) {
     const int m = bounds[b];
+    for (; next_event < events.size() && events[next_event].minute <= m; ++next_event) {
+      const Event& e = events[next_event];
+      if (e.starts) covering[owner[e.part]].insert(e.part);
+      else covering[owner[e.part]].erase(e.part);
+    }
     State state = State::kClosed;
     const Active* match = nullptr;
     bool open_end = false;
-    for (const Active& a : active) {
-      const InternalRule& ir = *a.ir;
+    for (std::size_t a = 0; a < active.size(); ++a) {
+      const InternalRule& ir = *active[a].ir;
       // A fallback rule only fills what is still closed.
-      if (!ir.rule->has_time_selectors() && (!ir.fallback || state == State::kClosed)) {
+      const bool may_set = !ir.fallback || state == State::kClosed;
+      if (!ir.rule->has_time_selectors() && may_set) {
         state = ir.meaning;
-        match = &a;
+        match = &active[a];
         open_end = false;
       }
-      for (std::size_t i = a.parts_begin; i < a.parts_end; ++i) {
-        const Part& p = parts[i];
-        if (m < p.from || m >= p.to || (ir.fallback && state != State::kClosed)) continue;
-        state = ir.meaning;
-        match = &a;
-        open_end = false;
-        if (p.open_end && state != State::kClosed) {
-          state = State::kUnknown;
-          open_end = true;
-        }
-      }
+      if (covering[a].empty() || !may_set) continue;
+      const Part& p = parts[ir.fallback ? *covering[a].begin() : *covering[a].rbegin()];
+      state = ir.meaning;
+      match = &active[a];
+      open_end = p.open_end && state != State::kClosed;
+      if (open_end) state = State::kUnknown;
     }
     std::string_view comment;
     if (match != nullptr) {

@@ -86,6 +86,9 @@ class Parser {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   std::vector<Problem> warnings_;
+  // Repeated times ("/00:05") make points to evaluate: bounded, so that evaluation stays fast.
+  static constexpr int kMaxRepeatedPoints = 2880;
+  int repeated_points_ = 0;
 };
 
 }  // namespace maillage::hours::detail

@@ -169,6 +169,10 @@ TimeSpan Parser::parse_time_span() {
     }
     if (span.repeat_minutes <= 0) fail(slash, "hours.time.repeat", "l'intervalle de répétition doit être positif");
     if (!span.end) fail(slash, "hours.time.repeat", "une répétition s'applique à une plage (« 10:00-16:00/01:30 »)");
+    repeated_points_ += 2 * kMinutesPerDay / span.repeat_minutes + 1;
+    if (repeated_points_ > kMaxRepeatedPoints)
+      fail(slash, "hours.time.too_many_points",
+           "trop d'heures répétées : au plus " + std::to_string(kMaxRepeatedPoints) + " passages par expression");
   }
   check_time_span(span, first);
   return span;
