@@ -169,8 +169,13 @@ TimeSpan Parser::parse_time_span() {
     }
     if (span.repeat_minutes <= 0) fail(slash, "hours.time.repeat", "l'intervalle de répétition doit être positif");
     if (!span.end) fail(slash, "hours.time.repeat", "une répétition s'applique à une plage (« 10:00-16:00/01:30 »)");
-    repeated_points_ += 2 * kMinutesPerDay / span.repeat_minutes + 1;
-    if (repeated_points_ > kMaxRepeatedPoints)
+    int length = kMinutesPerDay;  // with a solar bound: at most a day
+    if (!span.start.is_event() && !span.end->is_event()) {
+      length = span.end->minutes - span.start.minutes;
+      if (length <= 0) length += kMinutesPerDay;
+    }
+    repeated_points_ += length / span.repeat_minutes + 1;
+    if (options_.allow_points_in_time && repeated_points_ > kMaxRepeatedPoints)
       fail(slash, "hours.time.too_many_points",
            "trop d'heures répétées : au plus " + std::to_string(kMaxRepeatedPoints) + " passages par expression");
   }
