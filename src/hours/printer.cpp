@@ -196,6 +196,10 @@ std::string to_string(const Rule& rule) {
   append_section(out, part);
   part.clear();
   append_list(part, rule.monthdays, append_monthday);
+  // "Mar" then "Su[-1]" would read back as the date "Mar Su[-1]": separate them with ":".
+  if (!rule.monthdays.empty() && rule.monthdays.back().kind == MonthdayRange::Kind::kMonths && rule.weeks.empty() &&
+      !rule.holidays_restrict_weekdays && !rule.weekdays.empty() && !rule.weekdays.front().nth.empty())
+    part += ':';
   append_section(out, part);
   part.clear();
   if (!rule.weeks.empty()) {
