@@ -114,7 +114,7 @@ TEST(HoursOracle, AgreesWithOpeningHoursJs) {
   ASSERT_GT(rows.size(), 10000u) << "run: node tools/hours_oracle.mjs";
   std::map<std::string, Listed> listed = read_disagreements();
   Engine engine;
-  std::size_t agree = 0, data_rows = 0;
+  std::size_t agree = 0;
   std::vector<std::string> unlisted;
   std::map<std::string, int> by_explanation;
   for (const OracleRow& row : rows) {
@@ -135,7 +135,6 @@ TEST(HoursOracle, AgreesWithOpeningHoursJs) {
     it->second.seen = true;
     ++by_explanation[it->second.explanation.substr(0, it->second.explanation.find(':'))];
   }
-  (void)data_rows;
   const double rate = static_cast<double>(agree) / static_cast<double>(rows.size());
   std::ostringstream summary;
   summary << "agreement with opening_hours.js: " << agree << " / " << rows.size() << " = " << 100.0 * rate << " %";
