@@ -23,19 +23,6 @@ struct Source {
   double lat, lon;
 };
 
-std::string unescape(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) {
-      const char c = s[++i];
-      out += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 TEST(HoursCompiled, AgreesWithEvaluator) {
   const bool small = std::getenv("MAILLAGE_TEST_SCALE") && std::string(std::getenv("MAILLAGE_TEST_SCALE")) == "small";
   std::vector<Source> sources;
@@ -44,7 +31,7 @@ TEST(HoursCompiled, AgreesWithEvaluator) {
     if (row.fields.size() != 9 || row.fields[1] != "0") continue;
     const std::string key = row.fields[0] + '\t' + row.fields[2];
     if (!seen.insert(key).second) continue;
-    sources.push_back({unescape(row.fields[0]), row.fields[2], row.fields[3], std::stod(row.fields[4]), std::stod(row.fields[5])});
+    sources.push_back({testing::unescape(row.fields[0]), row.fields[2], row.fields[3], std::stod(row.fields[4]), std::stod(row.fields[5])});
   }
   ASSERT_GT(sources.size(), 1500u);
   std::map<std::string, Zone> zones;

@@ -18,19 +18,6 @@
 namespace maillage::hours {
 namespace {
 
-std::string unescape(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '\\' || i + 1 == s.size()) {
-      out += s[i];
-      continue;
-    }
-    const char c = s[++i];
-    out += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
-  }
-  return out;
-}
-
 struct OracleRow {
   int line = 0;
   std::string expr_escaped, expr, insee, tz, at, state, next_change;
@@ -46,7 +33,7 @@ std::vector<OracleRow> read_oracle() {
     OracleRow row;
     row.line = r.line;
     row.expr_escaped = r.fields[0];
-    row.expr = unescape(r.fields[0]);
+    row.expr = testing::unescape(r.fields[0]);
     row.mode = std::stoi(r.fields[1]);
     row.insee = r.fields[2];
     row.tz = r.fields[3];

@@ -37,6 +37,20 @@ inline std::vector<CaseRow> read_cases(const std::string& path) {
   return rows;
 }
 
+// Undoes the escapes of tools/hours_oracle.mjs: \t, \n, \r and \\.
+inline std::string unescape(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 == s.size()) {
+      out += s[i];
+      continue;
+    }
+    const char c = s[++i];
+    out += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+  }
+  return out;
+}
+
 inline std::string case_path(const std::string& name) {
   return std::string(MAILLAGE_SOURCE_DIR) + "/tests/cases/" + name;
 }

@@ -4,7 +4,6 @@
 #include "hours/free_text.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "hours/ast.h"
 #include "hours/free_text_lexer.h"
@@ -87,12 +86,6 @@ struct Clause {
   bool has_selectors() const { return !weekdays.empty() || !months.empty() || holidays; }
   bool empty() const { return !has_selectors() && times.empty() && !closed && !appointment && !qualifier; }
 };
-
-std::string clock(int minutes) {
-  char b[24];
-  std::snprintf(b, sizeof b, "%02d:%02d", minutes / 60, minutes % 60);
-  return b;
-}
 
 class Interpreter {
  public:
@@ -182,7 +175,7 @@ std::size_t Interpreter::read_times(std::size_t k) {
     else if (t.kind == TextKind::kNumber) values.push_back({t.value * 60, j, false});
     else values.push_back({t.word == "midi" ? 12 * 60 : 24 * 60, j, true});
     if (t.guessed) {
-      notes_.push_back("« " + text_.substr(t.begin, t.end - t.begin) + " » lu comme " + clock(t.minutes));
+      notes_.push_back("« " + text_.substr(t.begin, t.end - t.begin) + " » lu comme " + clock_string(t.minutes));
       penalty_ *= 0.9;
     }
     ++j;
@@ -212,9 +205,9 @@ std::size_t Interpreter::read_times(std::size_t k) {
     if (to == 0 && from > 0) to = 24 * 60;  // "18h-0h"; "00:00 - 00:00" stays empty
     const bool night = to < from && to <= 6 * 60 && from >= 17 * 60;
     if (to <= from && !night) {
-      if (to == from) notes_.push_back("plage vide « " + clock(from) + " - " + clock(to) + " » ignorée");
+      if (to == from) notes_.push_back("plage vide « " + clock_string(from) + " - " + clock_string(to) + " » ignorée");
       else {
-        notes_.push_back("plage à l'envers « " + clock(from) + " - " + clock(to) + " » ignorée");
+        notes_.push_back("plage à l'envers « " + clock_string(from) + " - " + clock_string(to) + " » ignorée");
         penalty_ *= 0.8;
       }
       continue;
@@ -445,8 +438,8 @@ void Interpreter::tidy(std::vector<Range>& times) {
   std::vector<Range> merged;
   for (const Range& r : times) {
     if (!merged.empty() && r.from < merged.back().to && merged.back().to <= 24 * 60 && r.to <= 24 * 60) {
-      notes_.push_back("plages qui se chevauchent réunies : « " + clock(merged.back().from) + "-" + clock(merged.back().to) +
-                       " » et « " + clock(r.from) + "-" + clock(r.to) + " »");
+      notes_.push_back("plages qui se chevauchent réunies : « " + clock_string(merged.back().from) + "-" + clock_string(merged.back().to) +
+                       " » et « " + clock_string(r.from) + "-" + clock_string(r.to) + " »");
       merged.back().to = std::max(merged.back().to, r.to);
       continue;
     }

@@ -3,20 +3,11 @@
 #include <string>
 
 #include "hours/parser_impl.h"
+#include "hours/printer.h"
 
 namespace maillage::hours::detail {
 
 namespace {
-
-std::string clock_text(int minutes) {
-  std::string s(5, '0');
-  s[0] = static_cast<char>('0' + minutes / 600);
-  s[1] = static_cast<char>('0' + minutes / 60 % 10);
-  s[2] = ':';
-  s[3] = static_cast<char>('0' + minutes % 60 / 10);
-  s[4] = static_cast<char>('0' + minutes % 10);
-  return s;
-}
 
 TimePoint::Kind event_kind(std::string_view word) {
   if (word == "sunrise") return TimePoint::Kind::kSunrise;
@@ -157,8 +148,8 @@ TimeSpan Parser::parse_time_span() {
   }
   if (bare)
     warn(first, "hours.time.no_minutes",
-         "heures sans minutes : écrivez « " + clock_text(span.start.minutes) + "-" +
-             clock_text(span.end ? span.end->minutes : 0) + " »");
+         "heures sans minutes : écrivez « " + clock_string(span.start.minutes) + "-" +
+             clock_string(span.end ? span.end->minutes : 0) + " »");
   if (at(TokenKind::kSlash) && at(TokenKind::kNumber, 1)) {
     const Token& slash = next();
     if (at(TokenKind::kColon, 1)) {
@@ -205,14 +196,14 @@ void Parser::check_time_span(const TimeSpan& span, const Token& first) {
     fail(first, "hours.time.two_midnights", "une plage ne peut pas dépasser 48:00 (minuit du surlendemain)");
   if (end == start) {
     warn(first, "hours.time.full_day",
-         "plage de 24 heures (« " + clock_text(start) + "-" + clock_text(end) + " ») : est-ce voulu ?");
+         "plage de 24 heures (« " + clock_string(start) + "-" + clock_string(end) + " ») : est-ce voulu ?");
     return;
   }
   if (end < start) {
     end += kMinutesPerDay;
     if (end - start > 12 * 60)
       warn(first, "hours.time.long_night",
-           "la plage « " + clock_text(start) + "-" + clock_text(span.end->minutes) +
+           "la plage « " + clock_string(start) + "-" + clock_string(span.end->minutes) +
                " » passe minuit et dure plus de 12 heures : les heures sont-elles inversées ?");
   }
 }

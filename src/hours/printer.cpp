@@ -184,6 +184,12 @@ void append_section(std::string& out, std::string_view text) {
 
 }  // namespace
 
+std::string clock_string(int minutes) {
+  std::string out;
+  append_clock(out, minutes);
+  return out;
+}
+
 std::string to_string(const TimePoint& point) {
   std::string out;
   append_time_point(out, point);

@@ -18,4 +18,7 @@ std::string to_string(const Rule& rule);
 // "09:00", "26:00", "(sunset-01:00)".
 std::string to_string(const TimePoint& point);
 
+// A clock time in minutes since midnight: 570 -> "09:30", 1560 -> "26:00".
+std::string clock_string(int minutes);
+
 }  // namespace maillage::hours
