@@ -28,6 +28,7 @@
 #include "hours/evaluator.h"
 #include "hours/holidays.h"
 #include "hours/parser.h"
+#include "place/reader.h"
 #include "territory/time_zone.h"
 
 namespace {
@@ -56,35 +57,6 @@ void walk_json(const nlohmann::json& j, std::set<std::string>& out) {
   }
 }
 
-// Minimal CSV reading (quoted fields, doubled quotes), enough for the `horaires*` columns.
-std::vector<std::vector<std::string>> read_csv(const std::string& text, char sep) {
-  std::vector<std::vector<std::string>> rows(1);
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += text[++i];
-      else if (c == '"') quoted = false;
-      else field += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == sep) {
-      rows.back().push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      if (!field.empty() && field.back() == '\r') field.pop_back();
-      rows.back().push_back(std::move(field));
-      field.clear();
-      rows.emplace_back();
-    } else {
-      field += c;
-    }
-  }
-  rows.back().push_back(field);
-  return rows;
-}
-
 // Every distinct `horaires` (and `horaires_ouverture_osm`) value of ../shared/data.
 const std::vector<std::string>& real_expressions() {
   static const std::vector<std::string> values = [] {
@@ -92,24 +64,19 @@ const std::vector<std::string>& real_expressions() {
     for (const auto& entry : fs::recursive_directory_iterator(shared_dir() / "data")) {
       const std::string ext = entry.path().extension().string();
       if (ext != ".json" && ext != ".geojson" && ext != ".csv") continue;
+      if (ext == ".csv") {  // maillage's own reader: encodings and separators detected
+        place::OpenedReader opened = place::open_file(entry.path());
+        place::RawRecord record;
+        while (opened.reader && opened.reader->next(record))
+          for (const auto& [column, value] : record.fields)
+            if (is_hours_key(column) && !value.empty()) set.insert(value);
+        continue;
+      }
       std::ifstream in(entry.path(), std::ios::binary);
       std::stringstream buffer;
       buffer << in.rdbuf();
-      const std::string text = buffer.str();
-      if (ext == ".csv") {
-        const std::string first = text.substr(0, text.find('\n'));
-        const char sep = std::count(first.begin(), first.end(), ';') > std::count(first.begin(), first.end(), ',') ? ';' : ',';
-        const auto rows = read_csv(text, sep);
-        std::vector<std::size_t> columns;
-        for (std::size_t i = 0; i < rows[0].size(); ++i)
-          if (is_hours_key(rows[0][i])) columns.push_back(i);
-        for (std::size_t r = 1; r < rows.size(); ++r)
-          for (std::size_t c : columns)
-            if (c < rows[r].size() && !rows[r][c].empty()) set.insert(rows[r][c]);
-      } else {
-        const auto j = nlohmann::json::parse(text, nullptr, false);
-        if (!j.is_discarded()) walk_json(j, set);
-      }
+      const auto j = nlohmann::json::parse(buffer.str(), nullptr, false);
+      if (!j.is_discarded()) walk_json(j, set);
     }
     return std::vector<std::string>(set.begin(), set.end());
   }();

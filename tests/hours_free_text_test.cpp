@@ -14,6 +14,7 @@
 #include "hours/parser.h"
 #include "hours/printer.h"
 #include "hours_test_support.h"
+#include "place/reader.h"
 
 namespace maillage::hours {
 namespace {
@@ -82,39 +83,6 @@ TEST(HoursFreeText, CaseTable) {
   }
 }
 
-// A tiny CSV reader (quoted fields), enough for the France Services list.
-std::vector<std::vector<std::string>> read_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  std::vector<std::vector<std::string>> rows(1);
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += text[++i];
-      else if (c == '"') quoted = false;
-      else field += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      rows.back().push_back(std::move(field));
-      field.clear();
-      rows.emplace_back();
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  if (!field.empty() || !rows.back().empty()) rows.back().push_back(field);
-  if (rows.back().empty()) rows.pop_back();
-  return rows;
-}
-
 struct Slot {
   int from, to;
 };
@@ -132,25 +100,27 @@ std::vector<Slot> slots_of(const std::string& cell) {
 }
 
 TEST(HoursFreeText, FranceServicesPerDayColumns) {
-  const auto rows = read_csv(shared("data/france-services/liste-fs-20240801.csv"));
-  ASSERT_GT(rows.size(), 2800u);
-  const auto& header = rows[0];
+  // The list read by maillage's own CSV reader; the per-day columns by name.
+  place::OpenedReader opened = place::open_file(shared("data/france-services/liste-fs-20240801.csv"));
+  ASSERT_TRUE(opened.reader) << opened.error;
+  std::vector<std::array<std::string, 7>> rows;
   const std::vector<std::string> names = {"h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi"};
-  std::vector<std::size_t> columns;
-  for (const std::string& n : names)
-    columns.push_back(static_cast<std::size_t>(std::find(header.begin(), header.end(), n) - header.begin()));
+  place::RawRecord record;
+  while (opened.reader->next(record)) {
+    std::array<std::string, 7> days;
+    for (const auto& [column, value] : record.fields)
+      for (std::size_t d = 0; d < names.size(); ++d)
+        if (column == names[d]) days[d] = value;
+    rows.push_back(days);
+  }
+  ASSERT_EQ(rows.size(), 2845u);
   const Zone paris = *Zone::load("Europe/Paris");
   int checked_rows = 0, checked_points = 0;
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    std::array<std::string, 7> days;
-    bool any = false;
-    for (int d = 0; d < 6; ++d) {
-      days[d] = columns[d] < rows[r].size() ? rows[r][columns[d]] : "";
-      any = any || !days[d].empty();
-    }
-    if (!any) continue;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const std::array<std::string, 7>& days = rows[r];
+    if (std::all_of(days.begin(), days.end(), [](const std::string& d) { return d.empty(); })) continue;
     ++checked_rows;
-    SCOPED_TRACE("liste-fs-20240801.csv row " + std::to_string(r + 1));
+    SCOPED_TRACE("liste-fs-20240801.csv record " + std::to_string(r + 1));
     const Normalized n = normalize_day_columns(days);
     const ParseResult parsed = parse(n.expression);
     ASSERT_TRUE(parsed.ok()) << n.expression << " / " << n.reason;
