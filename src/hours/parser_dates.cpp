@@ -15,26 +15,19 @@ std::string ordinal_range_message(std::string_view what, int min, int max) {
 
 }  // namespace
 
-int Parser::expect_weekday() {
+// A weekday or month name: canonical, or tolerated with a warning ("lundi", "juillet").
+int Parser::expect_name(bool weekday) {
   const Token& t = peek();
-  const NamedValue v = t.kind == TokenKind::kWord ? weekday_from_word(t.text) : NamedValue{};
-  if (v.value < 0) fail(t, "hours.weekday.expected", "jour de la semaine attendu (Mo, Tu, We, Th, Fr, Sa, Su)");
+  const NamedValue v = t.kind != TokenKind::kWord ? NamedValue{} : weekday ? weekday_from_word(t.text) : month_from_word(t.text);
+  const std::string kind = weekday ? "weekday" : "month";
+  if (v.value < 0)
+    fail(t, "hours." + kind + ".expected",
+         weekday ? "jour de la semaine attendu (Mo, Tu, We, Th, Fr, Sa, Su)" : "mois attendu (Jan, Feb, ..., Dec)");
   if (!v.written_for.empty())
-    warn(t, "hours.weekday.name",
-         "« " + std::string(source_.substr(t.position, t.length)) + " » lu comme « " +
-             std::string(v.written_for) + " » : écrivez les jours Mo Tu We Th Fr Sa Su");
-  next();
-  return v.value;
-}
-
-int Parser::expect_month() {
-  const Token& t = peek();
-  const NamedValue v = t.kind == TokenKind::kWord ? month_from_word(t.text) : NamedValue{};
-  if (v.value < 0) fail(t, "hours.month.expected", "mois attendu (Jan, Feb, ..., Dec)");
-  if (!v.written_for.empty())
-    warn(t, "hours.month.name",
-         "« " + std::string(source_.substr(t.position, t.length)) + " » lu comme « " +
-             std::string(v.written_for) + " » : écrivez les mois Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec");
+    warn(t, "hours." + kind + ".name",
+         "« " + std::string(source_.substr(t.position, t.length)) + " » lu comme « " + std::string(v.written_for) +
+             (weekday ? " » : écrivez les jours Mo Tu We Th Fr Sa Su"
+                      : " » : écrivez les mois Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"));
   next();
   return v.value;
 }

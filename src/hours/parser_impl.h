@@ -68,8 +68,9 @@ class Parser {
   WeekdayRange parse_weekday_range();
   std::vector<int> parse_nth_list();
   int parse_signed_small(int min, int max, std::string_view what);
-  int expect_weekday();
-  int expect_month();
+  int expect_name(bool weekday);
+  int expect_weekday() { return expect_name(true); }
+  int expect_month() { return expect_name(false); }
 
   // Time selector (parser_time.cpp). How a clock time was written: "09:30" (colon), "9h30" (h),
   // "9.30" (dot), "9" (bare, only in "9-12"), or a solar event.
