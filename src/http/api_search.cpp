@@ -52,8 +52,11 @@ ordered_json place_json(const search::Document& d) {
 
 void search_route(const httplib::Request& req, httplib::Response& res, search::Service& service,
                   const territory::Reference& territory) {
-  auto [query, error] = search::parse_query(req.params, territory);
-  if (!query) return send_error(res, 400, "parametre_invalide", error.message, error.parameter);
+  // (No structured binding: clang 14 cannot capture one in the lambda below.)
+  auto parsed = search::parse_query(req.params, territory);
+  const std::optional<search::Query>& query = parsed.first;
+  if (!query)
+    return send_error(res, 400, "parametre_invalide", parsed.second.message, parsed.second.parameter);
   std::string body;
   const char* type = "application/json; charset=utf-8";
   std::optional<search::QueryError> bad_cursor;

@@ -4,6 +4,7 @@
 // recovery rules that report rather than abort; Debian's CSV libraries (libcsv) give none of
 // these without wrapping code as long as this file.
 #include <algorithm>
+#include <unordered_set>
 
 #include "common/utf8.h"
 #include "place/normalize.h"
@@ -93,7 +94,7 @@ class CsvReader final : public RecordReader {
       std::string name(utf8::trim(f));
       for (char& c : name)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (std::find(header_.begin(), header_.end(), name) != header_.end())
+      if (!seen_names_.insert(name).second)
         report(Severity::kWarning, 1, name, name, "csv.entete_doublon",
                "la colonne « " + name + " » apparaît plusieurs fois ; seule la première valeur "
                "non vide est utilisée.");
@@ -158,6 +159,7 @@ class CsvReader final : public RecordReader {
   std::size_t row_end_ = 0;
   std::int64_t line_ = 1;
   std::vector<std::string> header_;
+  std::unordered_set<std::string> seen_names_;
   std::string_view raw_header_;
   std::vector<std::string> fields_;
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
+#include <unordered_map>
 
 #include "common/encoding.h"
 #include "common/utf8.h"
@@ -56,6 +58,22 @@ std::optional<Field> renamed_legacy_column(std::string_view column) {
   if (column == "conditions_acces") return Field::kFraisACharge;
   if (column == "labels_nationaux") return Field::kDispositifProgrammesNationaux;
   return std::nullopt;
+}
+
+// The current communes of each département, built once per reference.
+const std::vector<const territory::Commune*>& communes_of_departement(
+    const territory::Reference& ref, std::string_view dep) {
+  using Index = std::unordered_map<std::string, std::vector<const territory::Commune*>>;
+  static std::mutex mutex;
+  static std::unordered_map<const territory::Reference*, Index> indexes;
+  static const std::vector<const territory::Commune*> kNone;
+  std::lock_guard lock(mutex);
+  auto [it, fresh] = indexes.try_emplace(&ref);
+  if (fresh)
+    for (const auto& c : ref.communes())
+      if (c.parent.empty()) it->second[c.departement].push_back(&c);
+  auto found = it->second.find(std::string(dep));
+  return found == it->second.end() ? kNone : found->second;
 }
 
 class Normalizer {
@@ -341,7 +359,18 @@ class Normalizer {
   void take_enum_values(Field f, std::string_view column, std::string_view v) {
     std::string_view family = legacy_family(column);
     auto legacy = vocabulary::legacy_mappings(family);
-    for (auto piece : split_enum(v)) {
+    auto pieces = split_enum(v);
+    // A closed list has at most a dozen values: beyond that the field is garbage, reported once
+    // (and not value by value, which would let one record produce megabytes of diagnostics).
+    constexpr std::size_t kMaxPieces = 64;
+    if (pieces.size() > kMaxPieces) {
+      report(Severity::kWarning, name(f), v.substr(0, 100), std::string(name(f)) + ".valeur",
+             std::to_string(pieces.size()) + " valeurs pour " + std::string(name(f)) +
+                 ", bien plus que la liste permise (" + allowed_values(f) +
+                 ") ; le champ est ignoré.");
+      return;
+    }
+    for (auto piece : pieces) {
       if (auto m = vocabulary::match_value(spec(f).values, piece)) {
         if (!m->exact)
           notice(f, piece, std::string(name(f)) + ".corrige",
@@ -563,8 +592,8 @@ const territory::Commune* Normalizer::only_commune_named(const std::string& name
   };
   const std::string wanted = without_article(text::fold_key(name));
   const territory::Commune* found = nullptr;
-  for (const auto& c : ctx_.territory->communes()) {
-    if (c.departement != dep || !c.parent.empty()) continue;
+  for (const auto* cp_ : communes_of_departement(*ctx_.territory, dep)) {
+    const auto& c = *cp_;
     if (!ctx_.territory->name_matches(c, name) && without_article(text::fold_key(c.nom)) != wanted)
       continue;
     if (found) return nullptr;
