@@ -59,7 +59,8 @@ class ServeProcess {
   }
   bool wait_ready() {
     httplib::Client c("127.0.0.1", port_);
-    for (int i = 0; i < 300; ++i) {
+    // Up to 3 minutes: a sanitizer build on a busy machine loads the dataset slowly.
+    for (int i = 0; i < 1800; ++i) {
       if (auto r = c.Get("/api/v1/sante"); r && r->status == 200) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
