@@ -127,19 +127,33 @@ std::optional<PlaceId> CompiledHours::add(const Expression& expression, const Pl
   return static_cast<PlaceId>(places_.size() - 1);
 }
 
+CompiledHours::LocalTime CompiledHours::local_time(const Zone& zone, std::int64_t instant) const {
+  const WallTime w = split_wall(zone.effective_wall_of(instant));
+  LocalTime local;
+  local.day = w.day;
+  local.minute = static_cast<std::uint16_t>(w.minute);
+  local.weekday = static_cast<std::uint8_t>(weekday_of(w.day));
+  local.covered = w.day >= first_day_ && w.day <= last_day_;
+  return local;
+}
+
 CompiledHours::Probe CompiledHours::probe(std::int64_t instant) const {
   Probe p;
   p.instant = instant;
   p.zones.reserve(zones_.size());
   for (const Zone& zone : zones_) {
-    const WallTime w = split_wall(zone.effective_wall_of(instant));
-    LocalTime local;
-    local.day = w.day;
-    local.minute = static_cast<std::uint16_t>(w.minute);
-    local.weekday = static_cast<std::uint8_t>(weekday_of(w.day));
-    local.covered = w.day >= first_day_ && w.day <= last_day_;
-    p.covered = p.covered && local.covered;
-    p.zones.push_back(local);
+    p.zones.push_back(local_time(zone, instant));
+    p.covered = p.covered && p.zones.back().covered;
+  }
+  return p;
+}
+
+CompiledHours::Probe CompiledHours::probe_wall(std::int64_t wall) const {
+  Probe p;
+  p.zones.reserve(zones_.size());
+  for (const Zone& zone : zones_) {
+    p.zones.push_back(local_time(zone, zone.from_wall_compatible(wall)));
+    p.covered = p.covered && p.zones.back().covered;
   }
   return p;
 }

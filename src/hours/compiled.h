@@ -63,6 +63,9 @@ class CompiledHours {
     bool covered = true;           // every zone's local date is inside the window
   };
   Probe probe(std::int64_t instant) const;
+  // The same wall-clock time in every zone ("2026-12-01T10:00" in Paris and in Nouméa): each
+  // zone's instant is read with Zone::from_wall_compatible. `instant` is left at 0.
+  Probe probe_wall(std::int64_t wall) const;
 
   // The state of a place at the probe's instant. No allocation.
   State state(PlaceId id, const Probe& probe) const;
@@ -88,6 +91,7 @@ class CompiledHours {
   std::uint32_t intern_week(const std::array<std::uint32_t, 7>& week);
   std::uint32_t intern_exceptions(const std::vector<std::pair<std::int32_t, std::uint32_t>>& days);
   std::optional<std::uint8_t> zone_index(const Zone& zone);
+  LocalTime local_time(const Zone& zone, std::int64_t instant) const;
   Entry compile(const Expression& expression, const Place& place);
   static bool is_week_stable(const Expression& expression);
 

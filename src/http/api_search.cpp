@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include <cstdio>
+#include <ctime>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -61,7 +62,7 @@ void search_route(const httplib::Request& req, httplib::Response& res, search::S
   const char* type = "application/json; charset=utf-8";
   std::optional<search::QueryError> bad_cursor;
   service.read([&](const search::Index& index) {
-    auto result = index.search(*query, service.open_predicate());
+    auto result = index.search(*query);
     if (result.error) {
       bad_cursor = result.error;
       return 0;
@@ -85,7 +86,7 @@ void search_route(const httplib::Request& req, httplib::Response& res, search::S
       auto j = place_json(*d);
       j["distance_km"] = h.distance_km >= 0 ? ordered_json(std::round(h.distance_km * 100) / 100)
                                             : ordered_json(nullptr);
-      j["ouvert"] = nullptr;
+      j["ouvert"] = h.open ? ordered_json(*h.open) : ordered_json(nullptr);
       if (query->format == "geojson") {
         ordered_json geometry = nullptr;
         if (d->has_position)
@@ -135,8 +136,14 @@ void add_search_routes(httplib::Server& server, search::Service& service,
       if (!d) return false;
       auto j = place_json(*d);
       j["provenance"] = {{"source", d->source}, {"id", d->id}};
-      j["ouvert"] = nullptr;
-      j["prochain_changement"] = nullptr;
+      std::optional<std::pair<double, double>> position;
+      if (d->has_position) position = std::make_pair(d->latitude, d->longitude);
+      auto status = search::opening_status(
+          {d->place[place::Field::kHoraires], d->place[place::Field::kCodeInsee], position},
+          static_cast<std::int64_t>(std::time(nullptr)));
+      j["ouvert"] = status.open ? ordered_json(*status.open) : ordered_json(nullptr);
+      j["prochain_changement"] = status.next_change.empty() ? ordered_json(nullptr)
+                                                            : ordered_json(status.next_change);
       body = j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
       return true;
     });

@@ -156,6 +156,9 @@ void Index::index_document(std::uint32_t doc) {
     const std::string& v = d.place[tf.field];
     if (!v.empty()) text_.add(doc, tf.cls, v);
   }
+  std::optional<std::pair<double, double>> position;
+  if (d.has_position) position = std::make_pair(d.latitude, d.longitude);
+  opening_.set(doc, {d.place[place::Field::kHoraires], d.place[place::Field::kCodeInsee], position});
   for (auto code : place::split_values(d.place[place::Field::kTypologie]))
     if (const auto* t = place::vocabulary::typologie_by_code(code)) {
       text_.add(doc, kLabelClass, t->label);
@@ -173,6 +176,7 @@ void Index::unindex_document(std::uint32_t doc) {
       it->second.remove(doc);
   }
   text_.remove(doc);
+  opening_.clear(doc);
 }
 
 Roaring Index::filter_set(const Query& q, const std::string& except_field) const {

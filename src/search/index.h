@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "place/place.h"
+#include "search/opening.h"
 #include "search/query.h"
 #include "search/text_index.h"
 #include "store/store.h"
@@ -40,7 +41,8 @@ struct Document {
 
 struct Hit {
   std::uint32_t doc;
-  double distance_km = -1;  // -1 when the query has no point
+  double distance_km = -1;   // -1 when the query has no point
+  std::optional<bool> open;  // at the query's time (ouvert / ouvert_le), else now
 };
 
 struct SearchResult {
@@ -50,10 +52,6 @@ struct SearchResult {
   std::string next_cursor;  // empty when this is the last page
   std::optional<QueryError> error;  // a bad cursor
 };
-
-// Decides whether a document is open at the query's instant; supplied by the opening-hours
-// module. Returns true/false, or nullopt for "unknown".
-using OpenPredicate = std::function<std::optional<bool>(const Document&, const std::string& at)>;
 
 class Index {
  public:
@@ -67,7 +65,7 @@ class Index {
   std::int64_t applied_seq() const { return applied_seq_; }
   void set_applied_seq(std::int64_t seq) { applied_seq_ = seq; }
 
-  SearchResult search(const Query& q, const OpenPredicate& open = {}) const;
+  SearchResult search(const Query& q) const;
 
   const Document* document(std::uint32_t doc) const;
   const Document* find_public(const std::string& public_id) const;
@@ -91,6 +89,7 @@ class Index {
   std::unordered_map<std::uint64_t, Roaring> cells_;
   Roaring live_;
   TextIndex text_;
+  OpeningIndex opening_;
   std::int64_t applied_seq_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include "common/utf8.h"
 #include "place/fields.h"
 #include "place/vocabulary.h"
+#include "search/opening.h"
 #include "territory/reference.h"
 
 namespace maillage::search {
@@ -173,15 +174,9 @@ std::pair<std::optional<Query>, QueryError> parse_query(
   }
   if (const auto* v = single("ouvert_le")) {
     if (q.open_at) return fail("ouvert_le", "ouvert et ouvert_le ne vont pas ensemble.");
-    const std::string& t = *v;
-    bool ok = t.size() == 16 && t[4] == '-' && t[7] == '-' && t[10] == 'T' && t[13] == ':' &&
-              all_digits(t.substr(0, 4)) && all_digits(t.substr(5, 2)) &&
-              all_digits(t.substr(8, 2)) && all_digits(t.substr(11, 2)) &&
-              all_digits(t.substr(14, 2)) && t.substr(5, 2) >= "01" && t.substr(5, 2) <= "12" &&
-              t.substr(8, 2) >= "01" && t.substr(8, 2) <= "31" && t.substr(11, 2) <= "23" &&
-              t.substr(14, 2) <= "59";
-    if (!ok) return fail("ouvert_le", "ouvert_le attend une date et une heure AAAA-MM-JJTHH:MM.");
-    q.open_at = t;
+    if (!resolve_open_at(*v, 0) || *v == "maintenant")
+      return fail("ouvert_le", "ouvert_le attend une date et une heure AAAA-MM-JJTHH:MM (ex. 2026-12-01T10:00).");
+    q.open_at = *v;
   }
   if (const auto* v = single("tri")) {
     if (*v == "pertinence") q.sort = Sort::kRelevance;

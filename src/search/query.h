@@ -39,6 +39,7 @@ struct Query {
   std::vector<std::string> facets;                        // facettes
   std::string format = "json";                            // json, geojson, csv
   bool include_duplicates = false;                        // reserved for federation
+  std::int64_t now = 0;  // the current instant (Unix seconds) for "maintenant"; 0: the clock
 };
 
 struct QueryError {

@@ -1,5 +1,6 @@
 // Index::search: candidate sets with bitmaps, then sort keys for the candidates only.
 #include <algorithm>
+#include <ctime>
 
 #include "search/cursor.h"
 #include "search/index.h"
@@ -22,7 +23,7 @@ std::string descending(const std::string& date) {
 
 }  // namespace
 
-SearchResult Index::search(const Query& q, const OpenPredicate& open) const {
+SearchResult Index::search(const Query& q) const {
   SearchResult result;
   std::optional<SortKey> after;
   if (!q.cursor.empty()) {
@@ -46,12 +47,11 @@ SearchResult Index::search(const Query& q, const OpenPredicate& open) const {
       context &= words.back().any();
     }
   }
-  if (q.open_at && open) {
-    Roaring open_docs;
-    for (auto doc : context)
-      if (open(docs_[doc], *q.open_at).value_or(false)) open_docs.add(doc);
-    context = std::move(open_docs);
-  }
+  const std::int64_t now = q.now != 0 ? q.now : static_cast<std::int64_t>(std::time(nullptr));
+  const OpenAt at = q.open_at ? resolve_open_at(*q.open_at, now).value_or(OpenAt{false, now})
+                              : OpenAt{false, now};
+  const OpeningIndex::Probe probe = opening_.probe(at);
+  if (q.open_at) context &= opening_.open_set(probe);
 
   Roaring matches = context & filter_set(q, "");
   result.total = matches.cardinality();
@@ -105,7 +105,10 @@ SearchResult Index::search(const Query& q, const OpenPredicate& open) const {
   auto by_key = [](const Keyed& a, const Keyed& b) { return comes_before(a.key, b.key); };
   std::size_t n = std::min(q.limit, keyed.size());
   std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(n), keyed.end(), by_key);
-  for (std::size_t i = 0; i < n; ++i) result.hits.push_back(keyed[i].hit);
+  for (std::size_t i = 0; i < n; ++i) {
+    result.hits.push_back(keyed[i].hit);
+    result.hits.back().open = opening_.open(keyed[i].hit.doc, probe);
+  }
   if (keyed.size() > n && n > 0) result.next_cursor = encode_cursor(keyed[n - 1].key);
   return result;
 }

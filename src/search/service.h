@@ -37,15 +37,11 @@ class Service {
     return fn(index_);
   }
 
-  void set_open_predicate(OpenPredicate p) { open_ = std::move(p); }
-  const OpenPredicate& open_predicate() const { return open_; }
-
  private:
   std::unique_ptr<store::Store> store_;
   Index index_;
   mutable std::shared_mutex mutex_;
   std::mutex store_mutex_;
-  OpenPredicate open_;
   std::thread follower_;
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;

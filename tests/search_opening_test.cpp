@@ -1,0 +1,202 @@
+// Open-now in search: the compiled filter (OpeningIndex::open_set, used by ouvert= and
+// ouvert_le=) agrees with the evaluator place by place on the real data, reads ouvert_le in each
+// place's own time zone, and stays exact outside the compile window.
+#include <gtest/gtest.h>
+
+#include <ctime>
+#include <set>
+
+#include "exchange/bundled.h"
+#include "hours/evaluator.h"
+#include "search/opening.h"
+#include "search/service.h"
+#include "support/test_support.h"
+#include "territory/reference.h"
+
+namespace maillage::search {
+namespace {
+
+std::int64_t wall(const char* text) {
+  auto at = resolve_open_at(text, 0);
+  EXPECT_TRUE(at && at->wall) << text;
+  return at ? at->time : 0;
+}
+
+Roaring bitmap(std::initializer_list<std::uint32_t> docs) {
+  Roaring r;
+  for (auto d : docs) r.add(d);
+  return r;
+}
+
+TEST(ResolveOpenAt, AcceptsCalendarTimesOnly) {
+  EXPECT_EQ(resolve_open_at("maintenant", 1234)->time, 1234);
+  EXPECT_FALSE(resolve_open_at("maintenant", 1234)->wall);
+  auto at = resolve_open_at("2026-12-01T10:30", 0);
+  ASSERT_TRUE(at);
+  EXPECT_TRUE(at->wall);
+  EXPECT_EQ(at->time, 1796121000);  // 2026-12-01 10:30 counted as UTC seconds
+  EXPECT_TRUE(resolve_open_at("2028-02-29T00:00", 0));
+  for (const char* bad : {"2026-02-29T10:00", "2026-04-31T10:00", "2026-12-01T24:00",
+                          "2026-12-01T10:60", "2026-13-01T10:00", "2026-12-01 10:00",
+                          "2026-12-01T10:00:00", "26-12-01T10:00", "2026-12-0xT10:00", "",
+                          "Maintenant", "1800-01-01T10:00"})
+    EXPECT_FALSE(resolve_open_at(bad, 0)) << bad;
+}
+
+TEST(OpeningIndex, WallTimeIsReadInEachPlacesZone) {
+  OpeningIndex index;
+  index.set(0, {"Mo-Fr 09:00-12:00", "75056", std::nullopt});  // Paris
+  index.set(1, {"Mo-Fr 09:00-12:00", "98818", std::nullopt});  // Nouméa
+  index.set(2, {"not hours at all", "75056", std::nullopt});
+  index.set(3, {"", "75056", std::nullopt});
+  // Tuesday 1 December 2026, 10:00 on every wall clock: both open.
+  auto probe = index.probe(*resolve_open_at("2026-12-01T10:00", 0));
+  EXPECT_EQ(index.open_set(probe), bitmap({0, 1}));
+  EXPECT_EQ(index.open(2, probe), std::nullopt);
+  EXPECT_EQ(index.open(3, probe), std::nullopt);
+  // The instant 2026-12-01T09:00Z is 10:00 in Paris but 20:00 in Nouméa.
+  auto instant = index.probe(OpenAt{false, 1796115600});
+  EXPECT_EQ(index.open(0, instant), true);
+  EXPECT_EQ(index.open(1, instant), false);
+  EXPECT_EQ(index.open_set(instant), bitmap({0}));
+  // Re-setting a document moves it; clearing removes it.
+  index.set(0, {"Sa 09:00-12:00", "75056", std::nullopt});
+  EXPECT_EQ(index.open_set(probe), bitmap({1}));
+  index.clear(1);
+  EXPECT_TRUE(index.open_set(probe).isEmpty());
+  EXPECT_EQ(index.distinct_schedules(), 3u);  // the invalid expression is not compiled
+}
+
+TEST(OpeningStatus, GivesTheNextChangeInThePlacesZone) {
+  // Tuesday 1 December 2026 09:00Z = 10:00 in Paris.
+  auto s = opening_status({"Mo-Fr 09:00-12:00,14:00-17:00", "75056", std::nullopt}, 1796115600);
+  EXPECT_EQ(s.open, true);
+  EXPECT_EQ(s.next_change, "2026-12-01T12:00:00+01:00");
+  EXPECT_EQ(s.open_after, false);
+  auto n = opening_status({"Mo-Fr 09:00-12:00", "98818", std::nullopt}, 1796115600);
+  EXPECT_EQ(n.open, false);
+  EXPECT_EQ(n.next_change, "2026-12-02T09:00:00+11:00");
+  EXPECT_EQ(opening_status({"", "75056", std::nullopt}, 0).open, std::nullopt);
+  EXPECT_EQ(opening_status({"lundi matin", "75056", std::nullopt}, 0).open, std::nullopt);
+  EXPECT_EQ(opening_status({"Mo-Su 10:00+", "75056", std::nullopt}, 1796115600).open, std::nullopt);
+}
+
+// On the real data: the ouvert_le filter returns exactly the places the evaluator says are open
+// at that wall time in their zone.
+class OpenNowOnRealData : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    std::string error;
+    auto store = store::open_sqlite(*dir_ / "m.db", error);
+    ASSERT_TRUE(store) << error;
+    exchange::load_if_empty(*store, &territory::Reference::bundled(), testing::repo_dir() / "data/lieux");
+    service_ = new Service(std::move(store), territory::Reference::bundled());
+    ASSERT_TRUE(service_->build(error)) << error;
+  }
+  static void TearDownTestSuite() {
+    delete service_;
+    delete dir_;
+  }
+
+  // Public ids matching `params`, over every page.
+  static std::set<std::string> ids(std::multimap<std::string, std::string> params) {
+    params.emplace("limite", "1000");
+    std::set<std::string> out;
+    std::string cursor;
+    do {
+      auto p = params;
+      if (!cursor.empty()) p.emplace("curseur", cursor);
+      auto [q, err] = parse_query(p, territory::Reference::bundled());
+      EXPECT_TRUE(q) << err.message;
+      if (!q) break;
+      cursor = service_->read([&](const Index& index) {
+        auto r = index.search(*q);
+        for (const auto& h : r.hits) out.insert(index.document(h.doc)->public_id);
+        return r.next_cursor;
+      });
+    } while (!cursor.empty());
+    return out;
+  }
+
+  static std::set<std::string> evaluated(const char* local) {
+    std::set<std::string> out;
+    const std::int64_t w = wall(local);
+    service_->read([&](const Index& index) {
+      for (std::uint32_t doc = 0; const Document* d = index.document(doc); ++doc) {
+        const auto& zone = zone_for_insee(d->place[place::Field::kCodeInsee]);
+        std::optional<std::pair<double, double>> pos;
+        if (d->has_position) pos = std::make_pair(d->latitude, d->longitude);
+        auto s = opening_status({d->place[place::Field::kHoraires], d->place[place::Field::kCodeInsee], pos},
+                                zone.from_wall_compatible(w));
+        if (s.open == true) out.insert(d->public_id);
+      }
+      return 0;
+    });
+    return out;
+  }
+
+  static testing::TempDir* dir_;
+  static Service* service_;
+};
+testing::TempDir* OpenNowOnRealData::dir_ = nullptr;
+Service* OpenNowOnRealData::service_ = nullptr;
+
+TEST_F(OpenNowOnRealData, FilterAgreesWithTheEvaluator) {
+  // Weekdays, week-end, evenings, public holidays (Christmas, 1 May, Easter Monday 2027), a
+  // daylight-saving night, and dates far outside the compile window (evaluated, not compiled).
+  for (const char* at : {"2026-12-01T10:00", "2026-12-01T12:30", "2026-12-02T14:00",
+                         "2026-12-05T10:00", "2026-12-06T10:00", "2026-12-03T19:00",
+                         "2026-12-25T10:00", "2027-05-01T10:00", "2027-03-29T10:00",
+                         "2027-03-28T02:30", "2026-12-07T08:59", "2040-06-05T15:00",
+                         "1990-01-02T10:00"}) {
+    auto filtered = ids({{"ouvert_le", at}});
+    auto expected = evaluated(at);
+    EXPECT_EQ(filtered, expected) << at;
+    if (std::string_view(at).substr(11) != "02:30") {
+      EXPECT_GT(expected.size(), 0u) << at;
+    }
+  }
+  // Some places are open on a Tuesday morning and many fewer on Sunday.
+  EXPECT_GT(ids({{"ouvert_le", "2026-12-01T10:00"}}).size(), 5 * ids({{"ouvert_le", "2026-12-06T10:00"}}).size());
+}
+
+TEST_F(OpenNowOnRealData, CombinesWithFiltersAndFacets) {
+  auto all = ids({{"ouvert_le", "2026-12-01T10:00"}});
+  auto in_13 = ids({{"ouvert_le", "2026-12-01T10:00"}, {"departement", "13"}});
+  EXPECT_LT(in_13.size(), all.size());
+  for (const auto& id : in_13) EXPECT_TRUE(all.count(id)) << id;
+  auto [q, err] = parse_query({{"ouvert_le", "2026-12-01T10:00"}, {"facettes", "departement"}, {"departement", "13"}},
+                              territory::Reference::bundled());
+  ASSERT_TRUE(q);
+  auto r = service_->read([&](const Index& index) { return index.search(*q); });
+  EXPECT_EQ(r.total, in_13.size());
+  // Disjunctive facets: the count of département 13 is the total; other départements still count.
+  EXPECT_EQ(r.facets["departement"]["13"], in_13.size());
+  std::uint64_t sum = 0;
+  for (const auto& [dep, n] : r.facets["departement"]) sum += n;
+  EXPECT_GT(sum, r.total);
+}
+
+TEST_F(OpenNowOnRealData, EveryHitSaysWhetherItIsOpenAtTheQueryTime) {
+  auto [q, err] = parse_query({{"ouvert_le", "2026-12-01T10:00"}, {"limite", "50"}}, territory::Reference::bundled());
+  ASSERT_TRUE(q);
+  auto r = service_->read([&](const Index& index) { return index.search(*q); });
+  ASSERT_EQ(r.hits.size(), 50u);
+  for (const auto& h : r.hits) EXPECT_EQ(h.open, true);
+  auto [q2, err2] = parse_query({{"ouvert_le", "2026-12-06T10:00"}, {"limite", "1000"}, {"q", "médiathèque"}},
+                                territory::Reference::bundled());
+  ASSERT_TRUE(q2);
+  // Without the filter, the hits of a Sunday carry false or null, not only true.
+  q2->open_at.reset();
+  q2->now = 1796547600;  // Sunday 6 December 2026 09:00Z
+  auto r2 = service_->read([&](const Index& index) { return index.search(*q2); });
+  std::size_t open = 0, closed = 0, unknown = 0;
+  for (const auto& h : r2.hits) (h.open ? (*h.open ? open : closed) : unknown)++;
+  EXPECT_GT(closed, 0u);
+  EXPECT_GT(unknown, 0u);
+  EXPECT_LT(open, closed);
+}
+
+}  // namespace
+}  // namespace maillage::search
