@@ -41,14 +41,20 @@ httplib::Response get(httplib::Client& c, const std::string& path) {
 
 class ServeProcess {
  public:
-  ServeProcess(const std::filesystem::path& db, int port) : port_(port) {
+  ServeProcess(const std::filesystem::path& db, int port, std::vector<std::string> extra = {})
+      : port_(port) {
+    std::vector<std::string> args = {testing::maillage_binary().string(), "serve", "--db", db.string(),
+                                     "--port", std::to_string(port)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     pid_ = fork();
     if (pid_ == 0) {
       int devnull = ::open("/dev/null", O_WRONLY);
       dup2(devnull, 1);
       dup2(devnull, 2);
-      std::string bin = testing::maillage_binary().string(), p = std::to_string(port);
-      execl(bin.c_str(), bin.c_str(), "serve", "--db", db.c_str(), "--port", p.c_str(), nullptr);
+      execv(argv[0], argv.data());
       _exit(127);
     }
   }
@@ -128,6 +134,37 @@ TEST(Serve, FirstStartLoadsTheBundledDatasetAndServesTheApi) {
   auto health = nlohmann::json::parse(get(c, "/api/v1/sante").body);
   EXPECT_EQ(health["lieux"].get<std::int64_t>(), count);
   EXPECT_EQ(health["sequence"].get<std::int64_t>(), 2415);
+}
+
+TEST(Serve, RateLimitsEachClientOnTheApiButNotTheHealthCheck) {
+  testing::TempDir dir;
+  int port = free_port();
+  ServeProcess server(dir / "m.db", port, {"--rate-limit", "60"});  // bursts of 15
+  ASSERT_TRUE(server.wait_ready());
+  httplib::Client c("127.0.0.1", port);
+  c.set_decompress(false);
+  int ok = 0;
+  httplib::Response refused;
+  for (int i = 0; i < 40 && refused.status != 429; ++i) {
+    auto r = get(c, "/api/v1/lieux?limite=1");
+    if (r.status == 200) ++ok;
+    else refused = r;
+  }
+  EXPECT_GE(ok, 14);  // the burst (one token may have refilled meanwhile)
+  EXPECT_LE(ok, 17);
+  ASSERT_EQ(refused.status, 429);
+  EXPECT_GE(std::stoi(refused.get_header_value("Retry-After")), 1);
+  auto err = nlohmann::json::parse(refused.body);
+  EXPECT_EQ(err["erreur"]["code"], "trop_de_requetes");
+  // The health check and the API description are not limited.
+  auto health = get(c, "/api/v1/sante");
+  EXPECT_EQ(health.status, 200);
+  auto h = nlohmann::json::parse(health.body);
+  EXPECT_EQ(h["index"]["documents"], 2415);
+  EXPECT_GE(h["index"]["construction_ms"].get<std::int64_t>(), 0);
+  auto api = get(c, "/api/v1/openapi.json");
+  EXPECT_EQ(api.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(api.body)["openapi"], "3.1.0");
 }
 
 }  // namespace

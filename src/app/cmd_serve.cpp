@@ -20,6 +20,7 @@ struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 8080;
   int threads = 8;
+  int rate_limit = 1200;
 };
 
 http::Server* g_server = nullptr;  // for the signal handler only
@@ -41,8 +42,13 @@ int run_serve(const ServeArgs& args) {
     std::fprintf(stderr, "maillage : construction de l'index impossible : %s\n", error.c_str());
     return 1;
   }
+  auto stats = search.stats();
+  std::fprintf(stderr, "maillage : index de %zu lieux construit en %lld ms\n", stats.documents,
+               static_cast<long long>(stats.build_ms));
   search.start_following(std::chrono::milliseconds(250));
-  http::Server server({args.host, args.port, args.threads, &search, territory_reference()}, *store);
+  http::Server server({args.host, args.port, args.threads, &search, territory_reference(), data_dir(),
+                       args.rate_limit},
+                      *store);
   g_server = &server;
   struct sigaction sa {};
   sa.sa_handler = [](int) {
@@ -73,6 +79,10 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", args->threads, "Fils de traitement HTTP")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  cmd->add_option("--rate-limit", args->rate_limit,
+                  "Requêtes par minute et par adresse sur /api/ (0 : sans limite)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000000));
   cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
 }
 

@@ -3,6 +3,8 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <charconv>
 #include <mutex>
 #include <sstream>
@@ -11,6 +13,8 @@
 
 #include "exchange/exporter.h"
 #include "http/api_search.h"
+#include "http/rate_limit.h"
+#include "search/service.h"
 
 namespace maillage::http {
 namespace {
@@ -66,8 +70,15 @@ struct Server::Impl {
   std::mutex store_mutex;  // the Store is single-threaded; requests are not
   httplib::Server http;
   std::atomic<int> port{0};
+  RateLimiter api_limit;
+  std::string openapi;  // the OpenAPI document, read once
 
-  Impl(ServerConfig c, store::Store& s) : config(std::move(c)), store(s) { routes(); }
+  Impl(ServerConfig c, store::Store& s)
+      : config(std::move(c)),
+        store(s),
+        api_limit(config.rate_limit_per_minute, config.rate_limit_per_minute / 4.0) {
+    routes();
+  }
 
   void routes() {
     http.new_task_queue = [this] { return new httplib::ThreadPool(config.threads); };
@@ -75,8 +86,31 @@ struct Server::Impl {
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                               {"Referrer-Policy", "strict-origin-when-cross-origin"},
                               {"Access-Control-Allow-Origin", "*"}});
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (!api_limit.enabled() || req.path.rfind("/api/", 0) != 0 || req.path == "/api/v1/sante" ||
+          req.path == "/api/v1/openapi.json")
+        return httplib::Server::HandlerResponse::Unhandled;
+      auto d = api_limit.take(req.remote_addr);
+      if (d.allowed) return httplib::Server::HandlerResponse::Unhandled;
+      res.set_header("Retry-After", std::to_string(d.retry_after_s));
+      json_error(res, 429, "trop_de_requetes",
+                 "trop de requêtes depuis votre adresse : réessayez dans " +
+                     std::to_string(d.retry_after_s) + " s.");
+      return httplib::Server::HandlerResponse::Handled;
+    });
     if (config.search && config.territory)
       add_search_routes(http, *config.search, *config.territory);
+
+    if (!config.data_dir.empty()) {
+      std::ifstream in(config.data_dir / "api" / "openapi.json", std::ios::binary);
+      openapi.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    http.Get("/api/v1/openapi.json", [this](const httplib::Request&, httplib::Response& res) {
+      if (openapi.empty())
+        return json_error(res, 404, "introuvable", "la description OpenAPI n'est pas installée.");
+      res.set_header("Cache-Control", "public, max-age=300");
+      res.set_content(openapi, "application/json; charset=utf-8");
+    });
 
     http.Get("/", [this](const httplib::Request&, httplib::Response& res) { home(res); });
 
@@ -86,6 +120,12 @@ struct Server::Impl {
                            {"version", MAILLAGE_VERSION},
                            {"lieux", store.count_active()},
                            {"sequence", store.last_seq()}};
+      if (config.search) {
+        auto stats = config.search->stats();
+        body["index"] = {{"documents", stats.documents},
+                         {"construction_ms", stats.build_ms},
+                         {"sequence", stats.applied_seq}};
+      }
       res.set_content(body.dump(), "application/json; charset=utf-8");
     });
 

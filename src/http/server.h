@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "store/store.h"
@@ -23,6 +24,10 @@ struct ServerConfig {
   // The search API is served when both are set.
   search::Service* search = nullptr;
   const territory::Reference* territory = nullptr;
+  // Where data/api/openapi.json is (the project's data directory).
+  std::filesystem::path data_dir;
+  // Requests a minute per client address on /api/ (bursts of a quarter of it); 0: no limit.
+  int rate_limit_per_minute = 1200;
 };
 
 // Serves until stop() is called from another thread or the process receives SIGINT/SIGTERM.

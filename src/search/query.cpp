@@ -92,11 +92,16 @@ const std::vector<std::string>& filter_fields() {
   return kFields;
 }
 
+const std::vector<std::string>& query_parameters() {
+  static const std::vector<std::string> kParameters = {
+      "q", "lat", "lon", "rayon_km", "bbox", "autour", "ouvert", "ouvert_le", "tri", "limite",
+      "curseur", "facettes", "format", "doublons"};
+  return kParameters;
+}
+
 std::pair<std::optional<Query>, QueryError> parse_query(
     const std::multimap<std::string, std::string>& params, const territory::Reference& territory) {
-  static const std::set<std::string> kKnown = {"q", "lat", "lon", "rayon_km", "bbox", "autour",
-                                               "ouvert", "ouvert_le", "tri", "limite", "curseur",
-                                               "facettes", "format", "doublons"};
+  static const std::set<std::string> kKnown(query_parameters().begin(), query_parameters().end());
   Query q;
   auto single = [&](const char* name) -> const std::string* {
     auto range = params.equal_range(name);

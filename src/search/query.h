@@ -51,6 +51,9 @@ struct QueryError {
 // source, code_insee, code_postal, departement, region).
 const std::vector<std::string>& filter_fields();
 
+// Every parameter parse_query() accepts that is not a filter field.
+const std::vector<std::string>& query_parameters();
+
 // Parses the query-string parameters (name → every value given). `territory` resolves autour=.
 // Returns the query, or the first error.
 std::pair<std::optional<Query>, QueryError> parse_query(

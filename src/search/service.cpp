@@ -15,6 +15,7 @@ Service::~Service() {
 }
 
 bool Service::build(std::string& error) {
+  const auto start = std::chrono::steady_clock::now();
   std::lock_guard store_lock(store_mutex_);
   std::int64_t seq = store_->last_seq();
   std::unique_lock lock(mutex_);
@@ -24,7 +25,13 @@ bool Service::build(std::string& error) {
     return false;
   }
   index_.set_applied_seq(seq);
+  build_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   return true;
+}
+
+Service::Stats Service::stats() const {
+  std::shared_lock lock(mutex_);
+  return {index_.size(), build_ms_, index_.applied_seq()};
 }
 
 std::size_t Service::catch_up() {

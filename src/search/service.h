@@ -30,6 +30,13 @@ class Service {
   // Follows the log every `period` until destruction.
   void start_following(std::chrono::milliseconds period);
 
+  struct Stats {
+    std::size_t documents = 0;
+    std::int64_t build_ms = 0;  // time of the last build()
+    std::int64_t applied_seq = 0;
+  };
+  Stats stats() const;
+
   // Runs `fn(index)` under the shared lock.
   template <typename Fn>
   auto read(Fn&& fn) const {
@@ -42,6 +49,7 @@ class Service {
   Index index_;
   mutable std::shared_mutex mutex_;
   std::mutex store_mutex_;
+  std::int64_t build_ms_ = 0;
   std::thread follower_;
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;

@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Writes data/api/openapi.json, the OpenAPI 3.1 description of maillage's open API.
+
+The place schema (field names, titles, types, closed value lists) comes from the national
+standard's schema, data/standard/schema-v1.0.2.json, so the two cannot drift apart; the paths are
+written here. `--check` exits 1 when the committed file differs from what this script writes (the
+test suite runs it). The server serves the file at GET /api/v1/openapi.json, and
+tests/openapi/check.mjs validates real responses against it.
+"""
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, 'data/api/openapi.json')
+STANDARD = json.load(open(os.path.join(ROOT, 'data/standard/schema-v1.0.2.json'), encoding='utf-8'))
+
+FILTERS = ['services', 'publics_specifiquement_adresses', 'prise_en_charge_specifique',
+           'frais_a_charge', 'modalites_acces', 'modalites_accompagnement',
+           'dispositif_programmes_nationaux', 'formations_labels', 'itinerance']
+TERRITORY_FILTERS = {
+    'typologie': 'Code de typologie du lieu (ex. EPN, BIB, TIERS_LIEUX ; liste dans data/standard/typologies.tsv).',
+    'source': 'Source de la donnée (valeur du champ source, ou nom de la source d\'import).',
+    'code_insee': 'Code INSEE de la commune (5 caractères).',
+    'code_postal': 'Code postal (5 chiffres).',
+    'departement': 'Code du département (ex. 13, 2A, 974).',
+    'region': 'Code de la région (ex. 93, 84).',
+}
+
+
+def field_schema(field):
+    t = field.get('type', 'string')
+    s = {'title': field.get('title', field['name'])}
+    if t == 'number':
+        s['type'] = 'number'
+    elif t == 'date':
+        s['type'] = 'string'
+        s['format'] = 'date'
+    elif t == 'boolean':
+        s['type'] = 'boolean'
+    else:
+        s['type'] = 'string'
+    if field.get('example') not in (None, ''):
+        ex = field['example']
+        s['examples'] = [float(ex) if s['type'] == 'number' else ex]
+    return s
+
+
+def place_schema():
+    props = {f['name']: field_schema(f) for f in STANDARD['fields']}
+    required = [f['name'] for f in STANDARD['fields'] if f.get('constraints', {}).get('required')]
+    for name in FILTERS + ['typologie', 'courriels', 'telephone']:
+        if name in props:
+            props[name]['description'] = 'Plusieurs valeurs séparées par « | ».'
+    return {
+        'type': 'object',
+        'description': 'Un lieu de médiation numérique au standard national v1.0.2 (champs vides omis).',
+        'properties': props,
+        'required': required,
+        'additionalProperties': False,
+    }
+
+
+def ref(name):
+    return {'$ref': '#/components/schemas/' + name}
+
+
+def error_response(description):
+    return {'description': description,
+            'content': {'application/json': {'schema': ref('Erreur')}}}
+
+
+def param(name, description, schema, **extra):
+    p = {'name': name, 'in': 'query', 'required': False, 'description': description, 'schema': schema}
+    p.update(extra)
+    return p
+
+
+def search_parameters():
+    ps = [
+        param('q', 'Texte libre, 200 caractères au plus : cherché dans le nom, l\'adresse, la commune, '
+              'la présentation, les services, la typologie, les dispositifs et les labels ; sans accents ni '
+              'majuscules, au pluriel, au début d\'un mot (dernier mot) ou avec une faute de frappe.',
+              {'type': 'string', 'maxLength': 800}),
+    ]
+    for name in FILTERS:
+        ps.append(param(name, 'Filtre sur ' + name + ' (liste fermée du standard). Plusieurs valeurs : '
+                        'répéter le paramètre ou les séparer par « | » (OU) ; les champs différents se '
+                        'combinent (ET).',
+                        {'type': 'array', 'items': {'type': 'string'}}, style='form', explode=True))
+    for name, desc in TERRITORY_FILTERS.items():
+        ps.append(param(name, desc + ' Plusieurs valeurs : répéter ou séparer par « | ».',
+                        {'type': 'array', 'items': {'type': 'string'}}, style='form', explode=True))
+    ps += [
+        param('lat', 'Latitude du point de recherche (WGS 84), avec lon.', {'type': 'number', 'minimum': -90, 'maximum': 90}),
+        param('lon', 'Longitude du point de recherche (WGS 84), avec lat.', {'type': 'number', 'minimum': -180, 'maximum': 180}),
+        param('rayon_km', 'Rayon autour du point (lat/lon ou autour), en kilomètres.',
+              {'type': 'number', 'exclusiveMinimum': 0, 'maximum': 1000}),
+        param('bbox', 'Rectangle minLon,minLat,maxLon,maxLat (la vue d\'une carte).',
+              {'type': 'string', 'examples': ['4.7,43.2,5.7,43.5']}),
+        param('autour', 'Nom de commune ou code postal : le point de recherche est son centre.',
+              {'type': 'string', 'examples': ['Marseille', '13001']}),
+        param('ouvert', 'Seulement les lieux ouverts maintenant (selon leurs horaires).',
+              {'type': 'string', 'enum': ['maintenant']}),
+        param('ouvert_le', 'Seulement les lieux ouverts à cette date et heure, lue dans le fuseau de chaque lieu.',
+              {'type': 'string', 'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$',
+               'examples': ['2026-12-01T10:00']}),
+        param('tri', 'Ordre des résultats (pertinence : texte puis distance puis nom).',
+              {'type': 'string', 'enum': ['pertinence', 'distance', 'nom', 'date_maj'], 'default': 'pertinence'}),
+        param('limite', 'Nombre de résultats par page.', {'type': 'integer', 'minimum': 1, 'maximum': 1000, 'default': 20}),
+        param('curseur', 'Curseur de la page suivante (curseur_suivant de la réponse précédente).',
+              {'type': 'string', 'maxLength': 512}),
+        param('facettes', 'Champs dont compter les valeurs, séparés par des virgules (comptes disjonctifs : '
+              'le filtre d\'un champ n\'est pas appliqué à ses propres comptes).',
+              {'type': 'string', 'examples': ['services,frais_a_charge']}),
+        param('format', 'Format de la réponse.', {'type': 'string', 'enum': ['json', 'geojson', 'csv'], 'default': 'json'}),
+        param('doublons', 'Lieux fusionnés (exclure, par défaut) ou chaque fiche de chaque source (inclure).',
+              {'type': 'string', 'enum': ['inclure', 'exclure'], 'default': 'exclure'}),
+    ]
+    return ps
+
+
+def result_schema():
+    return {
+        'allOf': [ref('Lieu')],
+        'type': 'object',
+        'properties': {
+            'distance_km': {'type': ['number', 'null'], 'description': 'Distance au point de recherche, sinon null.'},
+            'ouvert': {'type': ['boolean', 'null'],
+                       'description': 'Ouvert à l\'heure demandée (ouvert, ouvert_le) ou maintenant ; null si les horaires manquent ou ne le disent pas.'},
+            'position_approximative': ref('Position'),
+        },
+        'required': ['id', 'distance_km', 'ouvert'],
+    }
+
+
+def document():
+    place = place_schema()
+    place_open = dict(place)
+    place_open.pop('additionalProperties')  # results add distance_km, ouvert...
+    schemas = {
+        'Lieu': place_open,
+        'Position': {'type': 'object', 'description': 'Centre de la commune, quand le lieu n\'a pas de coordonnées.',
+                     'properties': {'latitude': {'type': 'number'}, 'longitude': {'type': 'number'}},
+                     'required': ['latitude', 'longitude'], 'additionalProperties': False},
+        'LieuResultat': result_schema(),
+        'LieuDetail': {
+            'allOf': [ref('Lieu')],
+            'type': 'object',
+            'properties': {
+                'provenance': {'type': 'object', 'properties': {'source': {'type': 'string'}, 'id': {'type': 'string'}},
+                               'required': ['source', 'id']},
+                'ouvert': {'type': ['boolean', 'null']},
+                'prochain_changement': {'type': ['string', 'null'], 'format': 'date-time',
+                                        'description': 'Prochain changement d\'état (RFC 3339, fuseau du lieu).'},
+                'position_approximative': ref('Position'),
+            },
+            'required': ['id', 'provenance', 'ouvert', 'prochain_changement'],
+        },
+        'Facettes': {'type': 'object', 'description': 'Par champ demandé, le nombre de lieux par valeur.',
+                     'additionalProperties': {'type': 'object', 'additionalProperties': {'type': 'integer', 'minimum': 1}}},
+        'ResultatsRecherche': {
+            'type': 'object',
+            'properties': {
+                'total': {'type': 'integer', 'minimum': 0},
+                'resultats': {'type': 'array', 'items': ref('LieuResultat')},
+                'facettes': ref('Facettes'),
+                'curseur_suivant': {'type': ['string', 'null']},
+            },
+            'required': ['total', 'resultats', 'facettes', 'curseur_suivant'],
+            'additionalProperties': False,
+        },
+        'ResultatsGeoJSON': {
+            'type': 'object',
+            'properties': {
+                'type': {'const': 'FeatureCollection'},
+                'total': {'type': 'integer', 'minimum': 0},
+                'features': {'type': 'array', 'items': {
+                    'type': 'object',
+                    'properties': {
+                        'type': {'const': 'Feature'},
+                        'geometry': {'oneOf': [{'type': 'null'}, {
+                            'type': 'object',
+                            'properties': {'type': {'const': 'Point'},
+                                           'coordinates': {'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}},
+                            'required': ['type', 'coordinates']}]},
+                        'properties': ref('LieuResultat'),
+                    },
+                    'required': ['type', 'geometry', 'properties']}},
+                'facettes': ref('Facettes'),
+                'curseur_suivant': {'type': ['string', 'null']},
+            },
+            'required': ['type', 'total', 'features', 'facettes', 'curseur_suivant'],
+        },
+        'Commune': {
+            'type': 'object',
+            'properties': {
+                'code_insee': {'type': 'string'}, 'nom': {'type': 'string'},
+                'codes_postaux': {'type': 'array', 'items': {'type': 'string'}},
+                'departement': {'type': 'string'},
+                'latitude': {'type': 'number'}, 'longitude': {'type': 'number'},
+                'population': {'type': ['integer', 'null']},
+            },
+            'required': ['code_insee', 'nom', 'codes_postaux', 'departement', 'latitude', 'longitude', 'population'],
+            'additionalProperties': False,
+        },
+        'Changement': {
+            'type': 'object',
+            'properties': {
+                'sequence': {'type': 'integer'}, 'date': {'type': 'string'},
+                'operation': {'type': 'string', 'enum': ['ajout', 'modification', 'retrait']},
+                'source': {'type': 'string'}, 'id': {'type': 'string'},
+                'lieu': {'oneOf': [{'type': 'null'}, ref('Lieu')]},
+            },
+            'required': ['sequence', 'date', 'operation', 'source', 'id', 'lieu'],
+        },
+        'Sante': {
+            'type': 'object',
+            'properties': {
+                'statut': {'const': 'ok'}, 'version': {'type': 'string'},
+                'lieux': {'type': 'integer'}, 'sequence': {'type': 'integer'},
+                'index': {'type': 'object', 'properties': {
+                    'documents': {'type': 'integer'}, 'construction_ms': {'type': 'integer'},
+                    'sequence': {'type': 'integer'}}, 'required': ['documents', 'construction_ms', 'sequence']},
+            },
+            'required': ['statut', 'version', 'lieux', 'sequence'],
+        },
+        'Erreur': {
+            'type': 'object',
+            'properties': {'erreur': {
+                'type': 'object',
+                'properties': {'code': {'type': 'string', 'enum': ['parametre_invalide', 'introuvable', 'trop_de_requetes', 'export']},
+                               'message': {'type': 'string', 'description': 'En français.'},
+                               'parametre': {'type': 'string'}},
+                'required': ['code', 'message'], 'additionalProperties': False}},
+            'required': ['erreur'], 'additionalProperties': False,
+        },
+    }
+    too_many = error_response('Trop de requêtes de ce client : réessayer après Retry-After secondes.')
+    etag = {'ETag': {'description': 'Version de la réponse (If-None-Match donne 304).', 'schema': {'type': 'string'}}}
+    paths = {
+        '/lieux': {'get': {
+            'operationId': 'chercherLieux', 'summary': 'Chercher des lieux de médiation numérique',
+            'parameters': search_parameters(),
+            'responses': {
+                '200': {'description': 'Les lieux trouvés, une page à la fois.', 'headers': etag, 'content': {
+                    'application/json': {'schema': ref('ResultatsRecherche')},
+                    'application/geo+json': {'schema': ref('ResultatsGeoJSON')},
+                    'text/csv': {'schema': {'type': 'string'}, 'description': 'Colonnes du standard v1.0.2.'}}},
+                '304': {'description': 'Inchangé depuis l\'ETag donné.'},
+                '400': error_response('Paramètre invalide : parametre le nomme, message dit quoi faire.'),
+                '429': too_many}}},
+        '/lieux/{id}': {'get': {
+            'operationId': 'lireLieu', 'summary': 'Un lieu, avec sa provenance et son état d\'ouverture',
+            'parameters': [{'name': 'id', 'in': 'path', 'required': True, 'schema': {'type': 'string'},
+                            'description': 'Identifiant public (id, ou source:id quand plusieurs sources l\'utilisent).'}],
+            'responses': {
+                '200': {'description': 'Le lieu.', 'headers': etag,
+                        'content': {'application/json': {'schema': ref('LieuDetail')}}},
+                '304': {'description': 'Inchangé depuis l\'ETag donné.'},
+                '404': error_response('Aucun lieu n\'a cet identifiant.'), '429': too_many}}},
+        '/territoires': {'get': {
+            'operationId': 'chercherCommunes', 'summary': 'Autocomplétion des communes et codes postaux',
+            'parameters': [param('q', 'Début d\'un nom de commune ou code postal (5 chiffres).',
+                                 {'type': 'string', 'minLength': 1, 'maxLength': 100}, required=True)],
+            'responses': {
+                '200': {'description': 'Jusqu\'à 10 communes.', 'content': {'application/json': {'schema': {
+                    'type': 'object', 'properties': {'communes': {'type': 'array', 'items': ref('Commune'), 'maxItems': 10}},
+                    'required': ['communes'], 'additionalProperties': False}}}},
+                '400': error_response('q manque ou est trop long.'), '429': too_many}}},
+        '/changements': {'get': {
+            'operationId': 'lireChangements', 'summary': 'Journal des changements, pour synchroniser un autre annuaire',
+            'parameters': [
+                param('depuis', 'Dernière séquence déjà lue (0 : depuis le début).', {'type': 'integer', 'minimum': 0, 'default': 0}),
+                param('limite', 'Nombre de changements au plus.', {'type': 'integer', 'minimum': 0, 'maximum': 1000, 'default': 100})],
+            'responses': {
+                '200': {'description': 'Les changements après depuis, dans l\'ordre.', 'content': {'application/json': {'schema': {
+                    'type': 'object', 'properties': {'changements': {'type': 'array', 'items': ref('Changement')},
+                                                     'sequence_suivante': {'type': 'integer'}},
+                    'required': ['changements', 'sequence_suivante']}}}},
+                '400': error_response('depuis ou limite invalide.'), '429': too_many}}},
+        '/sante': {'get': {
+            'operationId': 'sante', 'summary': 'État du service',
+            'responses': {'200': {'description': 'Le service répond.', 'content': {'application/json': {'schema': ref('Sante')}}}}}},
+        '/openapi.json': {'get': {
+            'operationId': 'openapi', 'summary': 'Cette description (OpenAPI 3.1)',
+            'responses': {'200': {'description': 'Le document OpenAPI.', 'content': {'application/json': {'schema': {'type': 'object'}}}}}}},
+    }
+    for ext, media in (('csv', 'text/csv'), ('json', 'application/json'), ('geojson', 'application/geo+json')):
+        schema = {'type': 'string'} if ext == 'csv' else (
+            {'type': 'array', 'items': ref('Lieu')} if ext == 'json' else {'type': 'object'})
+        paths['/export/lieux.' + ext] = {'get': {
+            'operationId': 'exporter' + ext.capitalize(),
+            'summary': 'Tous les lieux au standard v1.0.2 (' + ext.upper() + ')',
+            'responses': {'200': {'description': 'Export complet.', 'content': {media: {'schema': schema}}},
+                          '429': too_many}}}
+    return {
+        'openapi': '3.1.0',
+        'info': {
+            'title': 'API ouverte de maillage',
+            'version': '1.0.0',
+            'summary': 'Annuaire des lieux de médiation numérique au standard national.',
+            'description': 'Recherche multicritère (texte, filtres, géographie, ouverture), fiches et exports '
+                           'des lieux de médiation numérique, au standard national v1.0.2 dont les noms de champs '
+                           'et les valeurs sont repris tels quels. Erreurs en JSON, en français. Réponses compressées '
+                           '(gzip) sur demande, ETag, CORS ouvert, limite de débit par client (429 + Retry-After).',
+            'license': {'name': 'Licence Ouverte 2.0 / ODbL selon la source (voir data/README.md)',
+                        'url': 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/'},
+        },
+        'servers': [{'url': '/api/v1'}],
+        'paths': paths,
+        'components': {'schemas': schemas},
+    }
+
+
+def main():
+    text = json.dumps(document(), ensure_ascii=False, indent=2) + '\n'
+    if '--check' in sys.argv:
+        current = open(OUT, encoding='utf-8').read() if os.path.exists(OUT) else ''
+        if current != text:
+            print('data/api/openapi.json is stale: run tools/gen_openapi.py', file=sys.stderr)
+            sys.exit(1)
+        return
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    open(OUT, 'w', encoding='utf-8').write(text)
+
+
+if __name__ == '__main__':
+    main()
