@@ -4,9 +4,9 @@
 
 #include <set>
 
-#include "exchange/bundled.h"
 #include "search/service.h"
-#include "support/test_support.h"
+#include "exchange/bundled.h"
+#include "support/bundled_search.h"
 #include "territory/reference.h"
 
 namespace maillage::search {
@@ -16,19 +16,11 @@ namespace {
 class SearchIndexTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    std::string error;
-    auto store = store::open_sqlite(*dir_ / "m.db", error);
-    ASSERT_TRUE(store) << error;
-    exchange::load_if_empty(*store, &territory::Reference::bundled(),
-                            testing::repo_dir() / "data/lieux");
-    service_ = new Service(std::move(store), territory::Reference::bundled());
-    ASSERT_TRUE(service_->build(error)) << error;
+    bundled_ = testing::make_bundled_search().release();
+    ASSERT_TRUE(bundled_);
+    service_ = bundled_->service.get();
   }
-  static void TearDownTestSuite() {
-    delete service_;
-    delete dir_;
-  }
+  static void TearDownTestSuite() { delete bundled_; }
 
   static Query parse(std::multimap<std::string, std::string> params) {
     auto [q, err] = parse_query(params, territory::Reference::bundled());
@@ -44,10 +36,10 @@ class SearchIndexTest : public ::testing::Test {
     });
   }
 
-  static testing::TempDir* dir_;
+  static testing::BundledSearch* bundled_;
   static Service* service_;
 };
-testing::TempDir* SearchIndexTest::dir_ = nullptr;
+testing::BundledSearch* SearchIndexTest::bundled_ = nullptr;
 Service* SearchIndexTest::service_ = nullptr;
 
 TEST_F(SearchIndexTest, EveryPlaceIsIndexed) {

@@ -6,11 +6,10 @@
 #include <ctime>
 #include <set>
 
-#include "exchange/bundled.h"
 #include "hours/evaluator.h"
 #include "search/opening.h"
 #include "search/service.h"
-#include "support/test_support.h"
+#include "support/bundled_search.h"
 #include "territory/reference.h"
 
 namespace maillage::search {
@@ -86,18 +85,11 @@ TEST(OpeningStatus, GivesTheNextChangeInThePlacesZone) {
 class OpenNowOnRealData : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    std::string error;
-    auto store = store::open_sqlite(*dir_ / "m.db", error);
-    ASSERT_TRUE(store) << error;
-    exchange::load_if_empty(*store, &territory::Reference::bundled(), testing::repo_dir() / "data/lieux");
-    service_ = new Service(std::move(store), territory::Reference::bundled());
-    ASSERT_TRUE(service_->build(error)) << error;
+    bundled_ = testing::make_bundled_search().release();
+    ASSERT_TRUE(bundled_);
+    service_ = bundled_->service.get();
   }
-  static void TearDownTestSuite() {
-    delete service_;
-    delete dir_;
-  }
+  static void TearDownTestSuite() { delete bundled_; }
 
   // Public ids matching `params`, over every page.
   static std::set<std::string> ids(std::multimap<std::string, std::string> params) {
@@ -136,10 +128,10 @@ class OpenNowOnRealData : public ::testing::Test {
     return out;
   }
 
-  static testing::TempDir* dir_;
+  static testing::BundledSearch* bundled_;
   static Service* service_;
 };
-testing::TempDir* OpenNowOnRealData::dir_ = nullptr;
+testing::BundledSearch* OpenNowOnRealData::bundled_ = nullptr;
 Service* OpenNowOnRealData::service_ = nullptr;
 
 TEST_F(OpenNowOnRealData, FilterAgreesWithTheEvaluator) {

@@ -1,0 +1,30 @@
+#include "support/bundled_search.h"
+
+#include <gtest/gtest.h>
+
+#include "exchange/bundled.h"
+#include "store/store.h"
+#include "territory/reference.h"
+
+namespace maillage::testing {
+
+std::unique_ptr<BundledSearch> make_bundled_search() {
+  auto out = std::make_unique<BundledSearch>();
+  std::string error;
+  auto store = store::open_sqlite(out->dir / "m.db", error);
+  EXPECT_TRUE(store) << error;
+  if (!store) return nullptr;
+  exchange::load_if_empty(*store, &territory::Reference::bundled(), repo_dir() / "data/lieux");
+  out->service = std::make_unique<search::Service>(std::move(store), territory::Reference::bundled());
+  EXPECT_TRUE(out->service->build(error)) << error;
+  return out;
+}
+
+search::SearchResult BundledSearch::run(const std::multimap<std::string, std::string>& params) const {
+  auto [q, err] = search::parse_query(params, territory::Reference::bundled());
+  EXPECT_TRUE(q.has_value()) << err.parameter << " : " << err.message;
+  if (!q) return {};
+  return service->read([&](const search::Index& index) { return index.search(*q); });
+}
+
+}  // namespace maillage::testing

@@ -1,0 +1,27 @@
+// A search service over the bundled real dataset (data/lieux, 2,415 places) in a temporary
+// database: what the search tests query. Each call builds a fresh one (the tests that follow the
+// change log modify theirs).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "search/service.h"
+#include "support/test_support.h"
+
+namespace maillage::testing {
+
+struct BundledSearch {
+  TempDir dir;
+  std::unique_ptr<search::Service> service;
+
+  // parse_query + Index::search; a parameter error fails the calling test and gives an empty
+  // result.
+  search::SearchResult run(const std::multimap<std::string, std::string>& params) const;
+};
+
+// nullptr (and a test failure) when the store or the index cannot be built.
+std::unique_ptr<BundledSearch> make_bundled_search();
+
+}  // namespace maillage::testing
