@@ -13,15 +13,8 @@ namespace maillage::search {
 namespace {
 
 // One database with the bundled dataset, shared by the tests of this file.
-class SearchIndexTest : public ::testing::Test {
+class SearchIndexTest : public testing::BundledSearchTest {
  protected:
-  static void SetUpTestSuite() {
-    bundled_ = testing::make_bundled_search().release();
-    ASSERT_TRUE(bundled_);
-    service_ = bundled_->service.get();
-  }
-  static void TearDownTestSuite() { delete bundled_; }
-
   static Query parse(std::multimap<std::string, std::string> params) {
     auto [q, err] = parse_query(params, territory::Reference::bundled());
     EXPECT_TRUE(q.has_value()) << err.parameter << " : " << err.message;
@@ -36,11 +29,7 @@ class SearchIndexTest : public ::testing::Test {
     });
   }
 
-  static testing::BundledSearch* bundled_;
-  static Service* service_;
 };
-testing::BundledSearch* SearchIndexTest::bundled_ = nullptr;
-Service* SearchIndexTest::service_ = nullptr;
 
 TEST_F(SearchIndexTest, EveryPlaceIsIndexed) {
   EXPECT_EQ(service_->read([](const Index& i) { return i.size(); }), 2415u);

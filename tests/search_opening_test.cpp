@@ -82,15 +82,8 @@ TEST(OpeningStatus, GivesTheNextChangeInThePlacesZone) {
 
 // On the real data: the ouvert_le filter returns exactly the places the evaluator says are open
 // at that wall time in their zone.
-class OpenNowOnRealData : public ::testing::Test {
+class OpenNowOnRealData : public testing::BundledSearchTest {
  protected:
-  static void SetUpTestSuite() {
-    bundled_ = testing::make_bundled_search().release();
-    ASSERT_TRUE(bundled_);
-    service_ = bundled_->service.get();
-  }
-  static void TearDownTestSuite() { delete bundled_; }
-
   // Public ids matching `params`, over every page.
   static std::set<std::string> ids(std::multimap<std::string, std::string> params) {
     params.emplace("limite", "1000");
@@ -128,11 +121,7 @@ class OpenNowOnRealData : public ::testing::Test {
     return out;
   }
 
-  static testing::BundledSearch* bundled_;
-  static Service* service_;
 };
-testing::BundledSearch* OpenNowOnRealData::bundled_ = nullptr;
-Service* OpenNowOnRealData::service_ = nullptr;
 
 TEST_F(OpenNowOnRealData, FilterAgreesWithTheEvaluator) {
   // Weekdays, week-end, evenings, public holidays (Christmas, 1 May, Easter Monday 2027), a

@@ -20,6 +20,21 @@ std::unique_ptr<BundledSearch> make_bundled_search() {
   return out;
 }
 
+BundledSearch* BundledSearchTest::bundled_ = nullptr;
+search::Service* BundledSearchTest::service_ = nullptr;
+
+void BundledSearchTest::SetUpTestSuite() {
+  bundled_ = make_bundled_search().release();
+  ASSERT_TRUE(bundled_);
+  service_ = bundled_->service.get();
+}
+
+void BundledSearchTest::TearDownTestSuite() {
+  delete bundled_;
+  bundled_ = nullptr;
+  service_ = nullptr;
+}
+
 search::SearchResult BundledSearch::run(const std::multimap<std::string, std::string>& params) const {
   auto [q, err] = search::parse_query(params, territory::Reference::bundled());
   EXPECT_TRUE(q.has_value()) << err.parameter << " : " << err.message;

@@ -3,6 +3,8 @@
 // change log modify theirs).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -23,5 +25,14 @@ struct BundledSearch {
 
 // nullptr (and a test failure) when the store or the index cannot be built.
 std::unique_ptr<BundledSearch> make_bundled_search();
+
+// A fixture whose suite shares one BundledSearch (built before its first test).
+class BundledSearchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  static BundledSearch* bundled_;
+  static search::Service* service_;
+};
 
 }  // namespace maillage::testing
