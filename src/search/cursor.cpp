@@ -1,56 +1,36 @@
 #include "search/cursor.h"
 
+#include <sodium.h>
+
 #include <charconv>
+#include <cstring>
 #include <cstdio>
 #include <vector>
 
 namespace maillage::search {
 namespace {
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string base64url(const std::string& in) {
-  std::string out;
-  std::size_t i = 0;
-  while (i + 2 < in.size()) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-    i += 3;
-  }
-  if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    if (i + 1 < in.size()) out += kAlphabet[(v >> 6) & 63];
-  }
+std::string base64url(std::string_view in) {
+  std::string out(sodium_base64_ENCODED_LEN(in.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(in.data()), in.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
   return out;
 }
 
 std::optional<std::string> unbase64url(const std::string& in) {
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : in) {
-    const char* p = std::char_traits<char>::find(kAlphabet, 64, c);
-    if (!p) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<unsigned>(p - kAlphabet);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
+  std::string out(in.size(), '\0');
+  std::size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), in.data(), in.size(),
+                        nullptr, &length, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+    return std::nullopt;
+  out.resize(length);
   return out;
 }
 
 }  // namespace
 
-bool comes_before(const SortKey& a, const SortKey& b) {
+bool comes_before(const SortKeyView& a, const SortKeyView& b) {
   if (a.primary != b.primary) return a.primary > b.primary;
   if (a.secondary != b.secondary) return a.secondary > b.secondary;
   if (a.distance != b.distance) return a.distance < b.distance;
@@ -58,11 +38,12 @@ bool comes_before(const SortKey& a, const SortKey& b) {
   return a.public_id < b.public_id;
 }
 
-std::string encode_cursor(const SortKey& k) {
+std::string encode_cursor(const SortKeyView& k) {
   char dist[40];
   std::snprintf(dist, sizeof dist, "%.17g", k.distance);
   std::string raw = "1\x1f" + std::to_string(k.primary) + '\x1f' + std::to_string(k.secondary) +
-                    '\x1f' + dist + '\x1f' + k.text + '\x1f' + k.public_id;
+                    '\x1f' + dist + '\x1f';
+  raw.append(k.text).append("\x1f").append(k.public_id);
   return base64url(raw);
 }
 

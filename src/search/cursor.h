@@ -5,20 +5,33 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace maillage::search {
 
-// Ordered by: primary desc, secondary desc, distance asc, text asc, public id asc.
+// Ordered by: primary desc, secondary desc, distance asc, text asc, public id asc. The view
+// form points into the index's documents (no copy per candidate); SortKey owns its strings
+// (a decoded cursor).
+struct SortKeyView {
+  int primary = 0;
+  int secondary = 0;
+  double distance = 0;
+  std::string_view text;
+  std::string_view public_id;
+};
+
 struct SortKey {
   int primary = 0;
   int secondary = 0;
   double distance = 0;
   std::string text;
   std::string public_id;
+  SortKeyView view() const { return {primary, secondary, distance, text, public_id}; }
 };
 
-bool comes_before(const SortKey& a, const SortKey& b);
-std::string encode_cursor(const SortKey& key);
+bool comes_before(const SortKeyView& a, const SortKeyView& b);
+inline bool comes_before(const SortKey& a, const SortKey& b) { return comes_before(a.view(), b.view()); }
+std::string encode_cursor(const SortKeyView& key);
 std::optional<SortKey> decode_cursor(const std::string& cursor);
 
 }  // namespace maillage::search

@@ -85,6 +85,9 @@ void Index::upsert(const store::StoredPlace& p) {
     d.longitude = p.approx_position->second;
   }
   d.name_key = text::fold(p.place[place::Field::kNom]);
+  d.date_key = p.place[place::Field::kDateMaj];
+  for (char& c : d.date_key)
+    if (c >= '0' && c <= '9') c = static_cast<char>('9' - (c - '0'));
   d.live = true;
   index_document(doc);
   refresh_public_ids(p.id);

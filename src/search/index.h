@@ -36,6 +36,7 @@ struct Document {
   double latitude = 0, longitude = 0;
   bool has_position = false, approx_position = false;
   std::string name_key;  // folded name, for sorting
+  std::string date_key;  // date_maj with its digits complemented: newest sorts first
   bool live = false;
 };
 

@@ -13,14 +13,6 @@ namespace {
 constexpr int kKindWeight[] = {4, 3, 2, 1};  // exact, stem, prefix, typo
 constexpr int kClassWeight[kFieldClasses] = {4, 2, 2, 1};
 
-// Dates sort newest first: complementing the digits turns descending into ascending.
-std::string descending(const std::string& date) {
-  std::string out = date;
-  for (char& c : out)
-    if (c >= '0' && c <= '9') c = static_cast<char>('9' - (c - '0'));
-  return out;
-}
-
 }  // namespace
 
 SearchResult Index::search(const Query& q) const {
@@ -65,7 +57,7 @@ SearchResult Index::search(const Query& q) const {
 
   // Sort keys of the candidates after the cursor.
   struct Keyed {
-    SortKey key;
+    SortKeyView key;
     Hit hit;
   };
   std::vector<Keyed> keyed;
@@ -96,11 +88,11 @@ SearchResult Index::search(const Query& q) const {
         break;
       case Sort::kDistance: k.key.distance = dist; break;
       case Sort::kName: k.key.text = d.name_key; break;
-      case Sort::kUpdate: k.key.text = descending(d.place[place::Field::kDateMaj]); break;
+      case Sort::kUpdate: k.key.text = d.date_key; break;
     }
     k.key.public_id = d.public_id;
-    if (after && !comes_before(*after, k.key)) continue;
-    keyed.push_back(std::move(k));
+    if (after && !comes_before(after->view(), k.key)) continue;
+    keyed.push_back(k);
   }
   auto by_key = [](const Keyed& a, const Keyed& b) { return comes_before(a.key, b.key); };
   std::size_t n = std::min(q.limit, keyed.size());
