@@ -105,6 +105,9 @@ TEST_F(SearchIndexTest, RadiusBoundingBoxAndDistanceSort) {
 TEST_F(SearchIndexTest, CursorPagingVisitsEveryResultOnce) {
   for (const char* sort : {"pertinence", "nom", "date_maj"}) {
     std::set<std::uint32_t> seen;
+    std::vector<std::uint32_t> paged, whole;
+    for (const auto& h : run(parse({{"q", "numerique"}, {"limite", "1000"}, {"tri", sort}})).hits)
+      whole.push_back(h.doc);
     std::string cursor;
     std::size_t pages = 0;
     std::uint64_t total = 0;
@@ -113,11 +116,18 @@ TEST_F(SearchIndexTest, CursorPagingVisitsEveryResultOnce) {
       if (!cursor.empty()) p.emplace("curseur", cursor);
       auto r = run(parse(p));
       total = r.total;
-      for (const auto& h : r.hits) EXPECT_TRUE(seen.insert(h.doc).second) << sort;
+      for (const auto& h : r.hits) {
+        EXPECT_TRUE(seen.insert(h.doc).second) << sort;
+        paged.push_back(h.doc);
+      }
       cursor = r.next_cursor;
       ASSERT_LT(++pages, 100u);
     } while (!cursor.empty());
     EXPECT_EQ(seen.size(), total) << sort;
+    // The pages, end to end, are the first 1000 results in the same order.
+    ASSERT_GT(paged.size(), 100u);
+    paged.resize(std::min(paged.size(), whole.size()));
+    EXPECT_EQ(paged, whole) << sort;
   }
   Query bad = parse({{"curseur", "pas-un-curseur"}});
   EXPECT_TRUE(run(bad).error.has_value());

@@ -60,8 +60,12 @@ SearchResult Index::search(const Query& q) const {
     SortKeyView key;
     Hit hit;
   };
-  std::vector<Keyed> keyed;
-  keyed.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(result.total, 1u << 20)));
+  // The best `limit` keys after the cursor, in a max-heap (its top is the worst kept), and how
+  // many candidates come after the cursor at all (is there a next page?).
+  auto by_key = [](const Keyed& a, const Keyed& b) { return comes_before(a.key, b.key); };
+  std::vector<Keyed> heap;
+  heap.reserve(q.limit);
+  std::uint64_t after_cursor = 0;
   for (auto doc : matches) {
     const Document& d = docs_[doc];
     Keyed k{{}, {doc, -1}};
@@ -92,16 +96,22 @@ SearchResult Index::search(const Query& q) const {
     }
     k.key.public_id = d.public_id;
     if (after && !comes_before(after->view(), k.key)) continue;
-    keyed.push_back(k);
+    ++after_cursor;
+    if (heap.size() < q.limit) {
+      heap.push_back(k);
+      std::push_heap(heap.begin(), heap.end(), by_key);
+    } else if (by_key(k, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), by_key);
+      heap.back() = k;
+      std::push_heap(heap.begin(), heap.end(), by_key);
+    }
   }
-  auto by_key = [](const Keyed& a, const Keyed& b) { return comes_before(a.key, b.key); };
-  std::size_t n = std::min(q.limit, keyed.size());
-  std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(n), keyed.end(), by_key);
-  for (std::size_t i = 0; i < n; ++i) {
-    result.hits.push_back(keyed[i].hit);
-    result.hits.back().open = opening_.open(keyed[i].hit.doc, probe);
+  std::sort_heap(heap.begin(), heap.end(), by_key);
+  for (const auto& k : heap) {
+    result.hits.push_back(k.hit);
+    result.hits.back().open = opening_.open(k.hit.doc, probe);
   }
-  if (keyed.size() > n && n > 0) result.next_cursor = encode_cursor(keyed[n - 1].key);
+  if (after_cursor > heap.size() && !heap.empty()) result.next_cursor = encode_cursor(heap.back().key);
   return result;
 }
 
