@@ -25,7 +25,7 @@ class SearchIndexTest : public testing::BundledSearchTest {
   }
   static std::string name_of(const Hit& h) {
     return service_->read([&](const Index& index) {
-      return index.document(h.doc)->place[place::Field::kNom];
+      return std::string(index.document(h.doc)->place[place::Field::kNom]);
     });
   }
 

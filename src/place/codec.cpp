@@ -1,45 +1,53 @@
 #include "place/codec.h"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 namespace maillage::place {
 
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
+  std::size_t run = 0;  // start of the pending run of bytes that need no escaping
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(s, run, i - run);
+    run = i + 1;
+    switch (u) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 15];
-        } else {
-          out += c;
-        }
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 15];
     }
   }
+  out.append(s, run, s.size() - run);
   out += '"';
 }
 
 namespace {
 bool is_number_field(Field f) { return f == Field::kLatitude || f == Field::kLongitude; }
 
-void append_properties(std::string& out, const Place& p, bool with_coordinates) {
-  out += '{';
-  bool first = true;
+// Writes `"field":value` for each non-empty field (but `skip`), each preceded by a comma except
+// the first when `first` is true. Returns whether anything was written.
+template <typename PlaceLike>
+bool append_fields(std::string& out, const PlaceLike& p, bool with_coordinates, bool first,
+                   std::optional<Field> skip = std::nullopt) {
+  bool wrote = false;
   for (const auto& s : all_fields()) {
-    const std::string& v = p[s.field];
-    if (v.empty()) continue;
+    std::string_view v = p[s.field];
+    if (v.empty() || s.field == skip) continue;
     if (!with_coordinates && is_number_field(s.field)) continue;
     if (!first) out += ',';
     first = false;
+    wrote = true;
     append_json_string(out, s.name);
     out += ':';
     if (is_number_field(s.field)) {
@@ -48,9 +56,19 @@ void append_properties(std::string& out, const Place& p, bool with_coordinates) 
       append_json_string(out, v);
     }
   }
+  return wrote;
+}
+
+void append_properties(std::string& out, const Place& p, bool with_coordinates) {
+  out += '{';
+  append_fields(out, p, with_coordinates, true);
   out += '}';
 }
 }  // namespace
+
+void append_json_fields(std::string& out, const CompactPlace& p, bool with_coordinates) {
+  append_fields(out, p, with_coordinates, false, Field::kId);
+}
 
 void append_json(std::string& out, const Place& p) { append_properties(out, p, true); }
 
@@ -62,20 +80,50 @@ std::string to_json(const Place& p) {
 }
 
 bool from_json(std::string_view text, Place& out) {
-  auto parsed = nlohmann::json::parse(text, nullptr, false);
-  if (!parsed.is_object()) return false;
+  // simdjson reads past the end of its input: copy into a padded, reused buffer.
+  thread_local simdjson::ondemand::parser parser;
+  thread_local std::string buffer;
+  buffer.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  buffer.assign(text);
+  simdjson::ondemand::document doc;
+  if (parser.iterate(simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity()))
+          .get(doc))
+    return false;
+  simdjson::ondemand::object object;
+  if (doc.get_object().get(object)) return false;
   out = Place{};
-  for (const auto& [key, value] : parsed.items()) {
-    auto f = field_by_name(key);
-    if (!f) continue;
-    if (value.is_string()) {
-      out[*f] = value.get<std::string>();
-    } else if (value.is_number_float()) {
-      out[*f] = format_number(value.get<double>());
-    } else if (value.is_number()) {
-      out[*f] = value.dump();
-    } else {
-      return false;
+  for (auto member : object) {
+    std::string_view key;
+    if (member.unescaped_key().get(key)) return false;
+    auto value = member.value();
+    simdjson::ondemand::json_type type;
+    if (value.type().get(type)) return false;
+    const auto f = field_by_name(key);
+    switch (type) {
+      case simdjson::ondemand::json_type::string: {
+        std::string_view v;
+        if (value.get_string().get(v)) return false;
+        if (f) out[*f] = v;
+        break;
+      }
+      case simdjson::ondemand::json_type::number: {
+        simdjson::ondemand::number_type kind;
+        if (value.get_number_type().get(kind)) return false;
+        if (kind == simdjson::ondemand::number_type::floating_point_number) {
+          double d;
+          if (value.get_double().get(d)) return false;
+          if (f) out[*f] = format_number(d);
+        } else {
+          std::string_view raw = value.raw_json_token();
+          while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\t' || raw.back() == '\r'))
+            raw.remove_suffix(1);
+          if (f) out[*f] = raw;
+        }
+        break;
+      }
+      default:
+        if (f) return false;  // a standard field is a string or a number
+        break;                // an unknown field of any type is ignored (and skipped)
     }
   }
   return true;

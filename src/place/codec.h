@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "place/compact.h"
 #include "place/place.h"
 #include "place/reader.h"
 
@@ -16,6 +17,10 @@ namespace maillage::place {
 // as JSON numbers, everything else as strings (multi-valued fields '|'-joined, as in CSV).
 std::string to_json(const Place& p);
 void append_json(std::string& out, const Place& p);
+// The same for a packed place; without the braces and without `id` (callers add their own
+// id and fields), and without latitude/longitude when `with_coordinates` is false. Writes
+// nothing when every other field is empty; otherwise starts with a comma.
+void append_json_fields(std::string& out, const CompactPlace& p, bool with_coordinates);
 
 // Reads what to_json wrote (or any flat JSON object of standard fields). False on malformed
 // input or unknown fields' types; `out` is then unspecified.

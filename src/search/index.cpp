@@ -58,6 +58,13 @@ const Document* Index::find_public(const std::string& public_id) const {
   return it == by_public_id_.end() ? nullptr : document(it->second);
 }
 
+void Index::reserve(std::size_t n) {
+  docs_.reserve(n);
+  by_key_.reserve(n);
+  by_record_id_.reserve(n);
+  by_public_id_.reserve(n);
+}
+
 void Index::upsert(const store::StoredPlace& p) {
   std::string key = key_of(p.source, p.id);
   std::uint32_t doc;
@@ -73,7 +80,7 @@ void Index::upsert(const store::StoredPlace& p) {
   Document& d = docs_[doc];
   d.source = p.source;
   d.id = p.id;
-  d.place = p.place;
+  d.place = place::CompactPlace(p.place);
   d.has_position = p.place.has(place::Field::kLatitude) && p.place.has(place::Field::kLongitude);
   d.approx_position = false;
   if (d.has_position) {
@@ -145,7 +152,7 @@ void Index::index_document(std::uint32_t doc) {
     if (field == "source") {
       values.push_back(d.source);
     } else if (field == "departement" || field == "region") {
-      const std::string& insee = d.place[place::Field::kCodeInsee];
+      const std::string_view insee = d.place[place::Field::kCodeInsee];
       if (const auto* c = territory_.by_insee(insee))
         values.push_back(field == "departement" ? c->departement : c->region);
     } else if (auto f = place::field_by_name(field)) {
@@ -156,7 +163,7 @@ void Index::index_document(std::uint32_t doc) {
   }
   if (d.has_position) cells_[cell_of(d.latitude, d.longitude)].add(doc);
   for (const auto& tf : kTextFields) {
-    const std::string& v = d.place[tf.field];
+    const std::string_view v = d.place[tf.field];
     if (!v.empty()) text_.add(doc, tf.cls, v);
   }
   std::optional<std::pair<double, double>> position;

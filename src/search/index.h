@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "place/compact.h"
 #include "place/place.h"
 #include "search/opening.h"
 #include "search/query.h"
@@ -32,7 +33,7 @@ namespace maillage::search {
 
 struct Document {
   std::string source, id, public_id;
-  place::Place place;
+  place::CompactPlace place;  // the normalised record (unpack() for a place::Place)
   double latitude = 0, longitude = 0;
   bool has_position = false, approx_position = false;
   std::string name_key;  // folded name, for sorting
@@ -71,6 +72,8 @@ class Index {
   const Document* document(std::uint32_t doc) const;
   const Document* find_public(const std::string& public_id) const;
   std::size_t size() const { return live_.cardinality(); }
+  // Room for `n` documents (before a bulk load).
+  void reserve(std::size_t n);
 
  private:
   Roaring filter_set(const Query& q, const std::string& except_field) const;

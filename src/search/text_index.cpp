@@ -58,26 +58,40 @@ std::uint32_t TextIndex::term_id(const std::string& folded) {
   return id;
 }
 
+std::uint32_t TextIndex::stem_id(const std::string& stem) {
+  auto [it, inserted] = stem_ids_.try_emplace(stem, static_cast<std::uint32_t>(stem_postings_.size()));
+  if (inserted) stem_postings_.emplace_back();
+  return it->second;
+}
+
+TextIndex::WordIds TextIndex::word_ids(std::string_view word) {
+  if (auto it = words_.find(word); it != words_.end()) return it->second;
+  WordIds ids{kStopWord, kStopWord};
+  text::Token token;
+  if (text::token_of(word, token) && !token.stop_word) ids = {term_id(token.folded), stem_id(token.stem)};
+  words_.emplace(std::string(word), ids);
+  return ids;
+}
+
 void TextIndex::add(std::uint32_t doc, FieldClass fc, std::string_view text) {
+  if (doc_terms_.size() <= doc) doc_terms_.resize(doc + 1);
   auto& mine = doc_terms_[doc];
-  for (const auto& token : text::tokenize(text)) {
-    if (token.stop_word) continue;
-    std::uint32_t id = term_id(token.folded);
-    term_postings_[id][fc].add(doc);
-    stems_[token.stem][fc].add(doc);
-    mine.emplace_back(id, token.stem);
-  }
+  text::for_each_word(text, [&](std::string_view word) {
+    const WordIds ids = word_ids(word);
+    if (ids.term == kStopWord) return;
+    term_postings_[ids.term][fc].add(doc);
+    stem_postings_[ids.stem][fc].add(doc);
+    mine.push_back(ids);
+  });
 }
 
 void TextIndex::remove(std::uint32_t doc) {
-  auto it = doc_terms_.find(doc);
-  if (it == doc_terms_.end()) return;
-  for (const auto& [id, stem] : it->second) {
-    for (auto& r : term_postings_[id]) r.remove(doc);
-    if (auto s = stems_.find(stem); s != stems_.end())
-      for (auto& r : s->second) r.remove(doc);
+  if (doc >= doc_terms_.size()) return;
+  for (const auto& ids : doc_terms_[doc]) {
+    for (auto& r : term_postings_[ids.term]) r.remove(doc);
+    for (auto& r : stem_postings_[ids.stem]) r.remove(doc);
   }
-  doc_terms_.erase(it);
+  doc_terms_[doc] = {};
 }
 
 int TextIndex::edit_distance(std::string_view a_text, std::string_view b_text, int max) {
@@ -107,7 +121,7 @@ WordHits TextIndex::lookup(std::string_view folded, std::string_view stem, bool 
   WordHits hits;
   auto exact = terms_.find(folded);
   if (exact != terms_.end()) hits.exact = term_postings_[exact->second];
-  if (auto s = stems_.find(std::string(stem)); s != stems_.end()) hits.stem = s->second;
+  if (auto s = stem_ids_.find(stem); s != stem_ids_.end()) hits.stem = stem_postings_[s->second];
 
   if (allow_prefix && !folded.empty()) {
     std::array<std::vector<const Roaring*>, kFieldClasses> parts;

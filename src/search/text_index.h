@@ -46,15 +46,33 @@ class TextIndex {
   static int edit_distance(std::string_view a, std::string_view b, int max);
 
  private:
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <typename V>
+  using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+  // A word as written in a document, tokenised once: its term and stem ids (kStopWord for
+  // stop words and words that fold to nothing). Place texts repeat their words a lot (names of
+  // communes, "médiathèque", the services' labels), so indexing mostly skips ICU and Snowball.
+  struct WordIds {
+    std::uint32_t term, stem;
+  };
+  static constexpr std::uint32_t kStopWord = 0xFFFFFFFF;
+  WordIds word_ids(std::string_view word);
   std::uint32_t term_id(const std::string& folded);
+  std::uint32_t stem_id(const std::string& stem);
   static int max_typos(std::size_t length);
 
   std::map<std::string, std::uint32_t, std::less<>> terms_;          // folded word → id
   std::vector<Postings> term_postings_;
   std::vector<std::string> term_text_;
-  std::unordered_map<std::string, Postings> stems_;                  // folded stem → docs
+  StringMap<std::uint32_t> stem_ids_;                                // folded stem → id
+  std::vector<Postings> stem_postings_;
+  StringMap<WordIds> words_;                                          // raw word → ids
   std::unordered_map<std::string, std::vector<std::uint32_t>> deletes_;  // deletion → term ids
-  std::unordered_map<std::uint32_t, std::vector<std::pair<std::uint32_t, std::string>>> doc_terms_;
+  std::vector<std::vector<WordIds>> doc_terms_;                       // by document
 };
 
 }  // namespace maillage::search

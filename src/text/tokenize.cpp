@@ -66,36 +66,45 @@ std::string stem_word(std::string_view word) {
   return fold(stemmed);
 }
 
-std::vector<Token> tokenize(std::string_view utf8) {
-  std::vector<Token> tokens;
+namespace detail {
+
+std::size_t word_run(std::string_view utf8, std::size_t at, bool& is_word) {
   const auto* p = reinterpret_cast<const uint8_t*>(utf8.data());
   const auto n = static_cast<int32_t>(utf8.size());
-  int32_t i = 0, start = -1;
-  auto flush = [&](int32_t end) {
-    if (start < 0) return;
-    std::string_view word = utf8.substr(static_cast<std::size_t>(start),
-                                        static_cast<std::size_t>(end - start));
-    start = -1;
-    Token t;
-    t.folded = fold(word);
-    // Folding may expand (œ → oe) but never splits; drop anything folding made empty.
-    if (t.folded.empty()) return;
-    t.stop_word = is_stop_word(t.folded);
-    t.stem = t.stop_word ? t.folded : stem_word(word);
-    tokens.push_back(std::move(t));
-  };
+  auto i = static_cast<int32_t>(at);
+  bool first = true;
   while (i < n) {
-    int32_t at = i;
+    const int32_t before = i;
     UChar32 c;
     U8_NEXT(p, i, n, c);
-    bool word_char = c >= 0 && (u_isalnum(c) || u_getCombiningClass(c) != 0);
-    if (word_char) {
-      if (start < 0) start = at;
-    } else {
-      flush(at);
+    const bool word_char = c >= 0 && (u_isalnum(c) || u_getCombiningClass(c) != 0);
+    if (first) {
+      is_word = word_char;
+      first = false;
+    } else if (word_char != is_word) {
+      return static_cast<std::size_t>(before) - at;
     }
   }
-  flush(n);
+  return static_cast<std::size_t>(i) - at;
+}
+
+}  // namespace detail
+
+bool token_of(std::string_view word, Token& t) {
+  t.folded = fold(word);
+  // Folding may expand (œ → oe) but never splits; drop anything folding made empty.
+  if (t.folded.empty()) return false;
+  t.stop_word = is_stop_word(t.folded);
+  t.stem = t.stop_word ? t.folded : stem_word(word);
+  return true;
+}
+
+std::vector<Token> tokenize(std::string_view utf8) {
+  std::vector<Token> tokens;
+  for_each_word(utf8, [&](std::string_view word) {
+    Token t;
+    if (token_of(word, t)) tokens.push_back(std::move(t));
+  });
   return tokens;
 }
 
