@@ -23,7 +23,9 @@ void send_error(httplib::Response& res, int status, std::string_view code, const
   ordered_json body = {{"erreur", {{"code", code}, {"message", message}}}};
   if (!parameter.empty()) body["erreur"]["parametre"] = parameter;
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  // The message and parameter may quote the request's bytes, which need not be UTF-8.
+  res.set_content(body.dump(-1, ' ', false, ordered_json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
 }
 
 // Sends `body` with an ETag; answers 304 when the client already has it.
