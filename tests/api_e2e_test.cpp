@@ -100,6 +100,21 @@ testing::ServeProcess* ApiEndToEnd::server_ = nullptr;
 int ApiEndToEnd::port_ = 0;
 bool ApiEndToEnd::ready_ = false;
 
+// Every byte but letters, digits and -_. as %XX.
+std::string percent_encode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 std::string gunzip(const std::string& data) {
   httplib::detail::gzip_decompressor d;
   std::string out;
@@ -114,7 +129,7 @@ TEST_F(ApiEndToEnd, SearchAnswersTheDocumentedJsonShape) {
   auto r = fetch("/api/v1/lieux?q=m%C3%A9diath%C3%A8que&limite=3");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.get_header_value("Content-Type"), kJson);
-  auto body = json::parse(r.body);
+  auto body = nlohmann::ordered_json::parse(r.body);
   std::vector<std::string> keys;
   for (const auto& [k, v] : body.items()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"total", "resultats", "facettes", "curseur_suivant"}));
@@ -187,7 +202,9 @@ TEST_F(ApiEndToEnd, EveryParameterIsAccepted) {
     SCOPED_TRACE(c.query);
     auto body = fetch_json("/api/v1/lieux?" + c.query);
     ASSERT_TRUE(body.contains("total")) << body.dump().substr(0, 300);
-    if (c.total >= 0) EXPECT_EQ(body["total"], c.total);
+    if (c.total >= 0) {
+      EXPECT_EQ(body["total"], c.total);
+    }
     EXPECT_LE(body["resultats"].size(), 1000u);
   }
   EXPECT_EQ(fetch_json("/api/v1/lieux?limite=1000")["resultats"].size(), 1000u);
@@ -417,7 +434,7 @@ TEST_F(ApiEndToEnd, OnePlaceWithItsProvenance) {
   auto page = fetch_json("/api/v1/lieux?departement=05&limite=5");
   for (const auto& p : page["resultats"]) {
     std::string id = p["id"];
-    EXPECT_EQ(fetch_json("/api/v1/lieux/" + httplib::detail::encode_url(id))["nom"], p["nom"]) << id;
+    EXPECT_EQ(fetch_json("/api/v1/lieux/" + percent_encode(id))["nom"], p["nom"]) << id;
   }
 
   expect_error("/api/v1/lieux/inconnu", "id", 404, "introuvable");
@@ -447,7 +464,8 @@ TEST_F(ApiEndToEnd, Territoires) {
   expect_error("/api/v1/territoires", "q");
   expect_error("/api/v1/territoires?q=", "q");
   expect_error("/api/v1/territoires?q=" + std::string(101, 'a'), "q");
-  expect_error("/api/v1/territoires?q=%FF%FE", "q");
+  expect_error("/api/v1/territoires?q=%FF%FE", "q");  // was 200 with the largest communes
+  expect_error("/api/v1/territoires?q=%21%21", "q");
 }
 
 TEST_F(ApiEndToEnd, SanteChangementsAndExports) {

@@ -119,7 +119,11 @@ class SearchQueries : public ::testing::Test {
       if (unique.size() != out.order.size()) out.detail += " duplicates across pages;";
       if (out.order.size() != first.total) out.detail += " pages do not add up to the total;";
     } else {
-      for (const auto& h : first.hits) out.order.push_back(public_id(h));
+      for (const auto& h : first.hits) {
+        out.order.push_back(public_id(h));
+        if (query->open_at && h.open != std::optional<bool>(true))
+          out.detail += " " + out.order.back() + " is not open at " + *query->open_at + ";";
+      }
       if (first.hits.size() != std::min<std::uint64_t>(first.total, query->limit))
         out.detail += " page size is not min(total, limite);";
     }
@@ -187,7 +191,7 @@ TEST_F(SearchQueries, EveryCaseOfTheTable) {
       for (std::string id; std::getline(ids, id, ',');) why << "\n           " << id << " = " << name_of(id);
     }
     if (got.facets != c.facets) why << "\n    facets: expected " << c.facets << "\n            got      " << got.facets;
-    if (!got.detail.empty()) why << "\n    paging:" << got.detail;
+    if (!got.detail.empty()) why << "\n   " << got.detail;
     bool ok = why.str().empty();
     bool marked = !c.known_failure.empty() && c.known_failure != "-";
     if (marked) ++known;
