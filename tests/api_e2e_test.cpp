@@ -207,6 +207,21 @@ TEST_F(ApiEndToEnd, EveryParameterIsAccepted) {
     }
     EXPECT_LE(body["resultats"].size(), 1000u);
   }
+  // Under ouvert / ouvert_le every result says it is open; elsewhere ouvert is true, false or null.
+  for (const char* query : {"ouvert=maintenant&limite=1000", "ouvert_le=2026-06-02T10:00&limite=1000",
+                            "ouvert_le=2026-06-02T10:00&departement=988&format=geojson"}) {
+    auto body = fetch_json(std::string("/api/v1/lieux?") + query);
+    const auto& items = body.contains("features") ? body["features"] : body["resultats"];
+    for (const auto& item : items) {
+      const auto& place = item.contains("properties") ? item["properties"] : item;
+      EXPECT_EQ(place["ouvert"], true) << query << " " << place["id"];
+    }
+  }
+  EXPECT_EQ(fetch_json("/api/v1/lieux?ouvert_le=2026-06-02T10:00")["total"], 1134);  // ouvert_mardi_10h
+  std::set<std::string> states;
+  for (const auto& place : fetch_json("/api/v1/lieux?limite=1000")["resultats"])
+    states.insert(place["ouvert"].is_null() ? "null" : place["ouvert"].dump());
+  EXPECT_TRUE(states.count("null")) << "places without hours have ouvert: null";
   EXPECT_EQ(fetch_json("/api/v1/lieux?limite=1000")["resultats"].size(), 1000u);
   EXPECT_EQ(fetch_json("/api/v1/lieux")["resultats"].size(), 20u);  // default limite
   auto facets = fetch_json("/api/v1/lieux?frais_a_charge=Gratuit&facettes=frais_a_charge")["facettes"];
@@ -418,8 +433,13 @@ TEST_F(ApiEndToEnd, OnePlaceWithItsProvenance) {
   EXPECT_EQ(place["nom"], "1/3 LIEU NUMERIQUE");
   EXPECT_EQ(place["provenance"],
             json::parse(R"({"source":"2022-hinaura-lieux-de-mediation-numeriques-auvergne-rhone-alpes","id":"454"})"));
-  EXPECT_TRUE(place.contains("ouvert"));
-  EXPECT_TRUE(place.contains("prochain_changement"));
+  // Hinaura's "Tu-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00"-like hours: a state now, and when
+  // it changes next (RFC 3339 with the zone's offset).
+  EXPECT_TRUE(place["ouvert"].is_boolean()) << place.dump();
+  ASSERT_TRUE(place["prochain_changement"].is_string()) << place.dump();
+  std::string next = place["prochain_changement"];
+  EXPECT_EQ(next.size(), 25u) << next;  // 2026-12-01T09:00:00+01:00
+  EXPECT_TRUE(next.ends_with("+01:00") || next.ends_with("+02:00")) << next;
   // An id shared by two sources is published as source:id; an id with `|` is URL-encoded.
   std::string shared = "20230516-hub-du-sud-lieux-de-mediation-numeriques-provence-alpes-cote-d-azur:"
                        "dora-3d647b3a-a5b6-41f8-8374-ba37c1ff1746";
