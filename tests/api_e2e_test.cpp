@@ -26,7 +26,9 @@ class ApiEndToEnd : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
     port_ = testing::free_port();
-    server_ = new testing::ServeProcess(*dir_ / "m.db", port_);
+    // Without the rate limit: this suite sends hundreds of requests (the limit has its own test
+    // in serve_test.cpp).
+    server_ = new testing::ServeProcess(*dir_ / "m.db", port_, {"--rate-limit", "0"});
     ready_ = server_->wait_ready();
   }
   static void TearDownTestSuite() {
@@ -219,9 +221,11 @@ TEST_F(ApiEndToEnd, EveryParameterIsAccepted) {
   }
   EXPECT_EQ(fetch_json("/api/v1/lieux?ouvert_le=2026-06-02T10:00")["total"], 1134);  // ouvert_mardi_10h
   std::set<std::string> states;
-  for (const auto& place : fetch_json("/api/v1/lieux?limite=1000")["resultats"])
+  auto first_thousand = fetch_json("/api/v1/lieux?limite=1000");
+  for (const auto& place : first_thousand["resultats"])
     states.insert(place["ouvert"].is_null() ? "null" : place["ouvert"].dump());
   EXPECT_TRUE(states.count("null")) << "places without hours have ouvert: null";
+  EXPECT_TRUE(states.count("true") || states.count("false")) << "ouvert is computed now";
   EXPECT_EQ(fetch_json("/api/v1/lieux?limite=1000")["resultats"].size(), 1000u);
   EXPECT_EQ(fetch_json("/api/v1/lieux")["resultats"].size(), 20u);  // default limite
   auto facets = fetch_json("/api/v1/lieux?frais_a_charge=Gratuit&facettes=frais_a_charge")["facettes"];
@@ -433,13 +437,24 @@ TEST_F(ApiEndToEnd, OnePlaceWithItsProvenance) {
   EXPECT_EQ(place["nom"], "1/3 LIEU NUMERIQUE");
   EXPECT_EQ(place["provenance"],
             json::parse(R"({"source":"2022-hinaura-lieux-de-mediation-numeriques-auvergne-rhone-alpes","id":"454"})"));
-  // Hinaura's "Tu-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00"-like hours: a state now, and when
-  // it changes next (RFC 3339 with the zone's offset).
-  EXPECT_TRUE(place["ouvert"].is_boolean()) << place.dump();
-  ASSERT_TRUE(place["prochain_changement"].is_string()) << place.dump();
-  std::string next = place["prochain_changement"];
-  EXPECT_EQ(next.size(), 25u) << next;  // 2026-12-01T09:00:00+01:00
+  // No hours: neither a state nor a next change.
+  EXPECT_TRUE(place["ouvert"].is_null()) << place.dump();
+  EXPECT_TRUE(place["prochain_changement"].is_null()) << place.dump();
+  // "Mo-Th 08:30-12:30,13:30-17:00; Fr 08:30-12:30": a state now, and when it changes next
+  // (RFC 3339 with the offset of Paris).
+  auto with_hours = fetch_json("/api/v1/lieux/36");
+  EXPECT_TRUE(with_hours["ouvert"].is_boolean()) << with_hours.dump();
+  ASSERT_TRUE(with_hours["prochain_changement"].is_string()) << with_hours.dump();
+  std::string next = with_hours["prochain_changement"];
+  EXPECT_EQ(next.size(), 25u) << next;  // 2026-12-01T08:30:00+01:00
   EXPECT_TRUE(next.ends_with("+01:00") || next.ends_with("+02:00")) << next;
+  // New Caledonia: the offset of Nouméa.
+  auto noumea = fetch_json("/api/v1/lieux?departement=988&ouvert_le=2026-06-02T10:00&limite=1");
+  ASSERT_EQ(noumea["resultats"].size(), 1u);
+  std::string noumea_id = noumea["resultats"][0]["id"];
+  auto nc = fetch_json("/api/v1/lieux/" + percent_encode(noumea_id));
+  ASSERT_TRUE(nc["prochain_changement"].is_string()) << nc.dump();
+  EXPECT_TRUE(nc["prochain_changement"].get<std::string>().ends_with("+11:00")) << nc.dump();
   // An id shared by two sources is published as source:id; an id with `|` is URL-encoded.
   std::string shared = "20230516-hub-du-sud-lieux-de-mediation-numeriques-provence-alpes-cote-d-azur:"
                        "dora-3d647b3a-a5b6-41f8-8374-ba37c1ff1746";

@@ -10,8 +10,8 @@
 #include <set>
 #include <sstream>
 
-#include "exchange/bundled.h"
 #include "search/service.h"
+#include "support/bundled_search.h"
 #include "support/test_support.h"
 #include "territory/reference.h"
 
@@ -50,23 +50,8 @@ struct Outcome {
   std::string detail;              // a failure of the paging invariants
 };
 
-class SearchQueries : public ::testing::Test {
+class SearchQueries : public testing::BundledSearchTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    std::string error;
-    auto store = store::open_sqlite(*dir_ / "m.db", error);
-    ASSERT_TRUE(store) << error;
-    exchange::load_if_empty(*store, &territory::Reference::bundled(),
-                            testing::repo_dir() / "data/lieux");
-    service_ = new Service(std::move(store), territory::Reference::bundled());
-    ASSERT_TRUE(service_->build(error)) << error;
-  }
-  static void TearDownTestSuite() {
-    delete service_;
-    delete dir_;
-  }
-
   // One search; the parameters are parsed as cpp-httplib parses a request's query string.
   static std::pair<std::optional<Query>, QueryError> parse(const httplib::Params& params) {
     return parse_query(params, territory::Reference::bundled());
@@ -164,11 +149,7 @@ class SearchQueries : public ::testing::Test {
     return out.empty() ? "-" : out;
   }
 
-  static testing::TempDir* dir_;
-  static Service* service_;
 };
-testing::TempDir* SearchQueries::dir_ = nullptr;
-Service* SearchQueries::service_ = nullptr;
 
 std::size_t count_ids(const std::string& top) {
   if (top == "-" || top.empty()) return 0;
