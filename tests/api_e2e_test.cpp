@@ -58,7 +58,7 @@ class ApiEndToEnd : public ::testing::Test {
   // A 400 (or `status`) whose JSON body is {"erreur":{"code","message","parametre"}}, the
   // message in French and naming `parameter`.
   void expect_error(const std::string& path, const std::string& parameter, int status = 400,
-                    const std::string& code = "parametre_invalide") {
+                    const std::string& code = "parametre_invalide", const std::string& part = {}) {
     SCOPED_TRACE(path.substr(0, 200));
     auto r = fetch(path);
     EXPECT_EQ(r.status, status) << r.body.substr(0, 300);
@@ -72,6 +72,7 @@ class ApiEndToEnd : public ::testing::Test {
     EXPECT_EQ(e.value("parametre", ""), parameter);
     std::string message = e.value("message", "");
     EXPECT_GT(message.size(), 10u);
+    EXPECT_NE(message.find(part), std::string::npos) << "message: " << message << "\nexpected part: " << part;
     EXPECT_EQ(body.size(), 1u);
     EXPECT_LE(e.size(), 3u);
   }
@@ -268,66 +269,69 @@ TEST_F(ApiEndToEnd, GeoJsonAndCsvFormats) {
 
 // Every error of the API, with the parameter it names.
 TEST_F(ApiEndToEnd, EveryErrorNamesItsParameterInFrench) {
-  const std::vector<std::pair<std::string, std::string>> errors = {
-      {"inconnu=1", "inconnu"},
-      {"q=a&q=b", "q"},
-      {"limite=1&limite=2", "limite"},
-      {"q=%FF%FE", "q"},
-      {"q=" + std::string(2001, 'a'), "q"},
-      {"q=" + std::string(201, 'a'), "q"},
-      {"services=Cuisine", "services"},
-      {"services=Aide+aux+d%C3%A9marches+administratives%7CCuisine", "services"},
-      {"publics_specifiquement_adresses=Martiens", "publics_specifiquement_adresses"},
-      {"prise_en_charge_specifique=x", "prise_en_charge_specifique"},
-      {"frais_a_charge=Cher", "frais_a_charge"},
-      {"modalites_acces=x", "modalites_acces"},
-      {"modalites_accompagnement=x", "modalites_accompagnement"},
-      {"dispositif_programmes_nationaux=x", "dispositif_programmes_nationaux"},
-      {"formations_labels=x", "formations_labels"},
-      {"itinerance=Volant", "itinerance"},
-      {"typologie=XYZ", "typologie"},
-      {"code_postal=1300", "code_postal"},
-      {"code_insee=123", "code_insee"},
-      {"departement=00", "departement"},
-      {"region=99", "region"},
-      {"source=" + std::string(201, 's'), "source"},
-      {"lat=43", "lon"},
-      {"lon=5", "lat"},
-      {"lat=abc&lon=5", "lat"},
-      {"lat=91&lon=5", "lat"},
-      {"lat=43&lon=200", "lon"},
-      {"lat=43&lon=5e", "lon"},
-      {"autour=Nice&lat=43&lon=7", "autour"},
-      {"autour=Atlantide-sur-Mer", "autour"},
-      {"autour=99999", "autour"},
-      {"autour=", "autour"},
-      {"rayon_km=5", "rayon_km"},
-      {"lat=43&lon=5&rayon_km=0", "rayon_km"},
-      {"lat=43&lon=5&rayon_km=1001", "rayon_km"},
-      {"lat=43&lon=5&rayon_km=nan", "rayon_km"},
-      {"bbox=1,2,3", "bbox"},
-      {"bbox=5,44,4,43", "bbox"},
-      {"bbox=1,2,3,x", "bbox"},
-      {"bbox=-200,0,0,1", "bbox"},
-      {"ouvert=demain", "ouvert"},
-      {"ouvert=maintenant&ouvert_le=2026-05-01T10:00", "ouvert_le"},
-      {"ouvert_le=2026-13-01T10:00", "ouvert_le"},
-      {"ouvert_le=2026-05-01", "ouvert_le"},
-      {"ouvert_le=2026-05-01T24:00", "ouvert_le"},
-      {"tri=prix", "tri"},
-      {"tri=distance", "tri"},
-      {"limite=0", "limite"},
-      {"limite=1001", "limite"},
-      {"limite=-1", "limite"},
-      {"limite=dix", "limite"},
-      {"curseur=pas-un-curseur", "curseur"},
-      {"curseur=" + std::string(513, 'A'), "curseur"},
-      {"facettes=couleur", "facettes"},
-      {"facettes=region,couleur", "facettes"},
-      {"format=xml", "format"},
-      {"doublons=peut-etre", "doublons"},
+  struct Refused {
+    std::string query, parameter, message;  // message: a part of the French message
   };
-  for (const auto& [query, parameter] : errors) expect_error("/api/v1/lieux?" + query, parameter);
+  const std::vector<Refused> errors = {
+      {"inconnu=1", "inconnu", "paramètre inconnu « inconnu »"},
+      {"q=a&q=b", "q", "est donné plusieurs fois"},
+      {"limite=1&limite=2", "limite", "est donné plusieurs fois"},
+      {"q=%FF%FE", "q", "illisible ou trop longue"},
+      {"q=" + std::string(2001, 'a'), "q", "illisible ou trop longue"},
+      {"q=" + std::string(201, 'a'), "q", "plus de 200 caractères"},
+      {"services=Cuisine", "services", "« Cuisine » n'est pas une valeur de services"},
+      {"services=Aide+aux+d%C3%A9marches+administratives%7CCuisine", "services", "« Cuisine » n'est pas une valeur de services"},
+      {"publics_specifiquement_adresses=Martiens", "publics_specifiquement_adresses", "valeurs possibles : Jeunes, Étudiants"},
+      {"prise_en_charge_specifique=x", "prise_en_charge_specifique", "n'est pas une valeur de prise_en_charge_specifique"},
+      {"frais_a_charge=Cher", "frais_a_charge", "valeurs possibles : Gratuit, Gratuit sous condition, Payant"},
+      {"modalites_acces=x", "modalites_acces", "n'est pas une valeur de modalites_acces"},
+      {"modalites_accompagnement=x", "modalites_accompagnement", "n'est pas une valeur de modalites_accompagnement"},
+      {"dispositif_programmes_nationaux=x", "dispositif_programmes_nationaux", "n'est pas une valeur de dispositif_programmes_nationaux"},
+      {"formations_labels=x", "formations_labels", "n'est pas une valeur de formations_labels"},
+      {"itinerance=Volant", "itinerance", "valeurs possibles : Itinérant, Fixe"},
+      {"typologie=XYZ", "typologie", "n'est pas un code de typologie"},
+      {"code_postal=1300", "code_postal", "n'est pas un code postal"},
+      {"code_insee=123", "code_insee", "n'est pas un code INSEE"},
+      {"departement=00", "departement", "n'est pas un code de département"},
+      {"region=99", "region", "n'est pas un code de région"},
+      {"source=" + std::string(201, 's'), "source", "valeur trop longue"},
+      {"lat=43", "lon", "lat et lon vont ensemble"},
+      {"lon=5", "lat", "lat et lon vont ensemble"},
+      {"lat=abc&lon=5", "lat", "lat doit être un nombre entre -90 et 90"},
+      {"lat=91&lon=5", "lat", "lat doit être un nombre"},
+      {"lat=43&lon=200", "lon", "lon doit être un nombre entre -180 et 180"},
+      {"lat=43&lon=5e", "lon", "lon doit être un nombre"},
+      {"autour=Nice&lat=43&lon=7", "autour", "autour et lat/lon ne vont pas ensemble"},
+      {"autour=Atlantide-sur-Mer", "autour", "aucune commune ne correspond à « Atlantide-sur-Mer »"},
+      {"autour=99999", "autour", "aucune commune ne correspond à « 99999 »"},
+      {"autour=", "autour", "aucune commune ne correspond"},
+      {"rayon_km=5", "rayon_km", "rayon_km demande un point"},
+      {"lat=43&lon=5&rayon_km=0", "rayon_km", "entre 0 et 1000"},
+      {"lat=43&lon=5&rayon_km=1001", "rayon_km", "entre 0 et 1000"},
+      {"lat=43&lon=5&rayon_km=nan", "rayon_km", "entre 0 et 1000"},
+      {"bbox=1,2,3", "bbox", "bbox attend minLon,minLat,maxLon,maxLat"},
+      {"bbox=5,44,4,43", "bbox", "min < max"},
+      {"bbox=1,2,3,x", "bbox", "bbox attend"},
+      {"bbox=-200,0,0,1", "bbox", "bbox attend"},
+      {"ouvert=demain", "ouvert", "ouvert n'accepte que la valeur « maintenant »"},
+      {"ouvert=maintenant&ouvert_le=2026-05-01T10:00", "ouvert_le", "ouvert et ouvert_le ne vont pas ensemble"},
+      {"ouvert_le=2026-13-01T10:00", "ouvert_le", "AAAA-MM-JJTHH:MM"},
+      {"ouvert_le=2026-05-01", "ouvert_le", "AAAA-MM-JJTHH:MM"},
+      {"ouvert_le=2026-05-01T24:00", "ouvert_le", "AAAA-MM-JJTHH:MM"},
+      {"tri=prix", "tri", "tri accepte pertinence, distance, nom ou date_maj"},
+      {"tri=distance", "tri", "le tri par distance demande un point"},
+      {"limite=0", "limite", "limite doit être un entier entre 1 et 1000"},
+      {"limite=1001", "limite", "entier entre 1 et 1000"},
+      {"limite=-1", "limite", "entier entre 1 et 1000"},
+      {"limite=dix", "limite", "entier entre 1 et 1000"},
+      {"curseur=pas-un-curseur", "curseur", "relancez la recherche"},
+      {"curseur=" + std::string(513, 'A'), "curseur", "curseur invalide"},
+      {"facettes=couleur", "facettes", "« couleur » n'est pas un champ à facettes"},
+      {"facettes=region,couleur", "facettes", "« couleur » n'est pas un champ à facettes"},
+      {"format=xml", "format", "format accepte json, geojson ou csv"},
+      {"doublons=peut-etre", "doublons", "doublons accepte inclure ou exclure"},
+  };
+  for (const auto& e : errors) expect_error("/api/v1/lieux?" + e.query, e.parameter, 400, "parametre_invalide", e.message);
   // A cursor of another sort order is still a cursor: it pages, it does not fail.
   auto page = fetch_json("/api/v1/lieux?tri=nom&limite=2");
   std::string cursor = page["curseur_suivant"];
@@ -472,7 +476,7 @@ TEST_F(ApiEndToEnd, OnePlaceWithItsProvenance) {
     EXPECT_EQ(fetch_json("/api/v1/lieux/" + percent_encode(id))["nom"], p["nom"]) << id;
   }
 
-  expect_error("/api/v1/lieux/inconnu", "id", 404, "introuvable");
+  expect_error("/api/v1/lieux/inconnu", "id", 404, "introuvable", "aucun lieu n'a l'identifiant « inconnu »");
   expect_error("/api/v1/lieux/%FF%FE", "id", 404, "introuvable");
   EXPECT_EQ(fetch("/api/v1/lieux/" + std::string(400, 'x')).status, 404);
 }
@@ -496,7 +500,7 @@ TEST_F(ApiEndToEnd, Territoires) {
   EXPECT_EQ(by_code[0]["nom"], "Angoulême");
   EXPECT_EQ(fetch_json("/api/v1/territoires?q=SAINT-%C3%89TIENNE")["communes"][0]["code_insee"], "42218");
   EXPECT_TRUE(fetch_json("/api/v1/territoires?q=zzzzzz")["communes"].empty());
-  expect_error("/api/v1/territoires", "q");
+  expect_error("/api/v1/territoires", "q", 400, "parametre_invalide", "q attend le début d'un nom de commune");
   expect_error("/api/v1/territoires?q=", "q");
   expect_error("/api/v1/territoires?q=" + std::string(101, 'a'), "q");
   expect_error("/api/v1/territoires?q=%FF%FE", "q");  // was 200 with the largest communes
@@ -518,9 +522,11 @@ TEST_F(ApiEndToEnd, SanteChangementsAndExports) {
   EXPECT_EQ(feed["sequence_suivante"], 2413);
   EXPECT_EQ(fetch_json("/api/v1/changements?depuis=2415")["changements"].size(), 0u);
   EXPECT_EQ(fetch_json("/api/v1/changements")["changements"].size(), 100u);  // default limite
-  expect_error("/api/v1/changements?depuis=-1", "depuis");
+  expect_error("/api/v1/changements?depuis=-1", "depuis", 400, "parametre_invalide",
+               "le paramètre « depuis » doit être un entier entre 0 et");
   expect_error("/api/v1/changements?depuis=x", "depuis");
-  expect_error("/api/v1/changements?limite=1001", "limite");
+  expect_error("/api/v1/changements?limite=1001", "limite", 400, "parametre_invalide",
+               "le paramètre « limite » doit être un entier entre 0 et 1000");
   expect_error("/api/v1/changements?limite=%FF", "limite");
 
   struct Export {
@@ -537,7 +543,7 @@ TEST_F(ApiEndToEnd, SanteChangementsAndExports) {
   }
   EXPECT_EQ(json::parse(fetch("/api/v1/export/lieux.json").body).size(), 2415u);
   expect_error("/api/v1/export/lieux.xml", "", 404, "introuvable");
-  expect_error("/api/v1/nulle-part", "", 404, "introuvable");
+  expect_error("/api/v1/nulle-part", "", 404, "introuvable", "aucune ressource à cette adresse");
 }
 
 }  // namespace
