@@ -66,7 +66,8 @@ const search::Index& index() {
 
 void check_page(const search::Query& q, const search::SearchResult& r) {
   if (r.error) {
-    if (r.error->parameter != "curseur" || r.error->message.empty()) fail("search error", r.error->message);
+    if (r.error->parameter != "curseur" || r.error->message.empty())
+      fail("search error", r.error->message);
     return;
   }
   if (r.hits.size() > q.limit || r.hits.size() > r.total || r.total > index().size())

@@ -6,9 +6,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "support/serve_support.h"
 #include "support/test_support.h"
@@ -72,7 +71,8 @@ class ApiEndToEnd : public ::testing::Test {
     EXPECT_EQ(e.value("parametre", ""), parameter);
     std::string message = e.value("message", "");
     EXPECT_GT(message.size(), 10u);
-    EXPECT_NE(message.find(part), std::string::npos) << "message: " << message << "\nexpected part: " << part;
+    EXPECT_NE(message.find(part), std::string::npos)
+        << "message: " << message << "\nexpected part: " << part;
     EXPECT_EQ(body.size(), 1u);
     EXPECT_LE(e.size(), 3u);
   }
@@ -86,7 +86,8 @@ class ApiEndToEnd : public ::testing::Test {
       if (!cursor.empty()) path += "&curseur=" + cursor;
       auto page = fetch_json(path);
       for (const auto& r : page["resultats"]) ids.push_back(r["id"]);
-      cursor = page["curseur_suivant"].is_string() ? page["curseur_suivant"].get<std::string>() : "";
+      cursor =
+          page["curseur_suivant"].is_string() ? page["curseur_suivant"].get<std::string>() : "";
       if (++pages > 500) break;
     } while (!cursor.empty());
     return ids;
@@ -141,8 +142,8 @@ TEST_F(ApiEndToEnd, SearchAnswersTheDocumentedJsonShape) {
   EXPECT_TRUE(body["facettes"].is_object());
   EXPECT_TRUE(body["curseur_suivant"].is_string());
   for (const auto& place : body["resultats"]) {
-    for (const char* field : {"id", "nom", "commune", "code_postal", "adresse", "date_maj", "services",
-                              "source", "pivot"})
+    for (const char* field : {"id", "nom", "commune", "code_postal", "adresse", "date_maj",
+                              "services", "source", "pivot"})
       EXPECT_TRUE(place[field].is_string()) << field << " in " << place.dump();
     EXPECT_TRUE(place["distance_km"].is_null());  // no point asked
     EXPECT_TRUE(place["ouvert"].is_null() || place["ouvert"].is_boolean());
@@ -178,7 +179,9 @@ TEST_F(ApiEndToEnd, EveryParameterIsAccepted) {
       {"formations_labels=Fabriques+de+Territoire", 0},
       {"itinerance=Itin%C3%A9rant", 0},
       {"typologie=BIB", 23},
-      {"source=20231003-bus-france-services-en-charente-lieux-de-mediation-numeriques-nouvelle-aquitaine", 12},
+      {"source=20231003-bus-france-services-en-charente-lieux-de-mediation-numeriques-nouvelle-"
+       "aquitaine",
+       12},
       {"code_insee=16015", 18},
       {"code_postal=13001", 35},
       {"departement=988", 90},
@@ -211,8 +214,9 @@ TEST_F(ApiEndToEnd, EveryParameterIsAccepted) {
     EXPECT_LE(body["resultats"].size(), 1000u);
   }
   // Under ouvert / ouvert_le every result says it is open; elsewhere ouvert is true, false or null.
-  for (const char* query : {"ouvert=maintenant&limite=1000", "ouvert_le=2026-06-02T10:00&limite=1000",
-                            "ouvert_le=2026-06-02T10:00&departement=988&format=geojson"}) {
+  for (const char* query :
+       {"ouvert=maintenant&limite=1000", "ouvert_le=2026-06-02T10:00&limite=1000",
+        "ouvert_le=2026-06-02T10:00&departement=988&format=geojson"}) {
     auto body = fetch_json(std::string("/api/v1/lieux?") + query);
     const auto& items = body.contains("features") ? body["features"] : body["resultats"];
     for (const auto& item : items) {
@@ -220,7 +224,8 @@ TEST_F(ApiEndToEnd, EveryParameterIsAccepted) {
       EXPECT_EQ(place["ouvert"], true) << query << " " << place["id"];
     }
   }
-  EXPECT_EQ(fetch_json("/api/v1/lieux?ouvert_le=2026-06-02T10:00")["total"], 1134);  // ouvert_mardi_10h
+  EXPECT_EQ(fetch_json("/api/v1/lieux?ouvert_le=2026-06-02T10:00")["total"],
+            1134);  // ouvert_mardi_10h
   std::set<std::string> states;
   auto first_thousand = fetch_json("/api/v1/lieux?limite=1000");
   for (const auto& place : first_thousand["resultats"])
@@ -229,8 +234,11 @@ TEST_F(ApiEndToEnd, EveryParameterIsAccepted) {
   EXPECT_TRUE(states.count("true") || states.count("false")) << "ouvert is computed now";
   EXPECT_EQ(fetch_json("/api/v1/lieux?limite=1000")["resultats"].size(), 1000u);
   EXPECT_EQ(fetch_json("/api/v1/lieux")["resultats"].size(), 20u);  // default limite
-  auto facets = fetch_json("/api/v1/lieux?frais_a_charge=Gratuit&facettes=frais_a_charge")["facettes"];
-  EXPECT_EQ(facets, json::parse(R"({"frais_a_charge":{"Gratuit":1703,"Gratuit sous condition":75,"Payant":198}})"));
+  auto facets =
+      fetch_json("/api/v1/lieux?frais_a_charge=Gratuit&facettes=frais_a_charge")["facettes"];
+  EXPECT_EQ(facets,
+            json::parse(
+                R"({"frais_a_charge":{"Gratuit":1703,"Gratuit sous condition":75,"Payant":198}})"));
 }
 
 TEST_F(ApiEndToEnd, GeoJsonAndCsvFormats) {
@@ -280,13 +288,19 @@ TEST_F(ApiEndToEnd, EveryErrorNamesItsParameterInFrench) {
       {"q=" + std::string(2001, 'a'), "q", "illisible ou trop longue"},
       {"q=" + std::string(201, 'a'), "q", "plus de 200 caractères"},
       {"services=Cuisine", "services", "« Cuisine » n'est pas une valeur de services"},
-      {"services=Aide+aux+d%C3%A9marches+administratives%7CCuisine", "services", "« Cuisine » n'est pas une valeur de services"},
-      {"publics_specifiquement_adresses=Martiens", "publics_specifiquement_adresses", "valeurs possibles : Jeunes, Étudiants"},
-      {"prise_en_charge_specifique=x", "prise_en_charge_specifique", "n'est pas une valeur de prise_en_charge_specifique"},
-      {"frais_a_charge=Cher", "frais_a_charge", "valeurs possibles : Gratuit, Gratuit sous condition, Payant"},
+      {"services=Aide+aux+d%C3%A9marches+administratives%7CCuisine", "services",
+       "« Cuisine » n'est pas une valeur de services"},
+      {"publics_specifiquement_adresses=Martiens", "publics_specifiquement_adresses",
+       "valeurs possibles : Jeunes, Étudiants"},
+      {"prise_en_charge_specifique=x", "prise_en_charge_specifique",
+       "n'est pas une valeur de prise_en_charge_specifique"},
+      {"frais_a_charge=Cher", "frais_a_charge",
+       "valeurs possibles : Gratuit, Gratuit sous condition, Payant"},
       {"modalites_acces=x", "modalites_acces", "n'est pas une valeur de modalites_acces"},
-      {"modalites_accompagnement=x", "modalites_accompagnement", "n'est pas une valeur de modalites_accompagnement"},
-      {"dispositif_programmes_nationaux=x", "dispositif_programmes_nationaux", "n'est pas une valeur de dispositif_programmes_nationaux"},
+      {"modalites_accompagnement=x", "modalites_accompagnement",
+       "n'est pas une valeur de modalites_accompagnement"},
+      {"dispositif_programmes_nationaux=x", "dispositif_programmes_nationaux",
+       "n'est pas une valeur de dispositif_programmes_nationaux"},
       {"formations_labels=x", "formations_labels", "n'est pas une valeur de formations_labels"},
       {"itinerance=Volant", "itinerance", "valeurs possibles : Itinérant, Fixe"},
       {"typologie=XYZ", "typologie", "n'est pas un code de typologie"},
@@ -302,7 +316,8 @@ TEST_F(ApiEndToEnd, EveryErrorNamesItsParameterInFrench) {
       {"lat=43&lon=200", "lon", "lon doit être un nombre entre -180 et 180"},
       {"lat=43&lon=5e", "lon", "lon doit être un nombre"},
       {"autour=Nice&lat=43&lon=7", "autour", "autour et lat/lon ne vont pas ensemble"},
-      {"autour=Atlantide-sur-Mer", "autour", "aucune commune ne correspond à « Atlantide-sur-Mer »"},
+      {"autour=Atlantide-sur-Mer", "autour",
+       "aucune commune ne correspond à « Atlantide-sur-Mer »"},
       {"autour=99999", "autour", "aucune commune ne correspond à « 99999 »"},
       {"autour=", "autour", "aucune commune ne correspond"},
       {"rayon_km=5", "rayon_km", "rayon_km demande un point"},
@@ -314,7 +329,8 @@ TEST_F(ApiEndToEnd, EveryErrorNamesItsParameterInFrench) {
       {"bbox=1,2,3,x", "bbox", "bbox attend"},
       {"bbox=-200,0,0,1", "bbox", "bbox attend"},
       {"ouvert=demain", "ouvert", "ouvert n'accepte que la valeur « maintenant »"},
-      {"ouvert=maintenant&ouvert_le=2026-05-01T10:00", "ouvert_le", "ouvert et ouvert_le ne vont pas ensemble"},
+      {"ouvert=maintenant&ouvert_le=2026-05-01T10:00", "ouvert_le",
+       "ouvert et ouvert_le ne vont pas ensemble"},
       {"ouvert_le=2026-13-01T10:00", "ouvert_le", "AAAA-MM-JJTHH:MM"},
       {"ouvert_le=2026-05-01", "ouvert_le", "AAAA-MM-JJTHH:MM"},
       {"ouvert_le=2026-05-01T24:00", "ouvert_le", "AAAA-MM-JJTHH:MM"},
@@ -331,7 +347,8 @@ TEST_F(ApiEndToEnd, EveryErrorNamesItsParameterInFrench) {
       {"format=xml", "format", "format accepte json, geojson ou csv"},
       {"doublons=peut-etre", "doublons", "doublons accepte inclure ou exclure"},
   };
-  for (const auto& e : errors) expect_error("/api/v1/lieux?" + e.query, e.parameter, 400, "parametre_invalide", e.message);
+  for (const auto& e : errors)
+    expect_error("/api/v1/lieux?" + e.query, e.parameter, 400, "parametre_invalide", e.message);
   // A cursor of another sort order is still a cursor: it pages, it does not fail.
   auto page = fetch_json("/api/v1/lieux?tri=nom&limite=2");
   std::string cursor = page["curseur_suivant"];
@@ -341,19 +358,31 @@ TEST_F(ApiEndToEnd, EveryErrorNamesItsParameterInFrench) {
 // Query strings no client should send: never a 5xx, never a crash.
 TEST_F(ApiEndToEnd, HostileQueryStringsNeverGiveA5xx) {
   const std::vector<std::string> hostile = {
-      "%FF=1",                        // invalid UTF-8 in a parameter name
-      "%C3=1&q=ok",                   // a truncated sequence in a name
-      "q=%00",                        // NUL
-      "q=%ED%A0%80",                  // a UTF-16 surrogate in UTF-8
-      "q=%F4%90%80%80",               // above U+10FFFF
-      "q=%C0%AF",                     // overlong
-      "=", "&&&", "q", "q=%", "q=%G1", "%=%", "services=%7C%7C%7C",
+      "%FF=1",           // invalid UTF-8 in a parameter name
+      "%C3=1&q=ok",      // a truncated sequence in a name
+      "q=%00",           // NUL
+      "q=%ED%A0%80",     // a UTF-16 surrogate in UTF-8
+      "q=%F4%90%80%80",  // above U+10FFFF
+      "q=%C0%AF",        // overlong
+      "=",
+      "&&&",
+      "q",
+      "q=%",
+      "q=%G1",
+      "%=%",
+      "services=%7C%7C%7C",
       "q=" + std::string(5000, 'e'),  // long but under the URI limit
       "q=%E2%80%99%C5%93%C3%A9%C3%A8" + std::string(190, 'x'),
-      "facettes=,,,", "bbox=,,,", "bbox=1e308,1e308,1e309,1e309",
-      "lat=1e-320&lon=-0", "lat=-90&lon=-180&rayon_km=1000&tri=distance",
-      "lat=90&lon=180&rayon_km=1000", "autour=%20", "autour=00000",
-      "curseur=MR8wHzAfMB8fMQ", "curseur=" + std::string(512, '_'),
+      "facettes=,,,",
+      "bbox=,,,",
+      "bbox=1e308,1e308,1e309,1e309",
+      "lat=1e-320&lon=-0",
+      "lat=-90&lon=-180&rayon_km=1000&tri=distance",
+      "lat=90&lon=180&rayon_km=1000",
+      "autour=%20",
+      "autour=00000",
+      "curseur=MR8wHzAfMB8fMQ",
+      "curseur=" + std::string(512, '_'),
       std::string(3000, '&'),
       "x" + std::string(2000, 'y') + "=1",
   };
@@ -409,8 +438,9 @@ TEST_F(ApiEndToEnd, ETagAnd304) {
 }
 
 TEST_F(ApiEndToEnd, GzipWhenAccepted) {
-  for (const std::string path : {"/api/v1/lieux?limite=200", "/api/v1/lieux?limite=200&format=geojson",
-                                 "/api/v1/lieux?limite=200&format=csv", "/api/v1/export/lieux.json"}) {
+  for (const std::string path :
+       {"/api/v1/lieux?limite=200", "/api/v1/lieux?limite=200&format=geojson",
+        "/api/v1/lieux?limite=200&format=csv", "/api/v1/export/lieux.json"}) {
     SCOPED_TRACE(path);
     auto plain = fetch(path);
     ASSERT_EQ(plain.status, 200);
@@ -439,8 +469,10 @@ TEST_F(ApiEndToEnd, OnePlaceWithItsProvenance) {
   auto place = json::parse(r.body);
   EXPECT_EQ(place["id"], "454");
   EXPECT_EQ(place["nom"], "1/3 LIEU NUMERIQUE");
-  EXPECT_EQ(place["provenance"],
-            json::parse(R"({"source":"2022-hinaura-lieux-de-mediation-numeriques-auvergne-rhone-alpes","id":"454"})"));
+  EXPECT_EQ(
+      place["provenance"],
+      json::parse(
+          R"({"source":"2022-hinaura-lieux-de-mediation-numeriques-auvergne-rhone-alpes","id":"454"})"));
   // No hours: neither a state nor a next change.
   EXPECT_TRUE(place["ouvert"].is_null()) << place.dump();
   EXPECT_TRUE(place["prochain_changement"].is_null()) << place.dump();
@@ -460,14 +492,16 @@ TEST_F(ApiEndToEnd, OnePlaceWithItsProvenance) {
   ASSERT_TRUE(nc["prochain_changement"].is_string()) << nc.dump();
   EXPECT_TRUE(nc["prochain_changement"].get<std::string>().ends_with("+11:00")) << nc.dump();
   // An id shared by two sources is published as source:id; an id with `|` is URL-encoded.
-  std::string shared = "20230516-hub-du-sud-lieux-de-mediation-numeriques-provence-alpes-cote-d-azur:"
-                       "dora-3d647b3a-a5b6-41f8-8374-ba37c1ff1746";
+  std::string shared =
+      "20230516-hub-du-sud-lieux-de-mediation-numeriques-provence-alpes-cote-d-azur:"
+      "dora-3d647b3a-a5b6-41f8-8374-ba37c1ff1746";
   auto twin = fetch_json("/api/v1/lieux/" + shared);
   EXPECT_EQ(twin["id"], shared);
   EXPECT_EQ(twin["provenance"]["id"], "dora-3d647b3a-a5b6-41f8-8374-ba37c1ff1746");
   // Placed at its commune's centroid: approximate, and said so.
   EXPECT_TRUE(twin.contains("position_approximative")) << twin.dump();
-  auto piped = fetch_json("/api/v1/lieux/3dda8fc2-b101-43df-be8e-0eca532c728b%7Caidants-connect-3082");
+  auto piped =
+      fetch_json("/api/v1/lieux/3dda8fc2-b101-43df-be8e-0eca532c728b%7Caidants-connect-3082");
   EXPECT_EQ(piped["id"], "3dda8fc2-b101-43df-be8e-0eca532c728b|aidants-connect-3082");
   // Every result of a search can be fetched by its id.
   auto page = fetch_json("/api/v1/lieux?departement=05&limite=5");
@@ -476,7 +510,8 @@ TEST_F(ApiEndToEnd, OnePlaceWithItsProvenance) {
     EXPECT_EQ(fetch_json("/api/v1/lieux/" + percent_encode(id))["nom"], p["nom"]) << id;
   }
 
-  expect_error("/api/v1/lieux/inconnu", "id", 404, "introuvable", "aucun lieu n'a l'identifiant « inconnu »");
+  expect_error("/api/v1/lieux/inconnu", "id", 404, "introuvable",
+               "aucun lieu n'a l'identifiant « inconnu »");
   expect_error("/api/v1/lieux/%FF%FE", "id", 404, "introuvable");
   EXPECT_EQ(fetch("/api/v1/lieux/" + std::string(400, 'x')).status, 404);
 }
@@ -498,9 +533,11 @@ TEST_F(ApiEndToEnd, Territoires) {
   auto by_code = fetch_json("/api/v1/territoires?q=16000")["communes"];
   ASSERT_EQ(by_code.size(), 1u);
   EXPECT_EQ(by_code[0]["nom"], "Angoulême");
-  EXPECT_EQ(fetch_json("/api/v1/territoires?q=SAINT-%C3%89TIENNE")["communes"][0]["code_insee"], "42218");
+  EXPECT_EQ(fetch_json("/api/v1/territoires?q=SAINT-%C3%89TIENNE")["communes"][0]["code_insee"],
+            "42218");
   EXPECT_TRUE(fetch_json("/api/v1/territoires?q=zzzzzz")["communes"].empty());
-  expect_error("/api/v1/territoires", "q", 400, "parametre_invalide", "q attend le début d'un nom de commune");
+  expect_error("/api/v1/territoires", "q", 400, "parametre_invalide",
+               "q attend le début d'un nom de commune");
   expect_error("/api/v1/territoires?q=", "q");
   expect_error("/api/v1/territoires?q=" + std::string(101, 'a'), "q");
   expect_error("/api/v1/territoires?q=%FF%FE", "q");  // was 200 with the largest communes

@@ -98,8 +98,8 @@ class SearchQueries : public testing::BundledSearchTest {
     if (paging) {
       out.order = page_through(*query, query->limit, out.detail);
       auto big = page_through(*query, 1000, out.detail);
-      if (out.order != big) out.detail += " pages of " + std::to_string(query->limit) +
-                                          " differ from pages of 1000;";
+      if (out.order != big)
+        out.detail += " pages of " + std::to_string(query->limit) + " differ from pages of 1000;";
       std::set<std::string> unique(out.order.begin(), out.order.end());
       if (unique.size() != out.order.size()) out.detail += " duplicates across pages;";
       if (out.order.size() != first.total) out.detail += " pages do not add up to the total;";
@@ -148,7 +148,6 @@ class SearchQueries : public testing::BundledSearchTest {
     }
     return out.empty() ? "-" : out;
   }
-
 };
 
 std::size_t count_ids(const std::string& top) {
@@ -169,9 +168,11 @@ TEST_F(SearchQueries, EveryCaseOfTheTable) {
     if (got.top != c.top) {
       why << "\n    top: expected " << c.top << "\n         got      " << got.top;
       std::stringstream ids(got.top);
-      for (std::string id; std::getline(ids, id, ',');) why << "\n           " << id << " = " << name_of(id);
+      for (std::string id; std::getline(ids, id, ',');)
+        why << "\n           " << id << " = " << name_of(id);
     }
-    if (got.facets != c.facets) why << "\n    facets: expected " << c.facets << "\n            got      " << got.facets;
+    if (got.facets != c.facets)
+      why << "\n    facets: expected " << c.facets << "\n            got      " << got.facets;
     if (!got.detail.empty()) why << "\n   " << got.detail;
     bool ok = why.str().empty();
     bool marked = !c.known_failure.empty() && c.known_failure != "-";
@@ -187,7 +188,8 @@ TEST_F(SearchQueries, EveryCaseOfTheTable) {
     }
   }
   EXPECT_EQ(failed, 0) << failed << " of " << cases.size() << " cases fail (" << known
-                       << " known failures not counted):\n" << failures.str();
+                       << " known failures not counted):\n"
+                       << failures.str();
 }
 
 // The table covers what issue 4 asks for: every filter field, every sort, every error.
@@ -201,13 +203,15 @@ TEST(SearchQueryTable, CoversEveryParameter) {
     for (const auto& [k, v] : params) params_seen.insert(c.error == "-" ? k : "");
     if (c.error != "-") error_params.insert(c.error);
   }
-  for (const auto& f : filter_fields()) EXPECT_TRUE(params_seen.count(f)) << "no valid case filters on " << f;
-  for (const char* p : {"q", "lat", "lon", "rayon_km", "bbox", "autour", "tri", "limite", "curseur",
-                        "facettes"})
+  for (const auto& f : filter_fields())
+    EXPECT_TRUE(params_seen.count(f)) << "no valid case filters on " << f;
+  for (const char* p :
+       {"q", "lat", "lon", "rayon_km", "bbox", "autour", "tri", "limite", "curseur", "facettes"})
     EXPECT_TRUE(params_seen.count(p)) << "no valid case uses " << p;
   // The closed lists share one check (services stands for them); the other filters have their own.
-  for (const char* p : {"q", "lat", "lon", "rayon_km", "bbox", "autour", "tri", "limite", "curseur",
-                        "facettes", "format", "ouvert", "ouvert_le", "doublons", "services",
+  for (const char* p : {"q",         "lat",         "lon",        "rayon_km",    "bbox",
+                        "autour",    "tri",         "limite",     "curseur",     "facettes",
+                        "format",    "ouvert",      "ouvert_le",  "doublons",    "services",
                         "typologie", "code_postal", "code_insee", "departement", "region"})
     EXPECT_TRUE(error_params.count(p)) << "no error case for " << p;
 }

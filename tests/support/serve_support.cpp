@@ -28,10 +28,11 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
-ServeProcess::ServeProcess(const std::filesystem::path& db, int port, std::vector<std::string> extra)
+ServeProcess::ServeProcess(const std::filesystem::path& db, int port,
+                           std::vector<std::string> extra)
     : port_(port) {
-  std::vector<std::string> args = {maillage_binary().string(), "serve", "--db", db.string(),
-                                   "--port", std::to_string(port)};
+  std::vector<std::string> args = {
+      maillage_binary().string(), "serve", "--db", db.string(), "--port", std::to_string(port)};
   args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -67,7 +68,8 @@ bool ServeProcess::wait_ready() {
   return false;
 }
 
-httplib::Response get(httplib::Client& c, const std::string& path, const httplib::Headers& headers) {
+httplib::Response get(httplib::Client& c, const std::string& path,
+                      const httplib::Headers& headers) {
   auto r = c.Get(path, headers);
   EXPECT_TRUE(r) << path.substr(0, 200) << " : " << httplib::to_string(r.error());
   if (r) return *r;
