@@ -205,8 +205,8 @@ TEST(SearchQueryTable, CoversEveryParameter) {
   }
   for (const auto& f : filter_fields())
     EXPECT_TRUE(params_seen.count(f)) << "no valid case filters on " << f;
-  for (const char* p :
-       {"q", "lat", "lon", "rayon_km", "bbox", "autour", "tri", "limite", "curseur", "facettes"})
+  for (const char* p : {"q", "lat", "lon", "rayon_km", "bbox", "autour", "ouvert_le", "tri",
+                        "limite", "curseur", "facettes"})
     EXPECT_TRUE(params_seen.count(p)) << "no valid case uses " << p;
   // The closed lists share one check (services stands for them); the other filters have their own.
   for (const char* p : {"q",         "lat",         "lon",        "rayon_km",    "bbox",
