@@ -2,81 +2,18 @@
 // endpoints answer; bad parameters get a French JSON error.
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "support/serve_support.h"
 #include "support/test_support.h"
 
 namespace maillage {
 namespace {
 
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// GET that fails the test (instead of crashing) when the request itself fails.
-httplib::Response get(httplib::Client& c, const std::string& path) {
-  auto r = c.Get(path);
-  EXPECT_TRUE(r) << path << " : " << httplib::to_string(r.error());
-  return r ? *r : httplib::Response{};
-}
-
-class ServeProcess {
- public:
-  ServeProcess(const std::filesystem::path& db, int port, std::vector<std::string> extra = {})
-      : port_(port) {
-    std::vector<std::string> args = {testing::maillage_binary().string(), "serve", "--db", db.string(),
-                                     "--port", std::to_string(port)};
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_ = fork();
-    if (pid_ == 0) {
-      int devnull = ::open("/dev/null", O_WRONLY);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-  }
-  ~ServeProcess() {
-    kill(pid_, SIGTERM);
-    int status;
-    waitpid(pid_, &status, 0);
-  }
-  bool wait_ready() {
-    httplib::Client c("127.0.0.1", port_);
-    // Up to 3 minutes: a sanitizer build on a busy machine loads the dataset slowly.
-    for (int i = 0; i < 1800; ++i) {
-      if (auto r = c.Get("/api/v1/sante"); r && r->status == 200) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
-
- private:
-  pid_t pid_;
-  int port_;
-};
+using testing::free_port;
+using testing::get;
+using testing::ServeProcess;
 
 TEST(Serve, FirstStartLoadsTheBundledDatasetAndServesTheApi) {
   testing::TempDir dir;

@@ -9,9 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/utf8.h"
 #include "place/codec.h"
 #include "search/service.h"
 #include "territory/reference.h"
+#include "text/fold.h"
 
 namespace maillage::http {
 namespace {
@@ -23,7 +25,9 @@ void send_error(httplib::Response& res, int status, std::string_view code, const
   ordered_json body = {{"erreur", {{"code", code}, {"message", message}}}};
   if (!parameter.empty()) body["erreur"]["parametre"] = parameter;
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  // The message and parameter may quote the request's bytes, which need not be UTF-8.
+  res.set_content(body.dump(-1, ' ', false, ordered_json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
 }
 
 // Sends `body` with an ETag; answers 304 when the client already has it.
@@ -154,7 +158,8 @@ void add_search_routes(httplib::Server& server, search::Service& service,
 
   server.Get("/api/v1/territoires", [&territory](const httplib::Request& req, httplib::Response& res) {
     std::string q = req.get_param_value("q");
-    if (q.empty() || q.size() > 100)
+    // Not UTF-8, or nothing but punctuation: the name search would match every commune.
+    if (q.empty() || q.size() > 100 || !utf8::is_valid(q) || text::fold_key(q).empty())
       return send_error(res, 400, "parametre_invalide",
                         "q attend le début d'un nom de commune ou un code postal (100 caractères au plus).",
                         "q");

@@ -62,6 +62,29 @@ std::string escape_html(std::string_view s) {
   return out;
 }
 
+// cpp-httplib 0.11 compresses text/* and the bare "application/json" only: not the API's
+// "application/json; charset=utf-8" nor GeoJSON. Those are gzipped here when the client accepts
+// it (the library leaves them alone afterwards, so nothing is compressed twice).
+void gzip_json(const httplib::Request& req, httplib::Response& res) {
+  const std::string type = res.get_header_value("Content-Type");
+  if (res.body.empty() || res.has_header("Content-Encoding") ||
+      (type.rfind("application/json", 0) != 0 && type.rfind("application/geo+json", 0) != 0))
+    return;
+  res.set_header("Vary", "Accept-Encoding");
+  if (req.get_header_value("Accept-Encoding").find("gzip") == std::string::npos) return;
+  std::string zipped;
+  httplib::detail::gzip_compressor gzip;
+  bool ok = gzip.compress(res.body.data(), res.body.size(), true, [&](const char* p, std::size_t n) {
+    zipped.append(p, n);
+    return true;
+  });
+  if (!ok) return;
+  res.body = std::move(zipped);
+  res.set_header("Content-Encoding", "gzip");
+  res.headers.erase("Content-Length");  // already set by the library, to the plain size
+  res.set_header("Content-Length", std::to_string(res.body.size()));
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -100,6 +123,7 @@ struct Server::Impl {
     });
     if (config.search && config.territory)
       add_search_routes(http, *config.search, *config.territory);
+    http.set_post_routing_handler(gzip_json);
 
     if (!config.data_dir.empty()) {
       std::ifstream in(config.data_dir / "api" / "openapi.json", std::ios::binary);
