@@ -65,7 +65,7 @@ class SearchQueries : public testing::BundledSearchTest {
   static std::string name_of(const std::string& public_id) {
     return service_->read([&](const Index& index) {
       const auto* d = index.find_public(public_id);
-      return d ? d->place[place::Field::kNom] : std::string("?");
+      return d ? std::string(d->place[place::Field::kNom]) : std::string("?");
     });
   }
 
