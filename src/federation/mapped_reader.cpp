@@ -1,6 +1,7 @@
 #include "federation/mapped_reader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <set>
@@ -23,6 +24,13 @@ std::string ascii_lower(std::string_view s) {
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
+}
+
+// "-", ";;", "/" carry no value: a cell without a letter or a digit is empty.
+bool has_letter_or_digit(std::string_view s) {
+  for (unsigned char c : s)
+    if (std::isalnum(c) || c >= 0x80) return true;
+  return false;
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
@@ -155,7 +163,7 @@ class MappedReader final : public place::RecordReader {
                           : std::move(value);
       if (profile_->encoding == SourceEncoding::kWindows1252) key = ascii_lower(encoding::windows1252_to_utf8(key));
       std::string_view trimmed = utf8::trim(v);
-      if (trimmed.empty() || empty_markers_.count(text::fold(trimmed))) continue;
+      if (!has_letter_or_digit(trimmed) || empty_markers_.count(text::fold(trimmed))) continue;
       if (!values_.count(key)) values_.emplace(std::move(key), std::string(trimmed));
     }
   }
@@ -205,12 +213,10 @@ class MappedReader final : public place::RecordReader {
       v = map_projection(m, line);
     } else {
       std::vector<std::string> values;
+      bool found = false;  // premiere_non_vide: the columns after the first value count as empty
       for (const auto& c : m.columns) {
-        values.push_back(extract(m, lookup(c)));
-        if (m.first_non_empty && !values.back().empty()) {
-          values = {values.back()};
-          break;
-        }
+        values.push_back(found ? std::string() : extract(m, lookup(c)));
+        found |= m.first_non_empty && !values.back().empty();
       }
       if (!m.rules.empty()) v = map_values(m, values, line);
       else if (!m.value_separator.empty()) v = join(split(join(values, m.value_separator), m.value_separator), "|");
@@ -222,6 +228,13 @@ class MappedReader final : public place::RecordReader {
     if (v.empty()) v = m.default_value;
     if (!v.empty() && !m.prefix.empty()) v = m.prefix + v;
     return v;
+  }
+
+  static bool applies_to(const ValueRule& r, const std::string& column) {
+    if (r.columns.empty()) return true;
+    for (const auto& c : r.columns)
+      if (ascii_lower(c) == ascii_lower(column)) return true;
+    return false;
   }
 
   bool matches(const FieldMapping& m, const std::string& folded, const std::vector<std::string>& terms) const {
@@ -237,14 +250,17 @@ class MappedReader final : public place::RecordReader {
     auto add = [&out](const std::string& v) {
       if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
     };
-    for (const auto& value : values) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const std::string& value = values[i];
       if (value.empty()) continue;
       for (const auto& item : split(value, m.value_separator)) {
         if (item.empty()) continue;
         std::string folded = text::fold(item);
         bool any = false;
         for (const auto& r : m.rules) {
-          if (!matches(m, folded, r.folded_terms) || matches(m, folded, r.folded_except)) continue;
+          if (!applies_to(r, m.columns[i])) continue;
+          bool hit = r.folded_terms.empty() || matches(m, folded, r.folded_terms);
+          if (!hit || matches(m, folded, r.folded_except)) continue;
           any = true;
           for (const auto& t : r.targets) add(t);
         }

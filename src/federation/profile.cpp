@@ -334,18 +334,26 @@ class Loader {
         error(line_of(e), rkey, "profil.type", "une règle est une table { si = [...], alors = \"...\" }.");
         continue;
       }
-      std::vector<std::string> terms, except, targets;
+      std::vector<std::string> terms, except, targets, columns;
       for (auto&& [k, rv] : *t) {
         std::string n(k.str());
-        if (n == "si") terms = strings_of(rv, rkey + ".si");
+        if (n == "colonnes") columns = strings_of(rv, rkey + ".colonnes");
+        else if (n == "si") terms = strings_of(rv, rkey + ".si");
         else if (n == "sauf") except = strings_of(rv, rkey + ".sauf");
         else if (n == "alors") targets = strings_of(rv, rkey + ".alors");
-        else error(line_of(rv), rkey + "." + n, "profil.cle_inconnue", "clés possibles d'une règle : si, sauf, alors.");
+        else error(line_of(rv), rkey + "." + n, "profil.cle_inconnue", "clés possibles d'une règle : colonnes, si, sauf, alors.");
       }
-      if (terms.empty() || targets.empty())
-        error(line_of(e), rkey, "profil.regle", "une règle a besoin de « si » (termes) et de « alors » (valeurs du standard).");
+      if ((terms.empty() && columns.empty()) || targets.empty())
+        error(line_of(e), rkey, "profil.regle",
+              "une règle a besoin de « alors » (valeurs du standard) et de « si » (termes) ou de "
+              "« colonnes » (toute valeur de ces colonnes).");
+      for (const auto& c : columns)
+        if (std::find(m.columns.begin(), m.columns.end(), c) == m.columns.end())
+          error(line_of(e), rkey + ".colonnes", "profil.regle",
+                "la colonne « " + c + " » de la règle doit aussi être dans les colonnes du champ.", c);
       check_targets(targets, line_of(e), rkey + ".alors", m.field);
       add_rule(std::move(terms), std::move(except), std::move(targets), m);
+      m.rules.back().columns = std::move(columns);
     }
   }
 

@@ -51,7 +51,8 @@ enum class Projection { kNone, kLambert93 };
 // One rule of a value map: when a source value matches one of `terms` (and none of `except`),
 // every value of `targets` is produced.
 struct ValueRule {
-  std::vector<std::string> terms;     // as written in the profile
+  std::vector<std::string> columns;   // colonnes: only values of these columns (default: all)
+  std::vector<std::string> terms;     // as written in the profile; empty: any non-empty value
   std::vector<std::string> except;
   std::vector<std::string> targets;   // standard values (checked at load time for closed lists)
   std::vector<std::string> folded_terms, folded_except;  // text::fold of the above
