@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints tests/cases/profile_imports.tsv, or with --readme the per-source table of data/README.md,
+"""Prints tests/cases/profile_imports.tsv, or with --readme rewrites the per-source table of data/README.md,
 from `maillage validate --profile` on every source file of ../shared/data.
 
 Run it after a deliberate change of a profile or of the validation rules, then READ the diff: every
@@ -34,14 +34,13 @@ for d in sorted(os.listdir(os.path.join(data, "mednum-cli-inputs"))):
     if os.path.exists(f):
         SOURCES.append(("mednum-" + d, [f]))
 
-def run(today):
+def run():
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for profile, files in SOURCES:
             report = os.path.join(tmp, "r.json")
             subprocess.run([os.path.join(root, "build/maillage"), "validate", "--profile", profile,
-                            "--report", report] + files, check=True, stdout=subprocess.DEVNULL,
-                           env=dict(os.environ, MAILLAGE_TODAY=today) if today else None)
+                            "--report", report] + files, check=True, stdout=subprocess.DEVNULL)
             for f in json.load(open(report))["fichiers"]:
                 out.append((profile, f))
     return out
@@ -51,16 +50,24 @@ def rejections(f):
     return ",".join(f"{r}:{n}" for r, n in sorted(rules.items())) or "-"
 
 def main():
-    results = run(None)
+    results = run()
     if "--readme" in sys.argv:
-        print("| profile | file | read | accepted | rejected | warnings (places) | rejections by rule |")
-        print("|---|---|---|---|---|---|---|")
+        lines = ["| profile | file | read | accepted | rejected | warnings (places) | rejections by rule |",
+                 "|---|---|---|---|---|---|---|"]
         for profile, f in results:
             rel = os.path.relpath(f["fichier"], data)
-            print(f"| `{profile}` | {rel} | {f['lus']} | {f['ajoutes']} | {f['rejetes']} | "
-                  f"{f['avertissements']} ({f['lieux_avec_avertissements']}) | {rejections(f)} |")
+            lines.append(f"| `{profile}` | {rel} | {f['lus']} | {f['ajoutes']} | {f['rejetes']} | "
+                         f"{f['avertissements']} ({f['lieux_avec_avertissements']}) | "
+                         f"{rejections(f).replace(',', ', ')} |")
         t = [sum(f[k] for _, f in results) for k in ("lus", "ajoutes", "rejetes", "avertissements")]
-        print(f"| **total** | {len(results)} files | {t[0]} | {t[1]} | {t[2]} | {t[3]} | |")
+        lines.append(f"| **total** | {len(results)} files | {t[0]} | {t[1]} | {t[2]} | {t[3]} | |")
+        # Rewrites the table between the markers of data/README.md.
+        readme = os.path.join(root, "data", "README.md")
+        text = open(readme, encoding="utf-8").read()
+        begin, end = "<!-- profile_imports_table.py: begin -->", "<!-- profile_imports_table.py: end -->"
+        head, rest = text.split(begin)
+        _, tail = rest.split(end)
+        open(readme, "w", encoding="utf-8").write(head + begin + "\n" + "\n".join(lines) + "\n" + end + tail)
         return
     print("# Every source file of ../shared/data read through its mapping profile, and what it must give")
     print("# (see tools/profile_imports_table.py). profile, file (relative to ../shared), read, accepted,")
