@@ -108,7 +108,9 @@ TEST(ProfileImports, EveryShippedProfileLoads) {
     auto loaded = federation::load_profile(entry.path());
     EXPECT_TRUE(loaded.profile) << entry.path() << ": "
                                 << (loaded.errors.empty() ? "" : loaded.errors[0].to_french());
-    if (loaded.profile) EXPECT_EQ(loaded.profile->name, entry.path().stem().string());
+    if (loaded.profile) {
+      EXPECT_EQ(loaded.profile->name, entry.path().stem().string());
+    }
   }
   EXPECT_GE(n, 20);
 }
