@@ -189,6 +189,16 @@ TEST(FederationMapping, SplitLatLonAndPattern) {
   EXPECT_EQ(value(m.records[0], "commune"), "Épernay");
 }
 
+TEST(FederationMapping, PatternOnAHugeCellDoesNotExhaustTheStack) {
+  std::string huge(200000, 'a');
+  auto m = map_bytes(std::string(kHeader) + "adresse = { colonne = \"adr\", motif = \"^(.*?)\\\\s*\\\\d{5}\" }\n"
+                                            "nom = { colonne = \"adr\", motif = \"^(a+)\" }\n",
+                     "adr\n" + huge + " 75001\n");
+  ASSERT_EQ(m.records.size(), 1u);
+  EXPECT_EQ(value(m.records[0], "adresse"), "<absent>");  // the postal code is past the window
+  EXPECT_EQ(value(m.records[0], "nom").size(), 1000u);
+}
+
 TEST(FederationMapping, ValueMapsEqualContainsRulesAndUnmatched) {
   auto m = map_bytes(
       std::string(kHeader) +

@@ -19,6 +19,8 @@
 namespace maillage::federation {
 namespace {
 
+constexpr std::size_t kPatternBytes = 1000;
+
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out)
@@ -187,6 +189,9 @@ class MappedReader final : public place::RecordReader {
   std::string extract(const FieldMapping& m, std::string v) const {
     if (v.empty()) return v;
     if (m.pattern) {
+      // libstdc++'s regex recurses per character: the pattern only sees the first kPatternBytes
+      // (addresses and codes are far shorter), so a huge cell cannot exhaust the stack.
+      if (v.size() > kPatternBytes) v.resize(utf8::floor_boundary(v, kPatternBytes));
       std::smatch match;
       if (!std::regex_search(v, match, *m.pattern)) return {};
       v = match.size() > 1 ? match[1].str() : match[0].str();

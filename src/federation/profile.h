@@ -79,7 +79,8 @@ struct FieldMapping {
   std::vector<std::string> hash_columns;   // hachage: stable id from these columns
   std::array<DaySlots, 7> days;            // jours (Monday first)
 
-  std::string pattern_text;                // motif: keep the first capture group (or the match)
+  std::string pattern_text;                // motif: keep the first capture group (or the match),
+                                           // searched in the first 1,000 bytes of the value
   std::shared_ptr<const std::regex> pattern;
   std::string split;                       // decouper: split the value on this text...
   int part = 0;                            // partie: ...and keep this 1-based part
