@@ -9,6 +9,8 @@
 #include "app/commands.h"
 #include "exchange/exporter.h"
 #include "exchange/importer.h"
+#include "federation/mapped_reader.h"
+#include "federation/profile.h"
 
 namespace maillage::app {
 namespace {
@@ -58,9 +60,28 @@ struct ImportArgs {
   std::string db = kDefaultDb;
   std::string source;
   std::string report;
+  std::string profile;  // --profile NAME|FILE: the files are in a source's own format
   std::vector<std::string> files;
   bool strict = false;
 };
+
+// Loads the profile named on the command line; prints its errors and returns null on failure.
+std::shared_ptr<const federation::Profile> load_cli_profile(const std::string& name_or_file) {
+  std::string error;
+  auto path = federation::resolve_profile(name_or_file, data_dir() / "profils", error);
+  if (path.empty()) {
+    std::fprintf(stderr, "maillage : %s\n", error.c_str());
+    return nullptr;
+  }
+  auto loaded = federation::load_profile(path);
+  if (!loaded.profile) {
+    std::fprintf(stderr, "maillage : le profil %s est invalide :\n", path.string().c_str());
+    for (const auto& d : loaded.errors)
+      std::fprintf(stderr, "  %s (règle %s)\n", d.to_french().c_str(), d.rule.c_str());
+    return nullptr;
+  }
+  return std::make_shared<const federation::Profile>(std::move(*loaded.profile));
+}
 
 int run_import(const ImportArgs& args, bool validating) {
   std::unique_ptr<store::Store> store;
@@ -68,6 +89,8 @@ int run_import(const ImportArgs& args, bool validating) {
     store = open_store(args.db);
     if (!store) return 1;
   }
+  std::shared_ptr<const federation::Profile> profile;
+  if (!args.profile.empty() && !(profile = load_cli_profile(args.profile))) return 1;
   const territory::Reference* territory = territory_reference();
   std::vector<exchange::FileReport> reports;
   int status = 0;
@@ -76,7 +99,9 @@ int run_import(const ImportArgs& args, bool validating) {
     exchange::Options options;
     options.source = args.source;
     options.on_progress = [&bar](double f) { bar.update(f); };
-    auto report = exchange::import_file(file, store.get(), territory, options);
+    auto report = profile ? exchange::import_reader(federation::open_mapped(profile, file), file,
+                                                    store.get(), territory, options)
+                          : exchange::import_file(file, store.get(), territory, options);
     bar.update(1.0);
     print_report(report, validating);
     if (!report.ok()) status = 1;
@@ -129,12 +154,18 @@ void add_data_commands(CLI::App& app, int& exit_code) {
   imp->add_option("--source", import_args->source,
                   "Nom de la source (par défaut : nom du fichier sans extension)");
   imp->add_option("--report", import_args->report, "Rapport JSON de tous les rejets et avertissements");
+  imp->add_option("--profile", import_args->profile,
+                  "Profil de correspondance des fichiers d'une source (nom dans data/profils ou "
+                  "chemin d'un fichier .toml)");
   imp->add_option("files", import_args->files, "Fichiers à importer")->required();
   imp->callback([import_args, &exit_code] { exit_code = run_import(*import_args, false); });
 
   auto validate_args = std::make_shared<ImportArgs>();
   auto* val = app.add_subcommand("validate", "Vérifie des fichiers de lieux sans rien écrire");
   val->add_option("--report", validate_args->report, "Rapport JSON de tous les rejets et avertissements");
+  val->add_option("--profile", validate_args->profile,
+                  "Profil de correspondance des fichiers d'une source (nom dans data/profils ou "
+                  "chemin d'un fichier .toml)");
   val->add_flag("--strict", validate_args->strict, "Code de sortie 3 si un lieu est rejeté");
   val->add_option("files", validate_args->files, "Fichiers à vérifier")->required();
   val->callback([validate_args, &exit_code] { exit_code = run_import(*validate_args, true); });

@@ -227,6 +227,13 @@ FileReport import_bytes(std::string bytes, const std::string& display_name, stor
                     territory, options);
 }
 
+FileReport import_reader(place::OpenedReader opened, const std::string& display_name,
+                         store::Store* store, const territory::Reference* territory,
+                         const Options& options) {
+  std::string stem = std::filesystem::path(display_name).stem().string();
+  return run_import(std::move(opened), display_name, stem, store, territory, options);
+}
+
 std::string reports_to_json(const std::vector<FileReport>& reports) {
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   for (const auto& r : reports) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/diagnostic.h"
+#include "place/reader.h"
 #include "store/store.h"
 
 namespace maillage::territory {
@@ -51,6 +52,13 @@ FileReport import_file(const std::filesystem::path& file, store::Store* store,
 // The same, for bytes already in memory (tests, fuzzing, HTTP uploads).
 FileReport import_bytes(std::string bytes, const std::string& display_name, store::Store* store,
                         const territory::Reference* territory, const Options& options);
+
+// The same, for records of a reader already opened (e.g. a federation::MappedReader that maps
+// a source's own format to the standard); they go through the same normalise/store path.
+// `display_name` names the file; the default source is its name without extension.
+FileReport import_reader(place::OpenedReader opened, const std::string& display_name,
+                         store::Store* store, const territory::Reference* territory,
+                         const Options& options);
 
 // The report as JSON: {"fichiers":[{"fichier", "source", "format", "version", "lus", "ajoutes",
 // "modifies", "inchanges", "rejetes", "avertissements", "remarques", "erreur",
