@@ -20,12 +20,10 @@ BUILD=${BUILD_RELEASE:-$ROOT/build-release}
 OUT=$ROOT/bench/out
 RECORDS=${BENCH_RECORDS:-1000000}
 export MAILLAGE_SHARED_DIR=${MAILLAGE_SHARED_DIR:-$ROOT/../shared}
-SNAPSHOTS=$MAILLAGE_SHARED_DIR/data/cartographie-snapshots
 
 for tool in cmake ninja python3 sqlite3; do
   command -v "$tool" >/dev/null || { echo "bench/run.sh: $tool is missing (scripts/setup.sh)" >&2; exit 1; }
 done
-[ -d "$SNAPSHOTS" ] || { echo "bench/run.sh: no $SNAPSHOTS" >&2; exit 1; }
 
 echo "== build (Release, $BUILD)" >&2
 # -Wno-restrict: GCC 12 at -O3 reports a false -Wrestrict inside std::string's operator+
@@ -36,20 +34,7 @@ cmake --build "$BUILD" --target maillage import_bench
 MAILLAGE=$BUILD/maillage
 
 echo "== data set ($RECORDS records)" >&2
-mkdir -p "$OUT"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-"$MAILLAGE" import --db "$TMP/seed.db" "$SNAPSHOTS"/*.json >"$TMP/seed-import.log"
-"$MAILLAGE" export --db "$TMP/seed.db" --format csv --out "$TMP/seed.csv" 2>/dev/null
-SEED=$OUT/seed-export.csv
-DATA=$OUT/standard-v1-$RECORDS.csv
-# The grown file is kept between runs while the export it comes from is the same.
-if [ ! -f "$DATA" ] || ! cmp -s "$TMP/seed.csv" "$SEED"; then
-  cp "$TMP/seed.csv" "$SEED"
-  python3 "$ROOT/bench/make_dataset.py" "$SEED" "$DATA.tmp" "$RECORDS"
-  mv "$DATA.tmp" "$DATA"
-fi
-echo "   $(($(wc -l <"$SEED") - 1)) real places exported, grown to $DATA" >&2
+DATA=$("$ROOT/bench/dataset.sh" "$MAILLAGE" "$RECORDS")
 
 echo "== import benchmark" >&2
 status=0
