@@ -6,7 +6,7 @@ DB         ?= var/maillage.db
 PORT       ?= 8080
 JOBS       ?= $(shell nproc)
 
-.PHONY: all setup build run test test-unit test-asan test-fuzz bench clean format
+.PHONY: all setup build run test test-unit test-asan test-fuzz bench bench-search clean format
 
 all: build
 
@@ -47,6 +47,11 @@ test-fuzz: $(BUILD_FUZZ)/build.ninja
 
 bench: setup build
 	bench/run.sh
+	bench/search/run.sh
+
+# The search benchmark alone (maillage vs Meilisearch and PostgreSQL + PostGIS): bench/README.md.
+bench-search: setup
+	bench/search/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

@@ -1,0 +1,26 @@
+-- Indexes of the PostGIS baseline, built after the COPY (the usual way to bulk load).
+SET maintenance_work_mem = '512MB';
+ALTER TABLE lieux ADD PRIMARY KEY (doc);
+CREATE INDEX lieux_geog ON lieux USING gist (geog);
+CREATE INDEX lieux_geom ON lieux USING gist (geom);
+CREATE INDEX lieux_services ON lieux USING gin (services);
+CREATE INDEX lieux_publics ON lieux USING gin (publics_specifiquement_adresses);
+CREATE INDEX lieux_prise_en_charge ON lieux USING gin (prise_en_charge_specifique);
+CREATE INDEX lieux_frais ON lieux USING gin (frais_a_charge);
+CREATE INDEX lieux_modalites_acces ON lieux USING gin (modalites_acces);
+CREATE INDEX lieux_modalites_accompagnement ON lieux USING gin (modalites_accompagnement);
+CREATE INDEX lieux_dispositifs ON lieux USING gin (dispositif_programmes_nationaux);
+CREATE INDEX lieux_formations ON lieux USING gin (formations_labels);
+CREATE INDEX lieux_itinerance ON lieux USING gin (itinerance);
+CREATE INDEX lieux_typologie ON lieux USING gin (typologie);
+CREATE INDEX lieux_source ON lieux (source);
+CREATE INDEX lieux_code_insee ON lieux (code_insee);
+CREATE INDEX lieux_code_postal ON lieux (code_postal);
+CREATE INDEX lieux_departement ON lieux (departement);
+CREATE INDEX lieux_region ON lieux (region);
+CREATE INDEX lieux_open_slots ON lieux USING gin (open_slots);
+CREATE INDEX lieux_tsv ON lieux USING gin (tsv);
+CREATE INDEX lieux_name_trgm ON lieux USING gin (name_key gin_trgm_ops);
+CREATE INDEX lieux_name ON lieux (name_key, id);
+CREATE INDEX lieux_date_maj ON lieux (date_maj DESC, id);
+VACUUM ANALYZE lieux;

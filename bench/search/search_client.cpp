@@ -1,0 +1,277 @@
+// The search benchmark's client (bench/search/run.sh drives it).
+//
+//   search_client export --db DB --ndjson PREFIX --copy FILE
+//       writes the places of a maillage database for Meilisearch and PostgreSQL
+//   search_client run --queries FILE [--maillage HOST:PORT] [--meilisearch HOST:PORT]
+//                     [--postgis CONNINFO] --json OUT
+//       checks that the engines return the same result sets for the structured queries, then
+//       times every query on every engine, one request at a time
+//   search_client target --queries FILE --name NAME --engine maillage|meilisearch
+//       prints the GET target of one query (for wrk)
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "engines.h"
+#include "export_documents.h"
+#include "territory/reference.h"
+#include "translate.h"
+
+namespace maillage::bench {
+namespace {
+
+using nlohmann::ordered_json;
+using Clock = std::chrono::steady_clock;
+
+std::vector<BenchQuery> load_queries(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::vector<BenchQuery> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cols;
+    std::size_t start = 0;
+    for (auto tab = line.find('\t'); ; tab = line.find('\t', start)) {
+      cols.push_back(line.substr(start, tab - start));
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    if (cols.size() != 4) throw std::runtime_error(path + ": 4 tab-separated columns expected: " + line);
+    BenchQuery q{cols[0], cols[1], cols[2] == "oui", cols[3], {}};
+    std::multimap<std::string, std::string> params;
+    std::size_t s = 0;
+    while (s <= q.query_string.size()) {
+      auto e = q.query_string.find('&', s);
+      if (e == std::string::npos) e = q.query_string.size();
+      std::string pair = q.query_string.substr(s, e - s);
+      s = e + 1;
+      if (pair.empty()) continue;
+      auto eq = pair.find('=');
+      params.emplace(pair.substr(0, eq), eq == std::string::npos ? "" : pair.substr(eq + 1));
+    }
+    auto [parsed, error] = search::parse_query(params, territory::Reference::bundled());
+    if (!parsed) throw std::runtime_error(q.name + ": " + error.parameter + ": " + error.message);
+    q.query = std::move(*parsed);
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+std::pair<std::string, int> host_port(const std::string& s) {
+  auto colon = s.rfind(':');
+  return {s.substr(0, colon), std::stoi(s.substr(colon + 1))};
+}
+
+// Differences between two result sets, as readable lines; empty when equal.
+std::vector<std::string> differences(const char* a_name, const ResultSet& a, const char* b_name,
+                                     const ResultSet& b) {
+  std::vector<std::string> out;
+  std::string pair = std::string(a_name) + " vs " + b_name + ": ";
+  if (a.total != b.total)
+    out.push_back(pair + "total " + std::to_string(a.total) + " vs " + std::to_string(b.total));
+  for (const auto& [field, counts] : a.facets) {
+    auto it = b.facets.find(field);
+    if (it == b.facets.end() || it->second != counts) {
+      std::string d = pair + "facet " + field + " differs:";
+      std::set<std::string> values;
+      for (const auto& [v, n] : counts) values.insert(v);
+      if (it != b.facets.end())
+        for (const auto& [v, n] : it->second) values.insert(v);
+      int shown = 0;
+      for (const auto& v : values) {
+        auto na = counts.count(v) ? counts.at(v) : 0;
+        auto nb = it != b.facets.end() && it->second.count(v) ? it->second.at(v) : 0;
+        if (na != nb && shown++ < 4) d += " «" + v + "» " + std::to_string(na) + "/" + std::to_string(nb);
+      }
+      out.push_back(d);
+    }
+  }
+  if (a.ids_complete && b.ids_complete) {
+    std::set<std::string> sa(a.ids.begin(), a.ids.end()), sb(b.ids.begin(), b.ids.end());
+    std::vector<std::string> only_a, only_b;
+    std::set_difference(sa.begin(), sa.end(), sb.begin(), sb.end(), std::back_inserter(only_a));
+    std::set_difference(sb.begin(), sb.end(), sa.begin(), sa.end(), std::back_inserter(only_b));
+    if (!only_a.empty() || !only_b.empty()) {
+      std::string d = pair + std::to_string(only_a.size()) + " ids only in " + a_name + ", " +
+                      std::to_string(only_b.size()) + " only in " + b_name + " (e.g.";
+      for (std::size_t i = 0; i < std::min<std::size_t>(3, only_a.size()); ++i) d += " " + only_a[i];
+      for (std::size_t i = 0; i < std::min<std::size_t>(3, only_b.size()); ++i) d += " " + only_b[i];
+      out.push_back(d + ")");
+    }
+    if (sa.size() != a.ids.size()) out.push_back(pair + std::string(a_name) + " returned an id twice");
+  }
+  return out;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+  return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
+}
+
+struct RunOptions {
+  std::string queries, maillage, meilisearch, postgis, json_out;
+  std::size_t verify_max = 10000;
+  int min_runs = 10, max_runs = 200, warmup = 2;
+  double budget_ms = 1500;
+};
+
+int run(const RunOptions& o) {
+  auto queries = load_queries(o.queries);
+  std::vector<std::unique_ptr<Engine>> engines;
+  if (!o.maillage.empty()) engines.push_back(make_maillage(host_port(o.maillage).first, host_port(o.maillage).second));
+  if (!o.meilisearch.empty())
+    engines.push_back(make_meilisearch(host_port(o.meilisearch).first, host_port(o.meilisearch).second));
+  if (!o.postgis.empty()) {
+    std::string error;
+    auto pg = make_postgis(o.postgis, error);
+    if (!pg) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+      return 1;
+    }
+    engines.push_back(std::move(pg));
+  }
+  int mismatches = 0, failures = 0;
+  ordered_json out = {{"verify_max_ids", o.verify_max}, {"queries", ordered_json::array()}};
+  for (const auto& q : queries) {
+    ordered_json jq = {{"name", q.name}, {"category", q.category}, {"query", q.query_string},
+                       {"compared", q.compare}};
+    // 1. Result sets.
+    std::vector<ResultSet> sets(engines.size());
+    std::vector<bool> ok(engines.size());
+    for (std::size_t e = 0; e < engines.size(); ++e) {
+      std::string error;
+      ok[e] = engines[e]->result_set(q, o.verify_max, sets[e], error);
+      if (!ok[e]) {
+        ++failures;
+        jq["engines"][engines[e]->name()]["error"] = error;
+        std::fprintf(stderr, "%s [%s]: %s\n", q.name.c_str(), engines[e]->name(), error.c_str());
+      } else {
+        jq["engines"][engines[e]->name()]["total"] = sets[e].total;
+      }
+    }
+    std::vector<std::string> diffs;
+    bool ids_checked = true;
+    for (std::size_t e = 0; e < engines.size(); ++e) ids_checked = ids_checked && ok[e] && sets[e].ids_complete;
+    if (q.compare)
+      for (std::size_t a = 0; a < engines.size(); ++a)
+        for (std::size_t b = a + 1; b < engines.size(); ++b)
+          if (ok[a] && ok[b])
+            for (auto& d : differences(engines[a]->name(), sets[a], engines[b]->name(), sets[b]))
+              diffs.push_back(std::move(d));
+    jq["check"] = !q.compare       ? "not compared (text: each engine's own matching)"
+                  : !diffs.empty() ? "MISMATCH"
+                  : ids_checked    ? "same ids, totals and facets"
+                                   : "same totals and facets (ids not compared: total > verify_max_ids)";
+    jq["differences"] = diffs;
+    mismatches += q.compare && !diffs.empty();
+    // 2. Latency, one request at a time.
+    for (std::size_t e = 0; e < engines.size(); ++e) {
+      if (!ok[e]) continue;
+      std::vector<double> ms;
+      std::string error;
+      for (int i = 0; i < o.warmup; ++i) engines[e]->run(q, error);
+      auto started = Clock::now();
+      while (static_cast<int>(ms.size()) < o.max_runs) {
+        auto t0 = Clock::now();
+        if (!engines[e]->run(q, error)) {
+          ++failures;
+          jq["engines"][engines[e]->name()]["error"] = error;
+          break;
+        }
+        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+        if (static_cast<int>(ms.size()) >= o.min_runs && elapsed >= o.budget_ms) break;
+      }
+      auto& je = jq["engines"][engines[e]->name()];
+      je["runs"] = ms.size();
+      je["p50_ms"] = percentile(ms, 50);
+      je["p99_ms"] = percentile(ms, 99);
+    }
+    std::fprintf(stderr, "  %-28s", q.name.c_str());
+    for (const auto& e : engines)
+      if (jq["engines"][e->name()].contains("p50_ms"))
+        std::fprintf(stderr, " %s %.2f ms", e->name(), jq["engines"][e->name()]["p50_ms"].get<double>());
+    std::fprintf(stderr, "  %s\n", jq["check"].get<std::string>().c_str());
+    for (const auto& d : diffs) std::fprintf(stderr, "      %s\n", d.c_str());
+    out["queries"].push_back(std::move(jq));
+  }
+  out["mismatches"] = mismatches;
+  out["failures"] = failures;
+  std::ofstream(o.json_out) << out.dump(2) << '\n';
+  return failures ? 2 : 0;
+}
+
+}  // namespace
+}  // namespace maillage::bench
+
+int main(int argc, char** argv) {
+  using namespace maillage::bench;
+  CLI::App app("maillage search benchmark client");
+  app.require_subcommand(1);
+
+  ExportOptions ex;
+  auto* exp = app.add_subcommand("export", "Writes the places of a database for the baselines");
+  exp->add_option("--db", ex.db)->required();
+  exp->add_option("--ndjson", ex.ndjson_prefix)->required();
+  exp->add_option("--copy", ex.copy_file)->required();
+  exp->add_option("--per-file", ex.documents_per_file);
+
+  RunOptions ro;
+  auto* run_cmd = app.add_subcommand("run", "Checks result sets and times every query");
+  run_cmd->add_option("--queries", ro.queries)->required();
+  run_cmd->add_option("--maillage", ro.maillage);
+  run_cmd->add_option("--meilisearch", ro.meilisearch);
+  run_cmd->add_option("--postgis", ro.postgis);
+  run_cmd->add_option("--json", ro.json_out)->required();
+  run_cmd->add_option("--verify-max", ro.verify_max);
+  run_cmd->add_option("--min-runs", ro.min_runs);
+  run_cmd->add_option("--max-runs", ro.max_runs);
+  run_cmd->add_option("--budget-ms", ro.budget_ms);
+
+  std::string queries, name, engine;
+  auto* target = app.add_subcommand("target", "Prints the GET target of one query");
+  target->add_option("--queries", queries)->required();
+  target->add_option("--name", name)->required();
+  target->add_option("--engine", engine)->required();
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*exp) {
+      long long n = export_documents(ex);
+      if (n < 0) return 1;
+      std::fprintf(stderr, "exported %lld places\n", n);
+      return 0;
+    }
+    if (*run_cmd) return run(ro);
+    for (const auto& q : load_queries(queries)) {
+      if (q.name != name) continue;
+      std::string error;
+      if (engine == "maillage") {
+        std::printf("/api/v1/lieux?%s\n", encode_query_string(q.query_string).c_str());
+        return 0;
+      }
+      std::string t = meili_get_target(q.query, error);
+      if (t.empty()) {
+        std::fprintf(stderr, "%s\n", error.c_str());
+        return 1;
+      }
+      std::printf("%s\n", t.c_str());
+      return 0;
+    }
+    std::fprintf(stderr, "no query named %s\n", name.c_str());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "search_client: %s\n", e.what());
+    return 1;
+  }
+}
