@@ -105,6 +105,10 @@ struct Server::Impl {
 
   void routes() {
     http.new_task_queue = [this] { return new httplib::ThreadPool(config.threads); };
+    // Responses are written in several send() calls (headers, then body): without TCP_NODELAY,
+    // Nagle's algorithm holds the body until the client's delayed ACK (40 ms on Linux) on every
+    // keep-alive request after the first few.
+    http.set_tcp_nodelay(true);
     http.set_payload_max_length(1 << 20);
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                               {"Referrer-Policy", "strict-origin-when-cross-origin"},
