@@ -70,6 +70,9 @@ def summarise(work, name):
         maillage_build = {
             "ms": int(m["maillage_startup_ms"]) - int(m["maillage_empty_startup_ms"]),
             "how": "start-up until /api/v1/sante answers, minus the start-up on a 1-place database"}
+    if "maillage_startup_cpu_ms" in m:
+        maillage_build["cpu_ms"] = (int(m["maillage_startup_cpu_ms"]) -
+                                    int(m["maillage_empty_startup_cpu_ms"]))
     build = {
         "maillage": maillage_build,
         "meilisearch": {"ms": int(m["meili_build_ms"]),
@@ -77,6 +80,9 @@ def summarise(work, name):
         "postgis": {"ms": int(m["pg_build_ms"]),
                     "how": "schema + COPY (generated tsvector, geography) + indexes + VACUUM ANALYZE"},
     }
+    for engine, key in (("meilisearch", "meili_build_cpu_ms"), ("postgis", "pg_build_cpu_ms")):
+        if key in m:
+            build[engine]["cpu_ms"] = int(m[key])
     mem = {
         "maillage": {"after_build": memory(m["maillage_memory_after_build"]),
                      "end": memory(m["maillage_memory_end"])},
@@ -154,7 +160,9 @@ def print_set(name, s):
               f"{x['median_ratio_p50']:.3f}, worst {x['worst_ratio_p50']:.3f}; "
               f"{x['queries_at_least_20x_faster']}/{x['queries']} queries at least {TARGET_SPEEDUP}x faster")
     b = s["build"]
-    print("index build: " + ", ".join(f"{e} {b[e]['ms'] / 1000:.1f} s" for e in ENGINES) +
+    print("index build (wall, CPU): " + ", ".join(
+        f"{e} {b[e]['ms'] / 1000:.1f} s" + (f" ({b[e]['cpu_ms'] / 1000:.1f} s CPU)" if "cpu_ms" in b[e] else "")
+        for e in ENGINES) +
           f"  (maillage: {b['maillage']['how']})")
     mm = s["memory"]
     print(f"memory: maillage peak RSS {mm['maillage']['end']['peak_rss_mib']} MiB "

@@ -110,6 +110,10 @@ wait_http() {
 memory_of() {
   awk '/^VmHWM/ {h=$2} /^VmRSS/ {r=$2} /^RssAnon/ {a=$2} END {print h, r, a}' "/proc/$1/status"
 }
+# CPU time (ms) of a process, with its reaped children (PostgreSQL's ended backends).
+cpu_ms_of() {
+  awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15 + $16 + $17) * 1000 / hz)}' "/proc/$1/stat"
+}
 # Sum of the proportional set sizes (KiB) of a process and its children (PostgreSQL's backends
 # share the buffer pool: PSS counts each shared page once).
 pss_of_tree() {
@@ -130,6 +134,7 @@ start_maillage() {  # db log
   SERVER_PIDS+=("$MAILLAGE_PID")
   wait_http "http://127.0.0.1:$PORT_MAILLAGE/api/v1/sante" 1800
   STARTUP_MS=$(($(now_ms) - t0))
+  STARTUP_CPU_MS=$(cpu_ms_of "$MAILLAGE_PID")
 }
 
 # The 1-place database whose start-up time is subtracted from the others' (process start,
@@ -168,9 +173,11 @@ bench_data_set() {  # label csv
   start_maillage "$ONE_DB" "$dir/maillage-one.log"
   stop_server "$MAILLAGE_PID"
   echo "maillage_empty_startup_ms $STARTUP_MS" >>"$m"
+  echo "maillage_empty_startup_cpu_ms $STARTUP_CPU_MS" >>"$m"
   start_maillage "$dir/maillage.db" "$dir/maillage.log"
   health=$(curl -sf "http://127.0.0.1:$PORT_MAILLAGE/api/v1/sante")
   echo "maillage_startup_ms $STARTUP_MS" >>"$m"
+  echo "maillage_startup_cpu_ms $STARTUP_CPU_MS" >>"$m"
   echo "maillage_health $health" >>"$m"
   echo "maillage_memory_after_build $(memory_of "$MAILLAGE_PID")" >>"$m"
 
@@ -184,8 +191,9 @@ bench_data_set() {  # label csv
   SERVER_PIDS+=("$MEILI_PID")
   wait_http "$meili/health" 120
   if [ $reuse = 0 ]; then
-    local t0 f
+    local t0 f cpu0
     t0=$(now_ms)
+    cpu0=$(cpu_ms_of "$MEILI_PID")
     curl -sf -X POST "$meili/indexes" -H 'Content-Type: application/json' \
       -d '{"uid": "lieux", "primaryKey": "pk"}' >/dev/null
     curl -sf -X PATCH "$meili/indexes/lieux/settings" -H 'Content-Type: application/json' \
@@ -198,6 +206,7 @@ bench_data_set() {  # label csv
       sleep 0.1
     done
     echo "meili_build_ms $(($(now_ms) - t0))" >"$dir/build.txt"
+    echo "meili_build_cpu_ms $(($(cpu_ms_of "$MEILI_PID") - cpu0))" >>"$dir/build.txt"
     [ "$(curl -sf "$meili/tasks?statuses=failed&limit=1" | jq .total)" = 0 ] ||
       die "Meilisearch: a task failed: $(curl -sf "$meili/tasks?statuses=failed&limit=1")"
   fi
@@ -235,8 +244,10 @@ EOF
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w start >/dev/null
   if [ $reuse = 0 ]; then
     as_postgres "${psql[@]}" -d postgres -c "CREATE DATABASE bench"
-    local t0 columns
+    local t0 columns cpu0 pg_pid
     t0=$(now_ms)
+    pg_pid=$(head -1 "$PG_DATA/postmaster.pid")
+    cpu0=$(cpu_ms_of "$pg_pid")
     as_postgres "${psql[@]}" -d bench -f "$HERE/postgis_schema.sql" >/dev/null
     columns="doc, id, name_key, date_maj, geom, services, publics_specifiquement_adresses,
       prise_en_charge_specifique, frais_a_charge, modalites_acces, modalites_accompagnement,
@@ -245,6 +256,8 @@ EOF
     as_postgres "${psql[@]}" -d bench -c "COPY lieux ($columns) FROM STDIN" <"$dir/lieux.copy"
     as_postgres "${psql[@]}" -d bench -f "$HERE/postgis_indexes.sql" >/dev/null
     echo "pg_build_ms $(($(now_ms) - t0))" >>"$dir/build.txt"
+    # The backends that did the work have ended: their CPU time is in the postmaster's children.
+    echo "pg_build_cpu_ms $(($(cpu_ms_of "$pg_pid") - cpu0))" >>"$dir/build.txt"
   fi
   local pg_pid
   pg_pid=$(head -1 "$PG_DATA/postmaster.pid")

@@ -121,7 +121,7 @@ double percentile(std::vector<double> v, double p) {
 struct RunOptions {
   std::string queries, maillage, meilisearch, postgis, json_out;
   std::size_t verify_max = 10000;
-  int min_runs = 10, max_runs = 200, warmup = 2;
+  int min_runs = 5, max_runs = 200, warmup = 1;
   double budget_ms = 1500;
 };
 
