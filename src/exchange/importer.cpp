@@ -58,13 +58,24 @@ class BatchWriter {
 
   void start() { thread_ = std::thread([this] { loop(); }); }
 
-  // Queues a batch; waits while two are already waiting. False once a write has failed.
-  bool submit(std::vector<store::StoredPlace>&& batch) {
-    std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] { return queue_.size() < kMaxQueued || !status_.ok; });
-    if (!status_.ok) return false;
-    queue_.push_back(std::move(batch));
-    ready_.notify_one();
+  // Queues `batch` and leaves in it an empty vector to fill next (a written batch, emptied
+  // here: its memory is freed by the thread that allocated it). Waits while two batches are
+  // already waiting. False once a write has failed.
+  bool submit(std::vector<store::StoredPlace>& batch) {
+    std::vector<store::StoredPlace> next;
+    {
+      std::unique_lock lock(mutex_);
+      space_.wait(lock, [&] { return queue_.size() < kMaxQueued || !status_.ok; });
+      if (!status_.ok) return false;
+      queue_.push_back(std::move(batch));
+      ready_.notify_one();
+      if (!written_.empty()) {
+        next = std::move(written_.back());
+        written_.pop_back();
+      }
+    }
+    next.clear();
+    batch = std::move(next);
     return true;
   }
 
@@ -102,6 +113,7 @@ class BatchWriter {
         if (o == store::Outcome::kUnchanged) ++unchanged;
       }
       std::lock_guard lock(mutex_);
+      written_.push_back(std::move(batch));
       if (!s.ok) {
         status_ = s;
         queue_.clear();
@@ -117,6 +129,7 @@ class BatchWriter {
   std::mutex mutex_;
   std::condition_variable ready_, space_;
   std::deque<std::vector<store::StoredPlace>> queue_;
+  std::vector<std::vector<store::StoredPlace>> written_;  // back to the submitting thread
   bool done_ = false;
   store::Status status_;
 };
@@ -282,8 +295,7 @@ class FileImport {
       batch_.clear();
       return true;
     }
-    bool ok = writer_->submit(std::move(batch_));
-    batch_ = {};
+    bool ok = writer_->submit(batch_);
     batch_.reserve(options_.batch_size);
     return ok;
   }
