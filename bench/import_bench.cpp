@@ -109,7 +109,7 @@ struct Corpus {
   std::vector<place::RawRecord> raw;  // csv read back
   std::vector<place::Place> places;   // raw, normalised (accepted ones)
   std::vector<store::StoredPlace> stored;  // places as the importer hands them to the store
-  std::string raw_header;
+  std::shared_ptr<const std::string> raw_header;
 };
 
 const Corpus& corpus() {
@@ -137,7 +137,7 @@ const Corpus& corpus() {
     c.csv = out.str();
 
     auto opened = place::open_bytes(c.csv, "bench.csv");
-    c.raw_header = std::string(opened.reader->raw_header());
+    c.raw_header = std::make_shared<const std::string>(opened.reader->raw_header());
     place::RawRecord r;
     while (opened.reader->next(r)) c.raw.push_back(r);
     place::NormalizeContext ctx{&territory, "bench.csv", "bench", kToday};

@@ -171,7 +171,8 @@ def main():
         print(f"{s['step']:10}{s['seconds']:9.1f}{s['records_per_s']:12,}{s['peak_rss_mib']:8.0f} MiB"
               f"{s['user_s']:9.1f}{s['sys_s']:8.1f}{s['cpu_records_per_s']:11,}{s['ratio_to_target']:13.2f}x"
               f"{s['ratio_to_sqlite3_import']:18.3f}x")
-    print("records/s and the ratios use wall-clock time; CPU rec/s = records / (user + sys).")
+    print("records/s and the ratios use wall-clock time; CPU rec/s = records / (user + sys), the "
+          "CPU time of all threads (the import writes on a second thread).")
     print()
     print(f"import counts: {imp}; reimport counts: {again}; validate counts: {steps[2]['counts']}")
     print(f"database after import: {steps[0].get('db_mib', 0):.0f} MiB "

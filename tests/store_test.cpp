@@ -1,6 +1,8 @@
 // The SQLite store: migrations, idempotent upserts by fingerprint, the change log.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include "store/migrations.h"
 #include "store/store.h"
 #include "support/test_support.h"
 
@@ -90,6 +92,65 @@ TEST(SqliteStore, ReopeningKeepsDataAndSchemaVersion) {
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].status, "termine");
   EXPECT_EQ(runs[0].counts.added, 1);
+}
+
+// A database written by schema 1 (the record in places and in change_log) is migrated on
+// open; what the store returns is the same.
+TEST(SqliteStore, SchemaOneDatabaseIsMigratedOnOpen) {
+  testing::TempDir dir;
+  auto path = dir / "v1.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::string sql =
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL);" +
+        std::string(sqlite_migrations()[0].sql) +
+        "INSERT INTO schema_migrations VALUES (1, 'v1', '2024-01-01T00:00:00.000Z');"
+        "INSERT INTO raw_headers (id, header) VALUES (1, 'id,nom');"
+        "INSERT INTO change_log (seq, at, op, source, place_id, run_id, record) VALUES "
+        " (1, 't1', 'ajout', 's', 'a', 1, '{\"id\":\"a\",\"nom\":\"A\"}'),"
+        " (2, 't1', 'ajout', 's', 'b', 1, '{\"id\":\"b\",\"nom\":\"B\"}'),"
+        " (3, 't2', 'modification', 's', 'a', 2, '{\"id\":\"a\",\"nom\":\"A2\"}');"
+        // b's stored record differs from its log entry: the migration must keep it.
+        "INSERT INTO places (source, id, record, raw, raw_header_id, raw_format, raw_line, "
+        " fingerprint, first_seen, updated_at, last_seq) VALUES "
+        " ('s', 'a', '{\"id\":\"a\",\"nom\":\"A2\"}', 'a,A2', 1, 'csv', 2, x'00', 't1', 't2', 3),"
+        " ('s', 'b', '{\"id\":\"b\",\"nom\":\"B9\"}', 'b,B9', 1, 'csv', 3, x'00', 't1', 't1', 2);";
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+    sqlite3_close(db);
+  }
+  std::string error;
+  auto store = open_sqlite(path, error);
+  ASSERT_TRUE(store) << error;
+  auto a = store->get("s", "a");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->place[place::Field::kNom], "A2");
+  ASSERT_TRUE(a->raw_header);
+  EXPECT_EQ(*a->raw_header, "id,nom");
+  EXPECT_EQ(a->raw, "a,A2");
+  auto b = store->get("s", "b");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->place[place::Field::kNom], "B9");
+  auto changes = store->changes_since(0, 10);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_NE(changes[0].record.find("\"A\""), std::string::npos);
+  EXPECT_NE(changes[2].record.find("\"A2\""), std::string::npos);
+
+  // New writes follow the log's sequence.
+  Status st;
+  auto run = store->begin_run("s", "f", st);
+  std::vector<Outcome> out;
+  std::vector<StoredPlace> batch = {make("s", "a", "A3"), make("s", "c", "C")};
+  ASSERT_TRUE(store->upsert(*run, batch, out).ok);
+  EXPECT_EQ(out, (std::vector<Outcome>{Outcome::kUpdated, Outcome::kAdded}));
+  EXPECT_EQ(store->last_seq(), 5);
+  EXPECT_EQ(store->get("s", "a")->place[place::Field::kNom], "A3");
+  EXPECT_EQ(store->get("s", "a")->last_seq, 4);
+  std::vector<std::string> names;
+  ASSERT_TRUE(store->scan([&](const StoredPlace& p) { names.push_back(p.place[place::Field::kNom]); }).ok);
+  EXPECT_EQ(names, (std::vector<std::string>{"A3", "B9", "C"}));
 }
 
 TEST(SqliteStore, UnwritableOrCorruptDatabaseGivesAFrenchError) {

@@ -1,10 +1,16 @@
 #include "exchange/importer.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
-#include <unordered_set>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
+#include <xxhash.h>
 
 #include "place/normalize.h"
 #include "place/reader.h"
@@ -40,14 +46,153 @@ std::string version_of(const std::vector<std::string>& columns) {
   return v01 ? "0.1" : "1.0";
 }
 
+// Writes batches to the store on a thread of its own, so that reading and normalising the
+// next batch overlaps with writing this one. Batches are written in the order they are
+// submitted, each in one transaction (Store::upsert): what a crash leaves behind is the same
+// as with writes on the reading thread. The store is used by this thread only between
+// start() and finish().
+class BatchWriter {
+ public:
+  BatchWriter(store::Store& store, std::int64_t run) : store_(store), run_(run) {}
+  ~BatchWriter() { finish(); }
+
+  void start() { thread_ = std::thread([this] { loop(); }); }
+
+  // Queues `batch` and leaves in it an empty vector to fill next (a written batch, emptied
+  // here: its memory is freed by the thread that allocated it). Waits while two batches are
+  // already waiting. False once a write has failed.
+  bool submit(std::vector<store::StoredPlace>& batch) {
+    std::vector<store::StoredPlace> next;
+    {
+      std::unique_lock lock(mutex_);
+      space_.wait(lock, [&] { return queue_.size() < kMaxQueued || !status_.ok; });
+      if (!status_.ok) return false;
+      queue_.push_back(std::move(batch));
+      ready_.notify_one();
+      if (!written_.empty()) {
+        next = std::move(written_.back());
+        written_.pop_back();
+      }
+    }
+    next.clear();
+    batch = std::move(next);
+    return true;
+  }
+
+  // Writes what is queued and stops the thread. The status of the first failed write, if any.
+  store::Status finish() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+      ready_.notify_one();
+    }
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+
+  std::int64_t added = 0, updated = 0, unchanged = 0;  // read after finish()
+
+ private:
+  static constexpr std::size_t kMaxQueued = 2;
+
+  void loop() {
+    std::vector<store::Outcome> outcomes;
+    while (true) {
+      std::vector<store::StoredPlace> batch;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return !queue_.empty() || done_; });
+        if (queue_.empty()) return;
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      store::Status s = store_.upsert(run_, batch, outcomes);
+      for (auto o : outcomes) {
+        if (o == store::Outcome::kAdded) ++added;
+        if (o == store::Outcome::kUpdated) ++updated;
+        if (o == store::Outcome::kUnchanged) ++unchanged;
+      }
+      std::lock_guard lock(mutex_);
+      written_.push_back(std::move(batch));
+      if (!s.ok) {
+        status_ = s;
+        queue_.clear();
+      }
+      space_.notify_one();
+      if (!s.ok) return;
+    }
+  }
+
+  store::Store& store_;
+  std::int64_t run_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable ready_, space_;
+  std::deque<std::vector<store::StoredPlace>> queue_;
+  std::vector<std::vector<store::StoredPlace>> written_;  // back to the submitting thread
+  bool done_ = false;
+  store::Status status_;
+};
+
+// The ids met so far in a file, by their 128-bit hash, in an open-addressing table: 32 bytes
+// per id at most instead of about 150 for a set of strings, and no allocation per id. Two
+// different ids share a hash with a probability of about n²/2¹²⁹ (under 10⁻²⁵ for ten million
+// ids).
+class IdSet {
+ public:
+  // False when the id was already inserted.
+  bool insert(std::string_view id) {
+    XXH128_hash_t h = XXH3_128bits(id.data(), id.size());
+    Key k{h.low64, h.high64};
+    if (k == Key{}) {  // the table's empty slot
+      return !std::exchange(has_zero_, true);
+    }
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    if (!put(k)) return false;
+    ++size_;
+    return true;
+  }
+
+ private:
+  struct Key {
+    std::uint64_t low = 0, high = 0;
+    bool operator==(const Key&) const = default;
+  };
+
+  bool put(const Key& k) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = k.low & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == k) return false;
+      if (slots_[i] == Key{}) {
+        slots_[i] = k;
+        return true;
+      }
+    }
+  }
+
+  void grow() {
+    std::vector<Key> old = std::exchange(slots_, std::vector<Key>(std::max<std::size_t>(1024, slots_.size() * 2)));
+    for (const Key& k : old)
+      if (!(k == Key{})) put(k);
+  }
+
+  std::vector<Key> slots_;
+  std::size_t size_ = 0;
+  bool has_zero_ = false;
+};
+
 class FileImport {
  public:
   FileImport(store::Store* store, const territory::Reference* territory, const Options& options,
              FileReport& report)
-      : store_(store), territory_(territory), options_(options), report_(report) {}
+      : store_(store), territory_(territory), options_(options), report_(report) {
+    batch_.reserve(options_.batch_size);
+  }
 
   void run(place::RecordReader& reader) {
     report_.format = place::format_name(reader.format());
+    if (!reader.raw_header().empty())
+      raw_header_ = std::make_shared<const std::string>(reader.raw_header());
     if (store_) {
       store::Status status;
       auto run = store_->begin_run(report_.source, report_.file, status);
@@ -56,20 +201,26 @@ class FileImport {
         return;
       }
       run_ = *run;
+      writer_.emplace(*store_, run_);
+      writer_->start();
     }
     std::string today = options_.today.empty() ? today_utc() : options_.today;
     place::NormalizeContext ctx{territory_, report_.file, report_.source, today};
     place::RawRecord raw;
     std::int64_t n = 0;
-    while (reader.next(raw)) {
+    bool ok = true;
+    while (ok && reader.next(raw)) {
       take_reader_diagnostics(reader);
       ++report_.read;
-      accept(place::normalize(raw, ctx), raw, reader);
-      if (batch_.size() >= options_.batch_size && !flush()) return;
+      accept(place::normalize(raw, ctx), raw);
+      if (batch_.size() >= options_.batch_size) ok = flush();
       if (options_.on_progress && (++n & 1023) == 0) options_.on_progress(reader.progress());
     }
-    take_reader_diagnostics(reader);
-    if (!flush()) return;
+    if (ok) {
+      take_reader_diagnostics(reader);
+      ok = flush();
+    }
+    if (!finish_writes() || !ok) return;
     report_unknown_columns(reader);
     report_.version = version_of(reader.columns());
     if (options_.on_progress) options_.on_progress(1.0);
@@ -94,7 +245,7 @@ class FileImport {
     if (d.severity == Severity::kNotice) ++report_.notices;
   }
 
-  void accept(place::NormalizeResult result, place::RawRecord& raw, place::RecordReader& reader) {
+  void accept(place::NormalizeResult result, place::RawRecord& raw) {
     bool warned = false;
     for (const auto& d : result.diagnostics) {
       count(d);
@@ -102,7 +253,7 @@ class FileImport {
     }
     if (result.accepted) {
       const std::string& id = result.place[place::Field::kId];
-      if (!seen_ids_.insert(id).second) {
+      if (!seen_ids_.insert(id)) {
         Diagnostic d;
         d.severity = Severity::kError;
         d.file = report_.file;
@@ -128,7 +279,7 @@ class FileImport {
       sp.approx_position = result.approx_position;
       sp.diagnostics_json = diagnostics_to_json(result.diagnostics);
       sp.raw = std::move(raw.verbatim);
-      sp.raw_header = std::string(reader.raw_header());
+      sp.raw_header = raw_header_;
       sp.raw_format = report_.format;
       sp.raw_line = raw.line;
       batch_.push_back(std::move(sp));
@@ -136,6 +287,7 @@ class FileImport {
     for (auto& d : result.diagnostics) report_.diagnostics.push_back(std::move(d));
   }
 
+  // Hands the batch to the writer (or counts it, when validating). False once a write failed.
   bool flush() {
     if (batch_.empty()) return true;
     if (!store_) {
@@ -143,20 +295,24 @@ class FileImport {
       batch_.clear();
       return true;
     }
-    store::Status s = store_->upsert(run_, batch_, outcomes_);
-    if (!s.ok) {
-      report_.fatal = "écriture dans la base impossible : " + s.message +
-                      " (les lots déjà écrits sont conservés ; relancez l'import).";
-      store_->finish_run(run_, {}, "echec");
-      return false;
-    }
-    for (auto o : outcomes_) {
-      if (o == store::Outcome::kAdded) ++report_.added;
-      if (o == store::Outcome::kUpdated) ++report_.updated;
-      if (o == store::Outcome::kUnchanged) ++report_.unchanged;
-    }
-    batch_.clear();
-    return true;
+    bool ok = writer_->submit(batch_);
+    batch_.reserve(options_.batch_size);
+    return ok;
+  }
+
+  // Waits for the writer; on a failed write, reports it and marks the run as failed.
+  bool finish_writes() {
+    if (!writer_) return true;
+    store::Status s = writer_->finish();
+    report_.added += writer_->added;
+    report_.updated += writer_->updated;
+    report_.unchanged += writer_->unchanged;
+    writer_.reset();
+    if (s.ok) return true;
+    report_.fatal = "écriture dans la base impossible : " + s.message +
+                    " (les lots déjà écrits sont conservés ; relancez l'import).";
+    store_->finish_run(run_, {}, "echec");
+    return false;
   }
 
   void report_unknown_columns(place::RecordReader& reader) {
@@ -185,8 +341,9 @@ class FileImport {
   FileReport& report_;
   std::int64_t run_ = 0;
   std::vector<store::StoredPlace> batch_;
-  std::vector<store::Outcome> outcomes_;
-  std::unordered_set<std::string> seen_ids_;
+  std::shared_ptr<const std::string> raw_header_;  // one copy for every record of the file
+  std::optional<BatchWriter> writer_;
+  IdSet seen_ids_;
 };
 
 FileReport run_import(place::OpenedReader opened, const std::string& name,

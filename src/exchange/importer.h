@@ -5,6 +5,10 @@
 // Crash safety: each batch is one transaction, and a record's identity is (source, id), so an
 // import killed at any point leaves the store consistent and can simply be run again: what was
 // committed is found unchanged, the rest is added.
+//
+// Threads: with a store, batches are written by a second thread while the calling thread reads
+// and normalises the next ones (in order; at most two batches wait). The store is used by that
+// thread only, from the first batch to the end of the call; callbacks run on the caller's.
 #pragma once
 
 #include <cstdint>

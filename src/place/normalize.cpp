@@ -60,18 +60,32 @@ std::optional<Field> renamed_legacy_column(std::string_view column) {
   return std::nullopt;
 }
 
+// Leading articles are often dropped ("Mont-Dore" for "Le Mont-Dore").
+std::string without_article(std::string key) {
+  for (std::string_view a : {"le ", "la ", "les ", "l "})
+    if (key.rfind(a, 0) == 0) return key.substr(a.size());
+  return key;
+}
+
+// A current commune of a département with its name's key, without_article(fold_key(nom)).
+struct NamedCommune {
+  const territory::Commune* commune;
+  std::string key;
+};
+
 // The current communes of each département, built once per reference.
-const std::vector<const territory::Commune*>& communes_of_departement(
-    const territory::Reference& ref, std::string_view dep) {
-  using Index = std::unordered_map<std::string, std::vector<const territory::Commune*>>;
+const std::vector<NamedCommune>& communes_of_departement(const territory::Reference& ref,
+                                                         std::string_view dep) {
+  using Index = std::unordered_map<std::string, std::vector<NamedCommune>>;
   static std::mutex mutex;
   static std::unordered_map<const territory::Reference*, Index> indexes;
-  static const std::vector<const territory::Commune*> kNone;
+  static const std::vector<NamedCommune> kNone;
   std::lock_guard lock(mutex);
   auto [it, fresh] = indexes.try_emplace(&ref);
   if (fresh)
     for (const auto& c : ref.communes())
-      if (c.parent.empty()) it->second[c.departement].push_back(&c);
+      if (c.parent.empty())
+        it->second[c.departement].push_back({&c, without_article(text::fold_key(c.nom))});
   auto found = it->second.find(std::string(dep));
   return found == it->second.end() ? kNone : found->second;
 }
@@ -584,18 +598,11 @@ const territory::Commune* Normalizer::only_commune_named(const std::string& name
   if (cp.size() != 5) return nullptr;
   std::string_view dep = territory::departement_of(cp);
   if (cp.compare(0, 2, "20") == 0) return nullptr;  // Corse: 2A/2B, postal codes 20xxx
-  // Leading articles are often dropped ("Mont-Dore" for "Le Mont-Dore").
-  auto without_article = [](std::string key) {
-    for (std::string_view a : {"le ", "la ", "les ", "l "})
-      if (key.rfind(a, 0) == 0) return key.substr(a.size());
-    return key;
-  };
   const std::string wanted = without_article(text::fold_key(name));
   const territory::Commune* found = nullptr;
-  for (const auto* cp_ : communes_of_departement(*ctx_.territory, dep)) {
-    const auto& c = *cp_;
-    if (!ctx_.territory->name_matches(c, name) && without_article(text::fold_key(c.nom)) != wanted)
-      continue;
+  for (const auto& [commune, key] : communes_of_departement(*ctx_.territory, dep)) {
+    const auto& c = *commune;
+    if (key != wanted && !ctx_.territory->name_matches(c, name)) continue;
     if (found) return nullptr;
     found = &c;
   }

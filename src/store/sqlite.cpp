@@ -24,6 +24,15 @@ Statement& Statement::bind(int i, std::string_view v) {
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
+Statement& Statement::bind_static(int i, std::string_view v) {
+  // A null pointer would bind NULL: an empty view binds the empty text.
+  sqlite3_bind_text(stmt_, i, v.data() ? v.data() : "", static_cast<int>(v.size()), SQLITE_STATIC);
+  return *this;
+}
+Statement& Statement::bind_blob_static(int i, const void* data, std::size_t size) {
+  sqlite3_bind_blob(stmt_, i, data, static_cast<int>(size), SQLITE_STATIC);
+  return *this;
+}
 Statement& Statement::bind(int i, std::int64_t v) {
   sqlite3_bind_int64(stmt_, i, v);
   return *this;

@@ -23,6 +23,9 @@ class Statement {
 
   bool valid() const { return stmt_ != nullptr; }
   Statement& bind(int i, std::string_view v);
+  // Binds without copying: `v` must stay alive and unchanged until the next reset().
+  Statement& bind_static(int i, std::string_view v);
+  Statement& bind_blob_static(int i, const void* data, std::size_t size);
   Statement& bind(int i, std::int64_t v);
   Statement& bind(int i, double v);
   Statement& bind_blob(int i, const void* data, std::size_t size);

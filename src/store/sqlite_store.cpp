@@ -1,4 +1,5 @@
 #include <signal.h>
+#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack
 #include <xxhash.h>
 
 #include <unistd.h>
@@ -28,28 +29,33 @@ std::string now_utc() {
   return buf;
 }
 
+std::string_view header_text(const StoredPlace& p) {
+  return p.raw_header ? std::string_view(*p.raw_header) : std::string_view();
+}
+
 // The fingerprint covers everything an import writes for a place: a change in the source
-// record or in how maillage normalises it (better rules) is an update.
-XXH128_hash_t fingerprint(const StoredPlace& p, const std::string& record) {
-  XXH3_state_t* st = XXH3_createState();
-  XXH3_128bits_reset(st);
+// record or in how maillage normalises it (better rules) is an update. Its definition is the
+// one of schema 1 (the header's text, not its id, is hashed), so that a database migrated
+// from it finds its places unchanged.
+XXH128_hash_t fingerprint(const StoredPlace& p, std::string_view record) {
+  XXH3_state_t st;
+  XXH3_INITSTATE(&st);
+  XXH3_128bits_reset(&st);
   auto add = [&](std::string_view s) {
     std::uint64_t n = s.size();
-    XXH3_128bits_update(st, &n, sizeof n);
-    XXH3_128bits_update(st, s.data(), s.size());
+    XXH3_128bits_update(&st, &n, sizeof n);
+    XXH3_128bits_update(&st, s.data(), s.size());
   };
   add(record);
   add(p.raw);
-  add(p.raw_header);
+  add(header_text(p));
   add(p.raw_format);
   add(p.diagnostics_json);
   if (p.approx_position) {
-    XXH3_128bits_update(st, &p.approx_position->first, sizeof(double));
-    XXH3_128bits_update(st, &p.approx_position->second, sizeof(double));
+    XXH3_128bits_update(&st, &p.approx_position->first, sizeof(double));
+    XXH3_128bits_update(&st, &p.approx_position->second, sizeof(double));
   }
-  XXH128_hash_t h = XXH3_128bits_digest(st);
-  XXH3_freeState(st);
-  return h;
+  return XXH3_128bits_digest(&st);
 }
 
 class SqliteStore final : public Store {
@@ -66,7 +72,10 @@ class SqliteStore final : public Store {
     }
     for (std::string_view pragma :
          {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-          "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"}) {
+          "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-131072", "PRAGMA temp_store=MEMORY",
+          // A checkpoint every 40 MiB of WAL rather than 4: an index page changed by several
+          // consecutive batches is copied into the database once.
+          "PRAGMA wal_autocheckpoint=10000"}) {
       if (auto e = db_.exec(pragma); !e.empty()) {
         error = "base " + path.string() + " : " + e;
         return false;
@@ -102,25 +111,27 @@ class SqliteStore final : public Store {
   Status upsert(std::int64_t run, std::span<const StoredPlace> batch,
                 std::vector<Outcome>& outcomes) override {
     outcomes.clear();
+    outcomes.reserve(batch.size());
     if (auto e = db_.exec("BEGIN IMMEDIATE"); !e.empty())
       return Status::failure("début de transaction impossible : " + e);
-    std::string now = now_utc();
-    for (const auto& p : batch) {
+    Status s = begin_batch();
+    const std::string now = now_utc();
+    for (std::size_t i = 0; s.ok && i < batch.size(); ++i) {
       Outcome o = Outcome::kUnchanged;
-      if (Status s = upsert_one(run, p, now, o); !s.ok) {
-        db_.exec("ROLLBACK");
-        outcomes.clear();
-        return s;
-      }
+      s = upsert_one(run, batch[i], now, o);
       outcomes.push_back(o);
       maybe_inject_fault();
     }
-    if (auto e = db_.exec("COMMIT"); !e.empty()) {
+    if (s.ok) {
+      if (auto e = db_.exec("COMMIT"); !e.empty())
+        s = Status::failure("validation de la transaction impossible : " + e);
+    }
+    if (!s.ok) {
       db_.exec("ROLLBACK");
       outcomes.clear();
-      return Status::failure("validation de la transaction impossible : " + e);
+      cached_header_.reset();  // its row may have been rolled back
     }
-    return Status::success();
+    return s;
   }
 
   std::optional<StoredPlace> get(std::string_view source, std::string_view id) override {
@@ -147,9 +158,10 @@ class SqliteStore final : public Store {
       override {
     sqlite::Statement s(
         db_.handle(),
-        std::string(kPlaceColumns) +
-            ", (SELECT CASE WHEN COUNT(*) > 1 THEN p.source || ':' || p.id ELSE p.id END FROM "
-            "places q WHERE q.id = p.id AND q.status = 'actif') AS public_id" +
+        "WITH shared AS (SELECT id FROM places WHERE status = 'actif' GROUP BY id "
+        "HAVING COUNT(*) > 1) " +
+            std::string(kPlaceColumns) +
+            ", CASE WHEN p.id IN shared THEN p.source || ':' || p.id ELSE p.id END AS public_id" +
             std::string(kPlaceFrom) + " WHERE p.status = 'actif' ORDER BY public_id, p.source");
     if (!s.valid()) return Status::failure(db_.last_error());
     int rc;
@@ -202,15 +214,17 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // places.record is '' when the place's record is the one of its last change (schema 2).
   static constexpr std::string_view kPlaceColumns =
-      "SELECT p.source, p.id, p.record, p.approx_lat, p.approx_lon, p.diagnostics, p.raw, "
-      "COALESCE(h.header, ''), p.raw_format, p.raw_line, p.status, p.first_seen, p.updated_at, "
-      "p.last_seq";
+      "SELECT p.source, p.id, COALESCE(NULLIF(p.record, ''), c.record), p.approx_lat, "
+      "p.approx_lon, p.diagnostics, p.raw, h.header, p.raw_format, p.raw_line, p.status, "
+      "p.first_seen, p.updated_at, p.last_seq";
   static constexpr std::string_view kPlaceFrom =
-      " FROM places p LEFT JOIN raw_headers h ON h.id = p.raw_header_id";
+      " FROM places p LEFT JOIN raw_headers h ON h.id = p.raw_header_id"
+      " LEFT JOIN change_log c ON c.seq = p.last_seq";
   static inline const std::string kSelectPlace = std::string(kPlaceColumns) + std::string(kPlaceFrom);
 
-  static std::optional<StoredPlace> read_place(const sqlite::Statement& s) {
+  std::optional<StoredPlace> read_place(const sqlite::Statement& s) {
     StoredPlace p;
     p.source = s.text(0);
     p.id = s.text(1);
@@ -218,7 +232,7 @@ class SqliteStore final : public Store {
     if (!s.is_null(3) && !s.is_null(4)) p.approx_position = std::make_pair(s.real(3), s.real(4));
     p.diagnostics_json = s.text(5);
     p.raw = s.text(6);
-    p.raw_header = s.text(7);
+    if (!s.is_null(7)) p.raw_header = shared_header(s.text_view(7));
     p.raw_format = s.text(8);
     p.raw_line = s.integer(9);
     p.status = s.text(10);
@@ -226,6 +240,13 @@ class SqliteStore final : public Store {
     p.updated_at = s.text(12);
     p.last_seq = s.integer(13);
     return p;
+  }
+
+  // Places read back share their header text (a file has one).
+  std::shared_ptr<const std::string> shared_header(std::string_view text) {
+    if (!read_header_ || *read_header_ != text)
+      read_header_ = std::make_shared<const std::string>(text);
+    return read_header_;
   }
 
   bool migrate(std::string& error) {
@@ -237,6 +258,7 @@ class SqliteStore final : public Store {
     }
     sqlite::Statement cur(db_.handle(), "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     int current = cur.step() == SQLITE_ROW ? static_cast<int>(cur.integer(0)) : 0;
+    cur.reset();  // an active statement would forbid DROP in a migration
     auto all = sqlite_migrations();
     if (!all.empty() && current > all.back().version) {
       error = "la base est au schéma " + std::to_string(current) +
@@ -268,92 +290,172 @@ class SqliteStore final : public Store {
 
   void prepare() {
     find_ = sqlite::Statement(db_.handle(),
-                              "SELECT pk, fingerprint, status FROM places WHERE source = ? AND id = ?");
+                              "SELECT pk, fingerprint, status, last_seq FROM places WHERE source = ? AND id = ?");
     log_ = sqlite::Statement(db_.handle(),
-                             "INSERT INTO change_log (at, op, source, place_id, run_id, record) "
-                             "VALUES (?, ?, ?, ?, ?, ?)");
+                             "INSERT INTO change_log (seq, at, op, source, place_id, run_id, "
+                             "record, prev_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    // Insert-first path: does nothing when (source, id) is already stored.
     insert_ = sqlite::Statement(
         db_.handle(),
         "INSERT INTO places (source, id, status, record, approx_lat, approx_lon, diagnostics, raw, "
         "raw_header_id, raw_format, raw_line, fingerprint, first_seen, updated_at, last_seq, "
-        "last_run) VALUES (?1, ?2, 'actif', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14)");
+        "last_run) VALUES (?1, ?2, 'actif', '', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, "
+        "?14) ON CONFLICT (source, id) DO NOTHING");
     update_ = sqlite::Statement(
         db_.handle(),
-        "UPDATE places SET status = 'actif', record = ?3, approx_lat = ?4, approx_lon = ?5, "
+        "UPDATE places SET status = 'actif', record = '', approx_lat = ?4, approx_lon = ?5, "
         "diagnostics = ?6, raw = ?7, raw_header_id = ?8, raw_format = ?9, raw_line = ?10, "
         "fingerprint = ?11, updated_at = ?12, last_seq = ?13, last_run = ?14 WHERE pk = ?1");
+    // AUTOINCREMENT keeps the highest seq ever used in sqlite_sequence: seq is never reused.
+    max_seq_ = sqlite::Statement(
+        db_.handle(),
+        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'change_log'), 0), "
+        "COALESCE((SELECT MAX(seq) FROM change_log), 0))");
     header_find_ = sqlite::Statement(db_.handle(), "SELECT id FROM raw_headers WHERE header = ?");
     header_insert_ = sqlite::Statement(db_.handle(), "INSERT INTO raw_headers (header) VALUES (?)");
   }
 
-  // The id of a CSV header line, cached (one file = one header).
-  std::optional<std::int64_t> header_id(const std::string& header) {
-    if (header.empty()) return std::nullopt;
-    if (header == cached_header_) return cached_header_id_;
-    header_find_.reset();
-    header_find_.bind(1, header);
-    std::int64_t id;
-    if (header_find_.step() == SQLITE_ROW) {
-      id = header_find_.integer(0);
-    } else {
-      header_insert_.reset();
-      header_insert_.bind(1, header);
-      if (header_insert_.step() != SQLITE_DONE) return std::nullopt;
-      id = sqlite3_last_insert_rowid(db_.handle());
-    }
-    cached_header_ = header;
-    cached_header_id_ = id;
-    return id;
+  // Inside the batch's transaction: the writer lock is held, so the next seq is ours.
+  Status begin_batch() {
+    max_seq_.reset();
+    if (max_seq_.step() != SQLITE_ROW) return Status::failure(db_.last_error());
+    next_seq_ = max_seq_.integer(0) + 1;
+    max_seq_.reset();
+    return Status::success();
   }
 
-  Status upsert_one(std::int64_t run, const StoredPlace& p, const std::string& now, Outcome& o) {
-    std::string record = place::to_json(p.place);
-    XXH128_hash_t fp = fingerprint(p, record);
-    find_.reset();
-    find_.bind(1, p.source).bind(2, p.id);
-    std::int64_t pk = 0;
-    int rc = find_.step();
+  // The id of a CSV header line, cached (one file = one header, shared by its records).
+  Status header_id(const StoredPlace& p, std::optional<std::int64_t>& id) {
+    std::string_view header = header_text(p);
+    id.reset();
+    if (header.empty()) return Status::success();
+    if (cached_header_ && (cached_header_ == p.raw_header || *cached_header_ == header)) {
+      id = cached_header_id_;
+      return Status::success();
+    }
+    header_find_.reset();
+    header_find_.bind_static(1, header);
+    int rc = header_find_.step();
     if (rc == SQLITE_ROW) {
-      pk = find_.integer(0);
-      std::string_view old = find_.blob(1);
-      bool active = find_.text_view(2) == "actif";
-      if (active && old.size() == sizeof fp && std::memcmp(old.data(), &fp, sizeof fp) == 0) {
-        o = Outcome::kUnchanged;
-        return Status::success();
-      }
-    } else if (rc != SQLITE_DONE) {
+      id = header_find_.integer(0);
+    } else if (rc == SQLITE_DONE) {
+      header_insert_.reset();
+      header_insert_.bind_static(1, header);
+      if (header_insert_.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+      id = sqlite3_last_insert_rowid(db_.handle());
+    } else {
       return Status::failure(db_.last_error());
     }
-    // New or changed: log first (the change's seq is the place's last_seq).
-    o = pk ? Outcome::kUpdated : Outcome::kAdded;
-    log_.reset();
-    log_.bind(1, now).bind(2, pk ? "modification" : "ajout").bind(3, p.source).bind(4, p.id);
-    log_.bind(5, run).bind(6, record);
-    if (log_.step() != SQLITE_DONE) return Status::failure(db_.last_error());
-    std::int64_t seq = sqlite3_last_insert_rowid(db_.handle());
-    auto hid = header_id(p.raw_header);
-    sqlite::Statement& w = pk ? update_ : insert_;
-    w.reset();
-    if (pk) {
-      w.bind(1, pk);
-    } else {
-      w.bind(1, p.source).bind(2, p.id);
-    }
-    w.bind(3, record);
+    header_find_.reset();
+    header_insert_.reset();
+    cached_header_ = p.raw_header;
+    cached_header_id_ = *id;
+    return Status::success();
+  }
+
+  // Binds the columns shared by the insert and the update (?4 to ?14).
+  void bind_place(sqlite::Statement& w, std::int64_t run, const StoredPlace& p,
+                  std::optional<std::int64_t> hid, const XXH128_hash_t& fp, const std::string& now,
+                  std::int64_t seq) {
     if (p.approx_position) {
       w.bind(4, p.approx_position->first).bind(5, p.approx_position->second);
     } else {
       w.bind_null(4).bind_null(5);
     }
-    w.bind(6, p.diagnostics_json).bind(7, p.raw);
+    w.bind_static(6, p.diagnostics_json).bind_static(7, p.raw);
     if (hid) {
       w.bind(8, *hid);
     } else {
       w.bind_null(8);
     }
-    w.bind(9, p.raw_format).bind(10, p.raw_line).bind_blob(11, &fp, sizeof fp).bind(12, now);
-    w.bind(13, seq).bind(14, run);
-    if (w.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    w.bind_static(9, p.raw_format).bind(10, p.raw_line).bind_blob_static(11, &fp, sizeof fp);
+    w.bind_static(12, now).bind(13, seq).bind(14, run);
+  }
+
+  Status append_log(std::int64_t seq, const std::string& now, std::string_view op,
+                    std::int64_t run, const StoredPlace& p, std::int64_t prev_seq) {
+    log_.reset();
+    log_.bind(1, seq).bind_static(2, now).bind_static(3, op).bind_static(4, p.source);
+    log_.bind_static(5, p.id).bind(6, run).bind_static(7, record_);
+    if (prev_seq) {
+      log_.bind(8, prev_seq);
+    } else {
+      log_.bind_null(8);
+    }
+    int rc = log_.step();
+    log_.reset();
+    if (rc != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
+  // A new place is tried with an insert first while the previous place of the batch was new
+  // too (a first import: no lookup at all); a stored one is looked up first (a re-import).
+  // Either way a place that is not what was expected takes the other path, so the outcome
+  // never depends on the guess.
+  Status upsert_one(std::int64_t run, const StoredPlace& p, const std::string& now, Outcome& o) {
+    record_.clear();
+    place::append_json(record_, p.place);
+    const XXH128_hash_t fp = fingerprint(p, record_);
+    std::optional<std::int64_t> hid;
+    if (Status s = header_id(p, hid); !s.ok) return s;
+    const std::int64_t seq = next_seq_;
+    if (expect_new_) {
+      bool added = false;
+      if (Status s = insert_new(run, p, hid, fp, now, seq, added); !s.ok) return s;
+      if (added) {
+        o = Outcome::kAdded;
+        ++next_seq_;
+        return append_log(seq, now, "ajout", run, p, 0);
+      }
+    }
+    find_.reset();
+    find_.bind_static(1, p.source).bind_static(2, p.id);
+    int rc = find_.step();
+    if (rc == SQLITE_DONE) {
+      find_.reset();
+      bool added = false;
+      if (Status s = insert_new(run, p, hid, fp, now, seq, added); !s.ok) return s;
+      if (!added) return Status::failure("lieu « " + p.id + " » inséré deux fois");
+      expect_new_ = true;
+      o = Outcome::kAdded;
+      ++next_seq_;
+      return append_log(seq, now, "ajout", run, p, 0);
+    }
+    if (rc != SQLITE_ROW) return Status::failure(db_.last_error());
+    expect_new_ = false;
+    const std::int64_t pk = find_.integer(0);
+    std::string_view old = find_.blob(1);
+    const bool active = find_.text_view(2) == "actif";
+    const bool same = active && old.size() == sizeof fp && std::memcmp(old.data(), &fp, sizeof fp) == 0;
+    const std::int64_t prev = find_.integer(3);
+    find_.reset();
+    if (same) {
+      o = Outcome::kUnchanged;
+      return Status::success();
+    }
+    o = Outcome::kUpdated;
+    ++next_seq_;
+    if (Status s = append_log(seq, now, "modification", run, p, prev); !s.ok) return s;
+    update_.reset();
+    update_.bind(1, pk);
+    bind_place(update_, run, p, hid, fp, now, seq);
+    rc = update_.step();
+    update_.reset();
+    if (rc != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
+  Status insert_new(std::int64_t run, const StoredPlace& p, std::optional<std::int64_t> hid,
+                    const XXH128_hash_t& fp, const std::string& now, std::int64_t seq,
+                    bool& added) {
+    insert_.reset();
+    insert_.bind_static(1, p.source).bind_static(2, p.id);
+    bind_place(insert_, run, p, hid, fp, now, seq);
+    int rc = insert_.step();
+    insert_.reset();
+    if (rc != SQLITE_DONE) return Status::failure(db_.last_error());
+    added = sqlite3_changes(db_.handle()) == 1;
+    if (!added) expect_new_ = false;
     return Status::success();
   }
 
@@ -364,9 +466,12 @@ class SqliteStore final : public Store {
 
   SqliteOptions options_;
   sqlite::Connection db_;
-  sqlite::Statement find_, log_, insert_, update_, header_find_, header_insert_;
-  std::string cached_header_;
+  sqlite::Statement find_, log_, insert_, update_, max_seq_, header_find_, header_insert_;
+  std::shared_ptr<const std::string> cached_header_, read_header_;
   std::int64_t cached_header_id_ = 0;
+  std::int64_t next_seq_ = 1;
+  bool expect_new_ = false;
+  std::string record_;  // the JSON record of the place being written, reused
   std::int64_t rows_written_ = 0;
 };
 
@@ -374,6 +479,10 @@ class SqliteStore final : public Store {
 
 std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path, std::string& error,
                                    SqliteOptions options) {
+  // SQLite's memory statistics take a process-wide mutex on every allocation and maillage does
+  // not read them. Only possible before SQLite's first use (else SQLITE_MISUSE, harmless).
+  static const int kNoMemoryStatistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)kNoMemoryStatistics;
   auto store = std::make_unique<SqliteStore>(options);
   if (!store->open(path, error)) return nullptr;
   return store;

@@ -40,7 +40,9 @@ struct StoredPlace {
   std::optional<std::pair<double, double>> approx_position;  // commune centroid fallback
   std::string diagnostics_json = "[]";                 // the record's warnings and notices
   std::string raw;                                      // verbatim source record
-  std::string raw_header;                               // CSV header line (empty for JSON)
+  // The CSV header line (null or empty for JSON), shared by every record of a file: it is
+  // stored once per distinct header and referenced.
+  std::shared_ptr<const std::string> raw_header;
   std::string raw_format;                               // "csv", "json", "geojson"
   std::int64_t raw_line = 0;
   // Read back only:

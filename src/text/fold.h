@@ -17,4 +17,10 @@ std::string fold(std::string_view utf8);
 // spaces are collapsed: "Saint-Étienne (Loire)" → "saint etienne loire". For comparing names.
 std::string fold_key(std::string_view utf8);
 
+namespace detail {
+// fold() computed with ICU on the whole text, without the per-code-point tables that fold()
+// uses for speed. The reference the tests compare fold() against.
+std::string fold_with_icu(std::string_view utf8);
+}  // namespace detail
+
 }  // namespace maillage::text
