@@ -56,6 +56,19 @@ CREATE TABLE import_runs (
   warnings    INTEGER NOT NULL DEFAULT 0
 );
 )sql"},
+    {2, "error reports from the place pages", R"sql(
+CREATE TABLE error_reports (
+  id         INTEGER PRIMARY KEY,
+  at         TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  place_id   TEXT NOT NULL,
+  category   TEXT NOT NULL,
+  message    TEXT NOT NULL,
+  contact    TEXT NOT NULL DEFAULT '',
+  status     TEXT NOT NULL DEFAULT 'nouveau'
+);
+CREATE INDEX error_reports_by_place ON error_reports (source, place_id);
+)sql"},
 };
 
 }  // namespace
