@@ -41,7 +41,7 @@ struct Fixture {
                                                 territory::Reference::bundled());
     service->build(error);
     web::Options options{std::filesystem::path(MAILLAGE_SOURCE_DIR) / "web",
-                         std::filesystem::path(MAILLAGE_SOURCE_DIR) / "node_modules", "", "", ""};
+                         std::filesystem::path(MAILLAGE_SOURCE_DIR) / "node_modules", "", "", "", ""};
     auto site = web::load_site(options, error);
     if (!site) {
       std::fprintf(stderr, "web_bench: %s\n", error.c_str());

@@ -9,6 +9,8 @@
 #include <regex>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "http/server.h"
 #include "search/service.h"
 #include "support/test_support.h"
@@ -77,7 +79,8 @@ class WebPagesTest : public ::testing::Test {
 
     service_ = new search::Service(store::open_sqlite(db_, error), territory::Reference::bundled());
     ASSERT_TRUE(service_->build(error)) << error;
-    web::Options options{testing::repo_dir() / "web", testing::repo_dir() / "node_modules", "", "", "",
+    web::Options options{testing::repo_dir() / "web", testing::repo_dir() / "node_modules",
+                         testing::repo_dir() / "data/api/openapi.json", "", "", "",
                          /*reports_per_10_minutes=*/3};
     auto site = web::load_site(options, error);
     ASSERT_TRUE(site) << error;
@@ -194,7 +197,7 @@ TEST_F(WebPagesTest, SearchByCommuneAndNeedListsNearestFirstWithDistance) {
   EXPECT_LT(alpha, lyon);
   EXPECT_TRUE(has(r.body, "— à "));
   EXPECT_TRUE(has(r.body, " checked>"));  // the chosen service stays checked
-  EXPECT_TRUE(has(r.body, "data-api=\"/api/v1/lieux?"));
+  EXPECT_TRUE(has(r.body, "data-api=\"/recherche/carte?"));
   EXPECT_TRUE(has(r.body, "<title>Résultats de la recherche (3)"));
 }
 
@@ -235,6 +238,24 @@ TEST_F(WebPagesTest, BadParametersGetAFrenchMessageOnTheForm) {
   // Empty form fields are ignored, not errors.
   auto empty = get("/recherche?q=&autour=&envoi=");
   EXPECT_FALSE(has(empty.body, "role=\"alert\""));
+}
+
+TEST_F(WebPagesTest, MapPointsAreCompactAndFollowTheSearch) {
+  auto r = get("/recherche/carte?departement=16");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.get_header_value("Content-Type"), "application/json");
+  auto body = nlohmann::json::parse(r.body);
+  EXPECT_EQ(body["total"], 3);
+  ASSERT_EQ(body["lieux"].size(), 3u);
+  bool found = false;
+  for (const auto& p : body["lieux"])
+    found |= p == nlohmann::json::array({"soyaux-1", "France Services de Soyaux", "Soyaux", 45.6414, 0.199});
+  EXPECT_TRUE(found) << r.body;
+  auto gzip = get("/recherche/carte?departement=16", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(gzip.get_header_value("Content-Encoding"), "gzip");
+  auto bad = get("/recherche/carte?autour=Nullepartville");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(bad.body)["erreur"]["parametre"], "autour");
 }
 
 TEST_F(WebPagesTest, PagingFollowsTheCursorWithoutRepeating) {
@@ -295,7 +316,7 @@ TEST_F(WebPagesTest, WidgetIsFramableAndTheRestIsNot) {
   EXPECT_TRUE(has(w.body, "3 lieux"));
   EXPECT_FALSE(has(w.body, "Tiers-lieu numérique"));  // Lyon is not in the 16
   EXPECT_TRUE(has(w.body, "target=\"_blank\""));
-  auto code = get("/integrer/code?departement=16&services=Aide+aux+d%C3%A9marches+administratives",
+  auto code = get("/integrer/code?departement=16&services=Aide%20aux%20d%C3%A9marches%20administratives",
                   {{"Host", "annuaire.example.fr"}});
   EXPECT_EQ(code.get_header_value("X-Frame-Options"), "DENY");
   EXPECT_TRUE(has(code.body, "&lt;iframe src=&quot;http://annuaire.example.fr/integrer?departement=16&amp;services=Aide%20aux%20d%C3%A9marches%20administratives&quot;"))
@@ -309,6 +330,9 @@ TEST_F(WebPagesTest, OpenDataPageLinksTheDownloads) {
   EXPECT_TRUE(has(r.body, "href=\"/api/v1/export/lieux.csv\""));
   EXPECT_TRUE(has(r.body, "href=\"/api/v1/export/lieux.geojson\""));
   EXPECT_TRUE(has(r.body, "Les 4 lieux"));
+  // The API's operations, from data/api/openapi.json.
+  EXPECT_TRUE(has(r.body, "<code>GET /api/v1/lieux</code>"));
+  EXPECT_TRUE(has(r.body, "<code>GET /api/v1/territoires</code>"));
 }
 
 TEST_F(WebPagesTest, StaticAssetsAndLeafletAreServed) {

@@ -49,7 +49,8 @@ int run_serve(const ServeArgs& args) {
   std::fprintf(stderr, "maillage : index de %zu lieux construit en %lld ms\n", stats.documents,
                static_cast<long long>(stats.build_ms));
   search.start_following(std::chrono::milliseconds(250));
-  web::Options web_options{web_dir(), node_modules_dir(), args.tiles,
+  web::Options web_options{web_dir(), node_modules_dir(), data_dir() / "api" / "openapi.json",
+                           args.tiles,
                            args.tiles.empty() ? "" : "© les contributeurs d'OpenStreetMap",
                            args.public_url};
   auto site = web::load_site(web_options, error);

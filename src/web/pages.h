@@ -18,6 +18,9 @@ struct Pages {
 // index). `path` is the page's own path, for the paging links.
 Data run_search_data(const PageSearch& s, Pages& pages, bool with_week, std::string_view path);
 void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+// The points of a search for the map, compact: {"total":N,"lieux":[[id,nom,commune,lat,lon]…]}
+// (at most 500 by default, limite up to 1000).
+void map_points(Pages& pages, const httplib::Request& req, httplib::Response& res);
 void widget_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
 void embed_code_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
 void sheet_list_page(Pages& pages, const httplib::Request& req, httplib::Response& res);

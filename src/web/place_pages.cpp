@@ -83,7 +83,7 @@ std::string json_ld(const search::Document& doc, const std::string& url) {
   return safe;
 }
 
-Data place_data(Pages& pages, const search::Document& doc, const std::string& base, bool with_week) {
+Data place_data(const search::Document& doc, const std::string& base, bool with_week) {
   const place::Place& p = doc.place;
   Data d = result_data(doc, search::Hit{0, -1, std::nullopt}, unix_now(), with_week);
   if (doc.has_position) {
@@ -152,7 +152,7 @@ void place_page(Pages& pages, const httplib::Request& req, httplib::Response& re
     return send_message(*pages.site, res, 404, "Lieu introuvable",
                         "Aucun lieu n'a l'identifiant « " + id + " ». Il a peut-être été retiré de l'annuaire.");
   std::string base = base_url(*pages.site, req);
-  Data d = place_data(pages, *doc, base, true);
+  Data d = place_data(*doc, base, true);
   add_page_fields(d, *pages.site, doc->place[Field::kNom] + " — " + doc->place[Field::kCommune], "recherche");
   d.set("json_ld", json_ld(*doc, base + "/lieux/" + url_encode(doc->public_id)));
   d.set("with_map", doc->has_position);
@@ -165,7 +165,7 @@ void place_sheet_page(Pages& pages, const httplib::Request& req, httplib::Respon
   auto doc = find_place(pages, id);
   if (!doc) return send_message(*pages.site, res, 404, "Lieu introuvable", "Aucun lieu n'a l'identifiant « " + id + " ».");
   std::string base = base_url(*pages.site, req);
-  Data item = place_data(pages, *doc, base, true);
+  Data item = place_data(*doc, base, true);
   item.set("qr_svg", qr_svg(base + "/lieux/" + url_encode(doc->public_id), "Code QR vers la page du lieu en ligne"));
   List results;
   results.push_back(item);

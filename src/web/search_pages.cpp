@@ -3,6 +3,9 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
 
 #include "hours/civil.h"
 #include "search/service.h"
@@ -145,9 +148,7 @@ void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res
       Params api = s.api_params;
       api.erase("curseur");
       api.erase("limite");
-      api.emplace("format", "geojson");
-      api.emplace("limite", "500");
-      d.set("map_api", "/api/v1/lieux?" + query_string(api));
+      d.set("map_api", "/recherche/carte?" + query_string(api));
       Params keep = s.api_params;
       keep.erase("curseur");
       keep.erase("limite");
@@ -158,6 +159,34 @@ void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res
   add_page_fields(d, *pages.site, title, "recherche");
   d.set("with_map", s.searched && s.query.has_value());
   send_html(*pages.site, res, pages.site->templates.render_page("home", std::move(d)));
+}
+
+void map_points(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  PageSearch s = read_search(req.params, pages.services.territory, 500, 1000);
+  nlohmann::json body;
+  if (!s.query) {
+    res.status = 400;
+    body = {{"erreur", {{"parametre", s.error.parameter}, {"message", s.error.message}}}};
+  } else {
+    search::Query q = *s.query;
+    q.cursor.clear();
+    body = pages.services.search.read([&](const search::Index& index) {
+      search::SearchResult r = index.search(q);
+      nlohmann::json points = nlohmann::json::array();
+      for (const auto& h : r.hits) {
+        const auto* d = index.document(h.doc);
+        if (!d || !d->has_position) continue;
+        points.push_back({d->public_id, d->place[place::Field::kNom], d->place[place::Field::kCommune],
+                          std::round(d->latitude * 1e5) / 1e5, std::round(d->longitude * 1e5) / 1e5});
+      }
+      return nlohmann::json{{"total", r.total}, {"lieux", std::move(points)}};
+    });
+  }
+  res.set_header("Cache-Control", "public, max-age=60");
+  // Without "; charset=": JSON is UTF-8 by definition, and cpp-httplib compresses
+  // "application/json" only when the type is exactly that.
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
 }
 
 void widget_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {

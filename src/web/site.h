@@ -29,6 +29,7 @@ class Site {
   std::string tile_origin;  // "https://tile.openstreetmap.org", for the CSP; "" without tiles
   Templates templates;
   http::RateLimiter reports;  // error reports per client address
+  Data api_paths = Data(Data::type::list);  // from the OpenAPI document, for /donnees
 };
 
 using Params = std::multimap<std::string, std::string>;

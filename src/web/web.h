@@ -34,6 +34,8 @@ namespace maillage::web {
 struct Options {
   std::filesystem::path web_dir;           // holds templates/ and static/
   std::filesystem::path node_modules_dir;  // leaflet/ and leaflet.markercluster/ are served from it
+  // The API's OpenAPI document (data/api/openapi.json), listed on /donnees; optional.
+  std::filesystem::path openapi_file;
   // Map tiles, Leaflet URL template ("https://tile.openstreetmap.org/{z}/{x}/{y}.png"). Empty: the
   // markers on a plain background (offline deployments).
   std::string tile_url;

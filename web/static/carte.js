@@ -1,6 +1,6 @@
 // maillage — the maps (Leaflet + markercluster). The list of results stays the way to reach
-// every place; the map adds a view of them. Every marker has an accessible name and can be
-// reached with the keyboard.
+// every place, with the keyboard too; the map adds a view of them. Every marker has an
+// accessible name; the map itself pans and zooms with the keyboard (arrows, + and -).
 (function () {
   'use strict';
   if (!window.L) return;
@@ -46,6 +46,8 @@
   var frame = document.getElementById('carte-cadre');
   frame.hidden = false;
   var map = baseMap(el);
+  // Groups are zoomed with the map's keys, not tabbed to (same reason as the markers).
+  if (L.MarkerCluster) L.MarkerCluster.mergeOptions({ keyboard: false });
   var clusters = L.markerClusterGroup({
     showCoverageOnHover: false,
     iconCreateFunction: function (cluster) {
@@ -89,7 +91,7 @@
 
   function popupHtml(p) {
     return '<p class="popup-nom"><a href="/lieux/' + encodeURIComponent(p.id) + '">' + escapeHtml(p.nom) + '</a></p>' +
-      '<p>' + escapeHtml(p.adresse || '') + ', ' + escapeHtml(p.code_postal || '') + ' ' + escapeHtml(p.commune || '') + '</p>';
+      '<p>' + escapeHtml(p.commune) + '</p>';
   }
 
   function bindList() {
@@ -144,6 +146,8 @@
         zone.innerHTML = fresh.innerHTML;
         history.replaceState(null, '', url);
         bindList();
+        var kept = selectedId && listItem(selectedId);
+        if (kept) kept.classList.add('selectionne');
         var heading = document.getElementById('titre-resultats');
         announce.textContent = (heading ? heading.textContent : '') + ' dans la zone de la carte.';
       })
@@ -165,13 +169,12 @@
     .then(function (r) { return r.json(); })
     .then(function (body) {
       var layers = [];
-      body.features.forEach(function (f) {
-        var p = f.properties, coords = null;
-        if (f.geometry) coords = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
-        else if (p.position_approximative) coords = [p.position_approximative.latitude, p.position_approximative.longitude];
-        if (!coords) return;
-        var name = p.nom + ', ' + (p.commune || '');
-        var marker = L.marker(coords, { icon: markerIcon(name, false), keyboard: true, nom: name, title: name });
+      body.lieux.forEach(function (row) {
+        var p = { id: row[0], nom: row[1], commune: row[2] };
+        var name = p.nom + ', ' + p.commune;
+        // Markers stay out of the tab order: the list is the keyboard path (each result has a
+        // "Voir sur la carte" button), and a focused marker would pan the map and move the list.
+        var marker = L.marker([row[3], row[4]], { icon: markerIcon(name, false), keyboard: false, nom: name, title: name });
         marker.bindPopup(popupHtml(p));
         marker.on('click', function () { select(p.id, false); });
         markers[p.id] = marker;
