@@ -50,6 +50,7 @@ struct Fixture {
     http::ServerConfig config;
     config.port = 0;
     config.threads = 2;
+    config.rate_limit_per_minute = 0;
     config.search = service.get();
     config.territory = &territory::Reference::bundled();
     config.web = site;
@@ -76,6 +77,7 @@ Fixture& fixture() {
 void fetch(benchmark::State& state, const std::string& path, bool gzip) {
   httplib::Client client("127.0.0.1", fixture().port);
   client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
   client.set_decompress(false);
   httplib::Headers headers;
   if (gzip) headers.emplace("Accept-Encoding", "gzip");

@@ -125,6 +125,8 @@ Data place_data(const search::Document& doc, const std::string& base, bool with_
   accueil |= set_list(d, "labels", labels);
   accueil |= set_list(d, "itinerance", labelled(p, Field::kItinerance));
   d.set("has_accueil", accueil);
+  d.set("has_contact", p.has(Field::kTelephone) || p.has(Field::kCourriels) ||
+                           is_web_link(p[Field::kSiteWeb]) || is_web_link(p[Field::kPriseRdv]));
   d.set("source", p.has(Field::kSource) ? p[Field::kSource] : doc.source);
   d.set("date_maj", french_date(p[Field::kDateMaj]));
   std::string url = "/lieux/" + url_encode(doc.public_id);

@@ -18,8 +18,9 @@ module.exports = defineConfig({
   outputDir: path.join(build, 'browser-tests', 'results'),
   timeout: 30000,
   expect: { timeout: 10000 },
-  fullyParallel: false,
-  workers: 1,
+  // Two browsers at a time: the machines have two cores, the server is a third process.
+  fullyParallel: true,
+  workers: 2,
   retries: 0,
   reporter: [['list']],
   use: {

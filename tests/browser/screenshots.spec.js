@@ -14,7 +14,9 @@ for (const [device, viewport] of Object.entries(SIZES)) {
     await page.goto('/recherche?autour=Angoul%C3%AAme&services=Aide+aux+d%C3%A9marches+administratives');
     await expect(page.locator('#carte .marqueur, #carte .grappe').first()).toBeVisible();
     await page.waitForTimeout(500);
+    if (device === 'telephone') await page.locator('#zone-liste').scrollIntoViewIfNeeded();
     await shot('resultats');
+    await page.goto('/recherche?autour=Angoul%C3%AAme&q=mediatheque');
     const place = await page.locator('.liste > .resultat h3 a').first().getAttribute('href');
     await page.goto(place);
     await shot('lieu');
