@@ -14,7 +14,7 @@ for (const [device, viewport] of Object.entries(SIZES)) {
     await page.goto('/recherche?autour=Angoul%C3%AAme&services=Aide+aux+d%C3%A9marches+administratives');
     await expect(page.locator('#carte .marqueur, #carte .grappe').first()).toBeVisible();
     await page.waitForTimeout(500);
-    if (device === 'telephone') await page.locator('#zone-liste').scrollIntoViewIfNeeded();
+    if (device === 'telephone') await page.evaluate(() => document.querySelector('.liste-et-carte').scrollIntoView({ block: 'start' }));
     await shot('resultats');
     await page.goto('/recherche?autour=Angoul%C3%AAme&q=mediatheque');
     const place = await page.locator('.liste > .resultat h3 a').first().getAttribute('href');
