@@ -155,7 +155,7 @@ void place_page(Pages& pages, const httplib::Request& req, httplib::Response& re
                         "Aucun lieu n'a l'identifiant « " + id + " ». Il a peut-être été retiré de l'annuaire.");
   std::string base = base_url(*pages.site, req);
   Data d = place_data(*doc, base, true);
-  add_page_fields(d, *pages.site, doc->place[Field::kNom] + " — " + doc->place[Field::kCommune], "recherche");
+  add_page_fields(d, *pages.site, std::string(doc->place[Field::kNom]) + " — " + std::string(doc->place[Field::kCommune]), "recherche");
   d.set("json_ld", json_ld(*doc, base + "/lieux/" + url_encode(doc->public_id)));
   d.set("with_map", doc->has_position);
   if (req.has_param("signalement")) d.set("report_sent", true);
@@ -174,7 +174,7 @@ void place_sheet_page(Pages& pages, const httplib::Request& req, httplib::Respon
   Data d;
   d.set("results", results);
   d.set("has_results", true);
-  d.set("title", "Fiche à imprimer — " + doc->place[Field::kNom]);
+  d.set("title", "Fiche à imprimer — " + std::string(doc->place[Field::kNom]));
   d.set("printed_on", french_date_today());
   d.set("back_url", "/lieux/" + url_encode(doc->public_id));
   send_html(*pages.site, res, pages.site->templates.render("sheet", d));
@@ -186,9 +186,9 @@ void render_report_form(Pages& pages, const httplib::Request& req, httplib::Resp
                         const search::Document& doc, const std::vector<FieldError>& errors,
                         const store::ErrorReport& entered, int status) {
   Data d = page_data(*pages.site, (errors.empty() ? "" : "Erreur — ") + std::string("Signaler une erreur — ") +
-                                      doc.place[Field::kNom], "recherche");
-  d.set("nom", doc.place[Field::kNom]);
-  d.set("commune", doc.place[Field::kCommune]);
+                                      std::string(doc.place[Field::kNom]), "recherche");
+  d.set("nom", std::string(doc.place[Field::kNom]));
+  d.set("commune", std::string(doc.place[Field::kCommune]));
   d.set("place_url", "/lieux/" + url_encode(doc.public_id));
   d.set("action", "/lieux/" + url_encode(doc.public_id) + "/signaler");
   d.set("jeton", csrf_token(req, res));

@@ -176,7 +176,7 @@ void map_points(Pages& pages, const httplib::Request& req, httplib::Response& re
       for (const auto& h : r.hits) {
         const auto* d = index.document(h.doc);
         if (!d || !d->has_position) continue;
-        points.push_back({d->public_id, d->place[place::Field::kNom], d->place[place::Field::kCommune],
+        points.push_back({d->public_id, std::string(d->place[place::Field::kNom]), std::string(d->place[place::Field::kCommune]),
                           std::round(d->latitude * 1e5) / 1e5, std::round(d->longitude * 1e5) / 1e5});
       }
       return nlohmann::json{{"total", r.total}, {"lieux", std::move(points)}};
