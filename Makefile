@@ -6,7 +6,7 @@ DB         ?= var/maillage.db
 PORT       ?= 8080
 JOBS       ?= $(shell nproc)
 
-.PHONY: all setup build run test test-unit test-asan test-fuzz bench bench-search clean format
+.PHONY: all setup build run test test-unit test-browser test-asan test-fuzz bench bench-search screenshots clean format
 
 all: build
 
@@ -23,11 +23,21 @@ run: setup build
 	@mkdir -p $(dir $(DB))
 	$(BUILD)/maillage serve --db $(DB) --port $(PORT)
 
-test: setup build test-unit test-asan test-fuzz
+test: setup build test-unit test-browser test-asan test-fuzz
 	@echo "make test: all suites passed"
 
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Browser tests (Playwright + axe-core, Debian's chromium): the public pages with and without
+# JavaScript, accessibility, keyboard journey, page weight. See tests/browser/.
+test-browser: build
+	MAILLAGE_BUILD_DIR=$(abspath $(BUILD)) node_modules/.bin/playwright test -c tests/browser/playwright.config.js
+
+# docs/screenshots/*.png: every page type at phone and desktop widths.
+screenshots: setup build
+	MAILLAGE_BUILD_DIR=$(abspath $(BUILD)) MAILLAGE_SCREENSHOTS=1 \
+	  node_modules/.bin/playwright test -c tests/browser/playwright.config.js
 
 $(BUILD_ASAN)/build.ninja:
 	cmake -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMAILLAGE_SANITIZE=ON -DMAILLAGE_BENCH=OFF

@@ -11,6 +11,7 @@ PACKAGES=(
   libicu-dev libstemmer-dev libsodium-dev libxxhash-dev libroaring-dev libqrencode-dev libsimdjson-dev
   libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libkainjow-mustache-dev chromium
   nodejs npm
 )
 

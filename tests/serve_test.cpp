@@ -63,7 +63,7 @@ TEST(Serve, FirstStartLoadsTheBundledDatasetAndServesTheApi) {
 
     auto home = get(c, "/");
     EXPECT_NE(home.body.find("lang=\"fr\""), std::string::npos);
-    EXPECT_NE(home.body.find("2415 lieux"), std::string::npos);
+    EXPECT_NE(home.body.find("compte 2\u00a0415 lieux"), std::string::npos);
   }
   // A restart does not load the dataset again.
   ServeProcess again(dir / "m.db", port);

@@ -23,6 +23,16 @@ std::filesystem::path data_dir() {
   return std::filesystem::path(MAILLAGE_SOURCE_DIR) / "data";
 }
 
+std::filesystem::path web_dir() {
+  if (const char* env = std::getenv("MAILLAGE_WEB_DIR"); env && *env) return env;
+  return std::filesystem::path(MAILLAGE_SOURCE_DIR) / "web";
+}
+
+std::filesystem::path node_modules_dir() {
+  if (const char* env = std::getenv("MAILLAGE_NODE_MODULES"); env && *env) return env;
+  return std::filesystem::path(MAILLAGE_SOURCE_DIR) / "node_modules";
+}
+
 const territory::Reference* territory_reference() {
   return &territory::Reference::bundled();
 }

@@ -25,6 +25,12 @@ const territory::Reference* territory_reference();
 // Folder of the bundled data: $MAILLAGE_DATA_DIR, else the source tree's data/.
 std::filesystem::path data_dir();
 
+// Folder of the web templates and static files: $MAILLAGE_WEB_DIR, else the source tree's web/.
+std::filesystem::path web_dir();
+// Folder of the npm packages (Leaflet): $MAILLAGE_NODE_MODULES, else the source tree's
+// node_modules/.
+std::filesystem::path node_modules_dir();
+
 // A one-line progress bar on standard error, drawn only when it is a terminal.
 class ProgressBar {
  public:

@@ -11,6 +11,7 @@
 #include "exchange/bundled.h"
 #include "http/server.h"
 #include "search/service.h"
+#include "web/web.h"
 
 namespace maillage::app {
 namespace {
@@ -21,6 +22,8 @@ struct ServeArgs {
   int port = 8080;
   int threads = 8;
   int rate_limit = 1200;
+  std::string tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+  std::string public_url;
 };
 
 http::Server* g_server = nullptr;  // for the signal handler only
@@ -46,8 +49,17 @@ int run_serve(const ServeArgs& args) {
   std::fprintf(stderr, "maillage : index de %zu lieux construit en %lld ms\n", stats.documents,
                static_cast<long long>(stats.build_ms));
   search.start_following(std::chrono::milliseconds(250));
+  web::Options web_options{web_dir(), node_modules_dir(), data_dir() / "api" / "openapi.json",
+                           args.tiles,
+                           args.tiles.empty() ? "" : "© les contributeurs d'OpenStreetMap",
+                           args.public_url};
+  auto site = web::load_site(web_options, error);
+  if (!site) {
+    std::fprintf(stderr, "maillage : interface web : %s\n", error.c_str());
+    return 1;
+  }
   http::Server server({args.host, args.port, args.threads, &search, territory_reference(), data_dir(),
-                       args.rate_limit},
+                       args.rate_limit, site},
                       *store);
   g_server = &server;
   struct sigaction sa {};
@@ -83,6 +95,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "Requêtes par minute et par adresse sur /api/ (0 : sans limite)")
       ->capture_default_str()
       ->check(CLI::Range(0, 10000000));
+  cmd->add_option("--tuiles", args->tiles,
+                  "Adresse des tuiles de la carte ({z}/{x}/{y}) ; vide : carte sans fond")
+      ->capture_default_str();
+  cmd->add_option("--url-publique", args->public_url,
+                  "Adresse publique du site (codes QR, code d'intégration) ; par défaut celle de "
+                  "la requête");
   cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
 }
 

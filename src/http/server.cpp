@@ -15,6 +15,7 @@
 #include "http/api_search.h"
 #include "http/rate_limit.h"
 #include "search/service.h"
+#include "web/web.h"
 
 namespace maillage::http {
 namespace {
@@ -46,20 +47,6 @@ bool int_param(const httplib::Request& req, httplib::Response& res, const char* 
     return false;
   }
   return true;
-}
-
-std::string escape_html(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 // cpp-httplib 0.11 compresses text/* and the bare "application/json" only: not the API's
@@ -110,6 +97,8 @@ struct Server::Impl {
     // keep-alive request after the first few.
     http.set_tcp_nodelay(true);
     http.set_payload_max_length(1 << 20);
+    // Without it, a response of several segments waits for the client's delayed ACK (~40 ms).
+    http.set_tcp_nodelay(true);
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                               {"Referrer-Policy", "strict-origin-when-cross-origin"},
                               {"Access-Control-Allow-Origin", "*"}});
@@ -128,6 +117,12 @@ struct Server::Impl {
     if (config.search && config.territory)
       add_search_routes(http, *config.search, *config.territory);
     http.set_post_routing_handler(gzip_json);
+    if (config.web && config.search && config.territory)
+      web::add_routes(http, config.web, {*config.search, *config.territory,
+                                         [this](const store::ErrorReport& r) {
+                                           std::lock_guard lock(store_mutex);
+                                           return store.add_error_report(r);
+                                         }});
 
     if (!config.data_dir.empty()) {
       std::ifstream in(config.data_dir / "api" / "openapi.json", std::ios::binary);
@@ -139,8 +134,6 @@ struct Server::Impl {
       res.set_header("Cache-Control", "public, max-age=300");
       res.set_content(openapi, "application/json; charset=utf-8");
     });
-
-    http.Get("/", [this](const httplib::Request&, httplib::Response& res) { home(res); });
 
     http.Get("/api/v1/sante", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard lock(store_mutex);
@@ -205,36 +198,6 @@ struct Server::Impl {
       if (req.path.rfind("/api/", 0) == 0 && res.body.empty())
         json_error(res, res.status, "introuvable", "aucune ressource à cette adresse.");
     });
-  }
-
-  void home(httplib::Response& res) {
-    std::int64_t count;
-    std::vector<store::ImportRun> runs;
-    {
-      std::lock_guard lock(store_mutex);
-      count = store.count_active();
-      runs = store.runs(20);
-    }
-    std::string html =
-        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        "<title>maillage — lieux de médiation numérique</title></head><body><main>"
-        "<h1>maillage</h1><p>Annuaire des lieux de médiation numérique : <strong>" +
-        std::to_string(count) +
-        " lieux</strong>.</p><h2>Données ouvertes</h2><ul>"
-        "<li><a href=\"/api/v1/export/lieux.csv\">CSV (standard v1.0.2)</a></li>"
-        "<li><a href=\"/api/v1/export/lieux.json\">JSON</a></li>"
-        "<li><a href=\"/api/v1/export/lieux.geojson\">GeoJSON</a></li></ul>"
-        "<h2>Derniers imports</h2><table><thead><tr><th scope=\"col\">Source</th>"
-        "<th scope=\"col\">Lus</th><th scope=\"col\">Ajoutés</th><th scope=\"col\">Rejetés</th>"
-        "</tr></thead><tbody>";
-    for (const auto& r : runs) {
-      html += "<tr><td>" + escape_html(r.source) + "</td><td>" + std::to_string(r.counts.read) +
-              "</td><td>" + std::to_string(r.counts.added) + "</td><td>" +
-              std::to_string(r.counts.rejected) + "</td></tr>";
-    }
-    html += "</tbody></table></main></body></html>";
-    res.set_content(html, "text/html; charset=utf-8");
   }
 };
 

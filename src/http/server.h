@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "store/store.h"
@@ -13,6 +14,9 @@ class Service;
 }
 namespace maillage::territory {
 class Reference;
+}
+namespace maillage::web {
+class Site;
 }
 
 namespace maillage::http {
@@ -28,6 +32,8 @@ struct ServerConfig {
   std::filesystem::path data_dir;
   // Requests a minute per client address on /api/ (bursts of a quarter of it); 0: no limit.
   int rate_limit_per_minute = 1200;
+  // The web pages (web::load_site) are served when this and the search are set.
+  std::shared_ptr<web::Site> web;
 };
 
 // Serves until stop() is called from another thread or the process receives SIGINT/SIGTERM.

@@ -77,6 +77,19 @@ UPDATE change_log SET prev_seq = (SELECT MAX(o.seq) FROM change_log o
 DROP INDEX change_log_by_place;
 DROP INDEX places_by_id;
 )sql"},
+    {3, "error reports from the place pages", R"sql(
+CREATE TABLE error_reports (
+  id         INTEGER PRIMARY KEY,
+  at         TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  place_id   TEXT NOT NULL,
+  category   TEXT NOT NULL,
+  message    TEXT NOT NULL,
+  contact    TEXT NOT NULL DEFAULT '',
+  status     TEXT NOT NULL DEFAULT 'nouveau'
+);
+CREATE INDEX error_reports_by_place ON error_reports (source, place_id);
+)sql"},
 };
 
 }  // namespace

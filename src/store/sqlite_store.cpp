@@ -213,6 +213,17 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Status add_error_report(const ErrorReport& r) override {
+    sqlite::Statement s(db_.handle(),
+                        "INSERT INTO error_reports (at, source, place_id, category, message, "
+                        "contact) VALUES (?, ?, ?, ?, ?, ?)");
+    s.bind(1, now_utc()).bind(2, r.source).bind(3, r.place_id).bind(4, r.category);
+    s.bind(5, r.message).bind(6, r.contact);
+    if (s.step() != SQLITE_DONE)
+      return Status::failure("enregistrement du signalement impossible : " + db_.last_error());
+    return Status::success();
+  }
+
  private:
   // places.record is '' when the place's record is the one of its last change (schema 2).
   static constexpr std::string_view kPlaceColumns =

@@ -68,6 +68,15 @@ struct RunCounts {
   std::int64_t read = 0, added = 0, updated = 0, unchanged = 0, rejected = 0, warnings = 0;
 };
 
+// An error a visitor reports on a place's page ("Signaler une erreur"), kept for moderation.
+// Validated and bounded by the caller (web/report.h).
+struct ErrorReport {
+  std::string source, place_id;  // the place's identity in the store
+  std::string category;          // "adresse", "horaires", "contact", "services", "ferme", "autre"
+  std::string message;
+  std::string contact;           // an e-mail address to answer to, or empty
+};
+
 struct ImportRun {
   std::int64_t id = 0;
   std::string source, file, started_at, finished_at, status;
@@ -107,6 +116,9 @@ class Store {
   virtual std::int64_t last_seq() = 0;
   virtual std::int64_t count_active() = 0;
   virtual std::vector<ImportRun> runs(std::size_t limit) = 0;
+
+  // Appends an error report (status "nouveau") for moderation.
+  virtual Status add_error_report(const ErrorReport& report) = 0;
 };
 
 struct SqliteOptions {

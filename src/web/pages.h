@@ -1,0 +1,40 @@
+// Private to src/web: the page handlers, grouped by the files that define them.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "web/site.h"
+
+namespace maillage::web {
+
+struct Pages {
+  std::shared_ptr<Site> site;
+  Services services;
+};
+
+// search_pages.cpp
+// Runs the page's search and fills results, facets, paging and the form (in one read of the
+// index). `path` is the page's own path, for the paging links.
+Data run_search_data(const PageSearch& s, Pages& pages, bool with_week, std::string_view path);
+void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+// The points of a search for the map, compact: {"total":N,"lieux":[[id,nom,commune,lat,lon]…]}
+// (at most 500 by default, limite up to 1000).
+void map_points(Pages& pages, const httplib::Request& req, httplib::Response& res);
+void widget_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+void embed_code_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+void sheet_list_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+
+// place_pages.cpp
+void place_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+void place_sheet_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+void report_form_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+void report_submit(Pages& pages, const httplib::Request& req, httplib::Response& res);
+
+// opendata_page.cpp
+void opendata_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+
+// "12 mai 2025", the server's local date today.
+std::string french_date_today();
+
+}  // namespace maillage::web

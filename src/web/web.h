@@ -1,0 +1,64 @@
+// The public web interface: server-rendered French pages (search with facets and map, place
+// pages, printable sheets with a QR code, embeddable widget, open data), templates under
+// web/templates (Mustache), static assets under web/static, Leaflet from node_modules.
+//
+//   auto site = web::load_site(options, error);   // reads and checks every template once
+//   web::add_routes(http, site, {service, territory, save_report});
+//
+// Pages are thin: parse the query string with search::parse_query (the API's parameter names, so
+// a page URL holds the whole search), run the search in-process, fill a view model, render.
+// Every page works without JavaScript; scripts only add the map, "autour de moi" and
+// autocomplete. Responses carry a Content-Security-Policy without inline scripts; every page but
+// /integrer refuses to be framed.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace httplib {
+class Server;
+}
+namespace maillage::search {
+class Service;
+}
+namespace maillage::territory {
+class Reference;
+}
+
+namespace maillage::web {
+
+struct Options {
+  std::filesystem::path web_dir;           // holds templates/ and static/
+  std::filesystem::path node_modules_dir;  // leaflet/ and leaflet.markercluster/ are served from it
+  // The API's OpenAPI document (data/api/openapi.json), listed on /donnees; optional.
+  std::filesystem::path openapi_file;
+  // Map tiles, Leaflet URL template ("https://tile.openstreetmap.org/{z}/{x}/{y}.png"). Empty: the
+  // markers on a plain background (offline deployments).
+  std::string tile_url;
+  std::string tile_attribution;
+  // Absolute base URL of the site ("https://maillage.example.fr") for QR codes and embed
+  // snippets. Empty: taken from the request's Host header (checked).
+  std::string public_url;
+  // Error reports accepted per client address per 10 minutes (bursts of as many).
+  int reports_per_10_minutes = 5;
+};
+
+class Site;  // the loaded templates and per-process state (zones, rate limits)
+
+// Reads every template and checks it parses; null and a French `error` otherwise.
+std::shared_ptr<Site> load_site(const Options& options, std::string& error);
+
+struct Services {
+  search::Service& search;
+  const territory::Reference& territory;
+  // Stores an error report ("Signaler une erreur"); called from request threads.
+  std::function<store::Status(const store::ErrorReport&)> save_report;
+};
+
+void add_routes(httplib::Server& server, std::shared_ptr<Site> site, Services services);
+
+}  // namespace maillage::web

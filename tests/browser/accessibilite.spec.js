@@ -1,0 +1,120 @@
+// axe-core on every page type (zero violations, WCAG 2.1 A/AA rules), with and without
+// JavaScript, and a keyboard-only journey: tab order, visible focus, no trap.
+const { test, expect } = require('@playwright/test');
+const { expectNoAxeViolations } = require('./helpers');
+
+const PAGES = {
+  accueil: '/',
+  resultats: '/recherche?autour=Angoul%C3%AAme&services=Aide+aux+d%C3%A9marches+administratives',
+  'resultats-vides': '/recherche?autour=Angoul%C3%AAme&q=zzzzzzzz',
+  'erreur-recherche': '/recherche?autour=Nullepartville',
+  signalement: null,  // found from a place
+  lieu: null,
+  fiche: null,
+  'fiche-liste': '/fiche?autour=Angoul%C3%AAme',
+  widget: '/integrer?departement=16',
+  integrer: '/integrer/code?departement=16',
+  donnees: '/donnees',
+  introuvable: '/lieux/nulle-part',
+};
+
+async function placeUrl(page) {
+  await page.goto('/recherche?autour=Angoul%C3%AAme&q=mediatheque');
+  return page.locator('.liste > .resultat h3 a').first().getAttribute('href');
+}
+
+// axe-core runs in the page, so "without JavaScript" is the page with its own scripts blocked
+// (what a browser without JavaScript shows: no map, no "Autour de moi").
+for (const js of [true, false]) {
+  test.describe(js ? 'avec JavaScript' : 'sans JavaScript', () => {
+    for (const label of Object.keys(PAGES)) {
+      test(`axe-core: no violation on ${label}`, async ({ page }) => {
+        test.setTimeout(90000);
+        if (!js) await page.route(/\/static\/.*\.js$/, (route) => route.abort());
+        let url = PAGES[label];
+        if (!url) {
+          const place = await placeUrl(page);
+          url = label === 'lieu' ? place : label === 'fiche' ? `${place}/fiche` : `${place}/signaler`;
+        }
+        await page.goto(url);
+        if (js && label === 'resultats') await expect(page.locator('#carte .marqueur, #carte .grappe').first()).toBeVisible();
+        await expectNoAxeViolations(page, `${label} (${url})`);
+        if (label === 'signalement') {
+          // The form shown again with its errors.
+          await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+          await expectNoAxeViolations(page, 'signalement avec erreurs');
+        }
+      });
+    }
+  });
+}
+
+test('keyboard only: skip link, search, results, place page; focus always visible, no trap', async ({ page }) => {
+  await page.goto('/');
+  // The first Tab reaches the skip link, visible when focused.
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Aller au contenu' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main')).toBeFocused();
+
+  // Tab to "Quel besoin ?" then "Où ?", type, submit with Enter.
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Quel besoin ?')).toBeFocused();
+  await page.keyboard.type('démarches');
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Où ?')).toBeFocused();
+  await page.keyboard.type('Angoulême');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#titre-resultats')).toHaveText(/trouvé/);
+
+  // Walk the page with Tab: every stop shows a focus indicator; focus keeps moving forward
+  // through the filters, the results and the map, and reaches the footer (no trap).
+  const seen = new Set();
+  let reachedFooter = false;
+  for (let i = 0; i < 800 && !reachedFooter; i++) {
+    await page.keyboard.press('Tab');
+    const info = await page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      const box = el.getBoundingClientRect();
+      return {
+        key: el.tagName + '|' + (el.id || '') + '|' + (el.getAttribute('href') || el.getAttribute('name') || '') + '|' + (el.value || '') + '|' + el.textContent.slice(0, 30) + '|' + Math.round(box.top + window.scrollY) + ',' + Math.round(box.left),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        inFooter: !!el.closest('footer'),
+        body: el === document.body,
+      };
+    });
+    expect(info.body, 'focus lost to <body>').toBe(false);
+    expect(info.outline, `visible focus on ${info.key}`).toBe(true);
+    seen.add(info.key);
+    reachedFooter = info.inFooter;
+  }
+  expect(reachedFooter).toBe(true);
+  expect(seen.size).toBeGreaterThan(40);
+
+  // The map from the keyboard: a result's "Voir sur la carte" button selects its marker.
+  const button = page.locator('.liste > .resultat').first().getByRole('button', { name: /sur la carte/ });
+  await button.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#carte .marqueur.selectionne')).toHaveCount(1);
+
+  // A result opens with Enter.
+  const link = page.locator('.liste > .resultat h3 a').first();
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page).toHaveURL(/\/lieux\//);
+});
+
+test('text at 200%: pages reflow without horizontal scrolling', async ({ page }) => {
+  // A 1280 px wide window zoomed to 200% lays pages out in 640 CSS pixels.
+  await page.setViewportSize({ width: 640, height: 800 });
+  const place = await placeUrl(page);
+  for (const url of ['/', PAGES.resultats, place, `${place}/signaler`, '/donnees', '/integrer/code?departement=16']) {
+    await page.goto(url);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `horizontal overflow on ${url}`).toBeLessThanOrEqual(0);
+  }
+});
