@@ -21,7 +21,8 @@ module.exports = defineConfig({
   // Two browsers at a time: the machines have two cores, the server is a third process.
   fullyParallel: true,
   workers: 2,
-  retries: 0,
+  // One retry: a test that passes only on retry is reported as flaky, not hidden.
+  retries: 1,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
