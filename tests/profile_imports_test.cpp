@@ -24,25 +24,11 @@ struct Expected {
 };
 
 std::vector<Expected> load_expected() {
-  std::ifstream in(testing::repo_dir() / "tests/cases/profile_imports.tsv");
   std::vector<Expected> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    auto c = testing::split_tsv(line);
+  for (const auto& c : testing::read_tsv_rows(testing::repo_dir() / "tests/cases/profile_imports.tsv"))
     out.push_back({c.at(0), c.at(1), std::stoll(c.at(2)), std::stoll(c.at(3)), std::stoll(c.at(4)),
-                   std::stoll(c.at(5)), std::stoll(c.at(6)), c.at(7)});
-  }
+                     std::stoll(c.at(5)), std::stoll(c.at(6)), c.at(7)});
   return out;
-}
-
-std::string rejection_summary(const exchange::FileReport& r) {
-  std::map<std::string, int> by_rule;
-  for (const auto& d : r.diagnostics)
-    if (d.severity == Severity::kError) ++by_rule[d.rule];
-  std::string out;
-  for (const auto& [rule, n] : by_rule) out += (out.empty() ? "" : ",") + rule + ":" + std::to_string(n);
-  return out.empty() ? "-" : out;
 }
 
 TEST(ProfileImports, CountsAndRejectionsMatchTheTable) {
@@ -68,7 +54,7 @@ TEST(ProfileImports, CountsAndRejectionsMatchTheTable) {
     EXPECT_EQ(report.rejected, e.rejected);
     EXPECT_EQ(report.warnings, e.warnings);
     EXPECT_EQ(report.records_with_warnings, e.warned);
-    EXPECT_EQ(rejection_summary(report), e.rejections);
+    EXPECT_EQ(testing::rejection_summary(report), e.rejections);
     EXPECT_EQ(report.read, report.added + report.rejected);
     for (const auto& d : report.diagnostics) {
       EXPECT_FALSE(d.rule.empty());

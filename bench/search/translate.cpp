@@ -247,21 +247,6 @@ std::optional<SqlRequest> sql_request(const search::Query& q, bool all_ids, std:
   return r;
 }
 
-std::string url_encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string encode_query_string(const std::string& raw, const std::string& drop) {
   std::string out;
   std::size_t start = 0;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "search/query.h"
+#include "web/site.h"
 
 namespace maillage::bench {
 
@@ -40,8 +41,8 @@ struct SqlRequest {
 };
 std::optional<SqlRequest> sql_request(const search::Query& q, bool all_ids, std::string& error);
 
-// Percent-encoding for a query string value.
-std::string url_encode(const std::string& s);
+// Percent-encoding for a query string value: the web pages' own.
+using web::url_encode;
 // A raw query string (as queries.tsv writes it: UTF-8, '&'-separated) with every key and value
 // percent-encoded, leaving out the parameter `drop`.
 std::string encode_query_string(const std::string& raw, const std::string& drop = "");

@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+
+#include "exchange/importer.h"
 
 namespace maillage::testing {
 
@@ -108,6 +111,24 @@ std::vector<std::string> split_tsv(const std::string& line) {
     start = tab + 1;
   }
   return out;
+}
+
+std::vector<std::vector<std::string>> read_tsv_rows(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty() && line[0] != '#') rows.push_back(split_tsv(line));
+  return rows;
+}
+
+std::string rejection_summary(const exchange::FileReport& r) {
+  std::map<std::string, int> by_rule;
+  for (const auto& d : r.diagnostics)
+    if (d.severity == Severity::kError) ++by_rule[d.rule];
+  std::string out;
+  for (const auto& [rule, n] : by_rule) out += (out.empty() ? "" : ",") + rule + ":" + std::to_string(n);
+  return out.empty() ? "-" : out;
 }
 
 }  // namespace maillage::testing

@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+namespace maillage::exchange {
+struct FileReport;
+}
+
 namespace maillage::testing {
 
 // A fresh folder under the system temp dir, removed with its content at destruction.
@@ -43,5 +47,12 @@ std::vector<std::filesystem::path> snapshot_files();
 
 // Splits a TSV line on tabs.
 std::vector<std::string> split_tsv(const std::string& line);
+
+// The rows of a case table (tab-separated, '#' comments and blank lines skipped), split.
+std::vector<std::vector<std::string>> read_tsv_rows(const std::filesystem::path& p);
+
+// The rejections of an import report as the case tables write them: "rule:count,..." in rule
+// order, "-" when none.
+std::string rejection_summary(const exchange::FileReport& report);
 
 }  // namespace maillage::testing
