@@ -45,15 +45,20 @@ void send_cached(const httplib::Request& req, httplib::Response& res, std::strin
   res.set_content(std::move(body), type);
 }
 
-ordered_json place_json(const search::Document& d) {
-  place::Place p = d.place;
-  p[place::Field::kId] = d.public_id;
-  auto j = ordered_json::parse(place::to_json(p));
+// The place as the API sends it, written straight from the packed record: `{"id":…` (the public
+// id), the standard's non-empty fields, and position_approximative when the commune's centre
+// stands in for missing coordinates. Left open: callers add their fields and the closing brace.
+void open_place_object(std::string& out, const search::Document& d) {
+  out += "{\"id\":";
+  place::append_json_string(out, d.public_id);
+  place::append_json_fields(out, d.place, true);
   if (d.approx_position && !d.place.has(place::Field::kLatitude)) {
-    j["position_approximative"] = {{"latitude", d.latitude}, {"longitude", d.longitude}};
+    out += ",\"position_approximative\":{\"latitude\":" + place::format_number(d.latitude) +
+           ",\"longitude\":" + place::format_number(d.longitude) + "}";
   }
-  return j;
 }
+
+const char* json_tristate(std::optional<bool> v) { return !v ? "null" : *v ? "true" : "false"; }
 
 void search_route(const httplib::Request& req, httplib::Response& res, search::Service& service,
                   const territory::Reference& territory) {
@@ -84,21 +89,25 @@ void search_route(const httplib::Request& req, httplib::Response& res, search::S
       type = "text/csv; charset=utf-8";
       return 0;
     }
-    ordered_json items = ordered_json::array();
+    const bool geojson = query->format == "geojson";
+    std::string items;
+    items.reserve(result.hits.size() * 1024);
     for (const auto& h : result.hits) {
       const auto* d = index.document(h.doc);
-      auto j = place_json(*d);
-      j["distance_km"] = h.distance_km >= 0 ? ordered_json(std::round(h.distance_km * 100) / 100)
-                                            : ordered_json(nullptr);
-      j["ouvert"] = h.open ? ordered_json(*h.open) : ordered_json(nullptr);
-      if (query->format == "geojson") {
-        ordered_json geometry = nullptr;
-        if (d->has_position)
-          geometry = {{"type", "Point"}, {"coordinates", {d->longitude, d->latitude}}};
-        items.push_back({{"type", "Feature"}, {"geometry", geometry}, {"properties", j}});
-      } else {
-        items.push_back(std::move(j));
+      if (!items.empty()) items += ',';
+      if (geojson) {
+        items += "{\"type\":\"Feature\",\"geometry\":";
+        items += d->has_position ? "{\"type\":\"Point\",\"coordinates\":[" + place::format_number(d->longitude) +
+                                       "," + place::format_number(d->latitude) + "]}"
+                                 : std::string("null");
+        items += ",\"properties\":";
       }
+      open_place_object(items, *d);
+      items += ",\"distance_km\":";
+      items += h.distance_km >= 0 ? place::format_number(std::round(h.distance_km * 100) / 100) : "null";
+      items += ",\"ouvert\":";
+      items += json_tristate(h.open);
+      items += geojson ? "}}" : "}";
     }
     ordered_json facets = ordered_json::object();
     for (const auto& [field, counts] : result.facets) {
@@ -106,17 +115,17 @@ void search_route(const httplib::Request& req, httplib::Response& res, search::S
       for (const auto& [value, n] : counts) c[value] = n;
       facets[field] = std::move(c);
     }
-    ordered_json next = result.next_cursor.empty() ? ordered_json(nullptr) : ordered_json(result.next_cursor);
-    ordered_json out;
-    if (query->format == "geojson") {
-      out = {{"type", "FeatureCollection"}, {"total", result.total}, {"features", std::move(items)},
-             {"facettes", std::move(facets)}, {"curseur_suivant", next}};
+    const std::string next = result.next_cursor.empty() ? "null" : ordered_json(result.next_cursor).dump();
+    const std::string tail = "],\"facettes\":" + facets.dump(-1, ' ', false, ordered_json::error_handler_t::replace) +
+                             ",\"curseur_suivant\":" + next + "}";
+    if (geojson) {
+      body = "{\"type\":\"FeatureCollection\",\"total\":" + std::to_string(result.total) + ",\"features\":[";
       type = "application/geo+json; charset=utf-8";
     } else {
-      out = {{"total", result.total}, {"resultats", std::move(items)},
-             {"facettes", std::move(facets)}, {"curseur_suivant", next}};
+      body = "{\"total\":" + std::to_string(result.total) + ",\"resultats\":[";
     }
-    body = out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+    body += items;
+    body += tail;
     return 0;
   });
   if (bad_cursor) return send_error(res, 400, "parametre_invalide", bad_cursor->message, "curseur");
@@ -138,17 +147,22 @@ void add_search_routes(httplib::Server& server, search::Service& service,
     bool found = service.read([&](const search::Index& index) {
       const auto* d = index.find_public(id);
       if (!d) return false;
-      auto j = place_json(*d);
-      j["provenance"] = {{"source", d->source}, {"id", d->id}};
+      open_place_object(body, *d);
+      body += ",\"provenance\":{\"source\":";
+      place::append_json_string(body, d->source);
+      body += ",\"id\":";
+      place::append_json_string(body, d->id);
       std::optional<std::pair<double, double>> position;
       if (d->has_position) position = std::make_pair(d->latitude, d->longitude);
       auto status = search::opening_status(
           {d->place[place::Field::kHoraires], d->place[place::Field::kCodeInsee], position},
           static_cast<std::int64_t>(std::time(nullptr)));
-      j["ouvert"] = status.open ? ordered_json(*status.open) : ordered_json(nullptr);
-      j["prochain_changement"] = status.next_change.empty() ? ordered_json(nullptr)
-                                                            : ordered_json(status.next_change);
-      body = j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+      body += "},\"ouvert\":";
+      body += json_tristate(status.open);
+      body += ",\"prochain_changement\":";
+      if (status.next_change.empty()) body += "null";
+      else place::append_json_string(body, status.next_change);
+      body += '}';
       return true;
     });
     if (!found)
