@@ -1,5 +1,7 @@
 #include "search/service.h"
 
+#include <algorithm>
+
 namespace maillage::search {
 
 Service::Service(std::unique_ptr<store::Store> store, const territory::Reference& territory)
@@ -19,6 +21,7 @@ bool Service::build(std::string& error) {
   std::lock_guard store_lock(store_mutex_);
   std::int64_t seq = store_->last_seq();
   std::unique_lock lock(mutex_);
+  index_.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, store_->count_active())));
   store::Status s = store_->scan([&](const store::StoredPlace& p) { index_.upsert(p); });
   if (!s.ok) {
     error = s.message;
