@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "exchange/bundled.h"
+#include "federation/registry.h"
 #include "place/codec.h"
 #include "search/index.h"
 #include "search/query.h"
@@ -32,8 +32,10 @@ const std::vector<store::StoredPlace>& bundled_places() {
     std::filesystem::create_directories(dir);
     auto store = store::open_sqlite(dir / "m.db", error);
     if (!store) return out;
-    exchange::load_if_empty(*store, &territory::Reference::bundled(),
-                            std::filesystem::path(MAILLAGE_SOURCE_DIR) / "data" / "lieux");
+    // The bundled default dataset, as `maillage serve` loads it (merged duplicates).
+    federation::bootstrap_if_empty(*store, &territory::Reference::bundled(),
+                                   std::filesystem::path(MAILLAGE_SOURCE_DIR) / "data/sources.toml",
+                                   std::filesystem::path(MAILLAGE_SOURCE_DIR) / "data", true);
     store->scan([&](const store::StoredPlace& p) { out.push_back(p); });
     store.reset();
     std::filesystem::remove_all(dir);

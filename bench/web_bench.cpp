@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "exchange/bundled.h"
+#include "federation/registry.h"
 #include "http/server.h"
 #include "search/service.h"
 #include "territory/reference.h"
@@ -35,8 +35,10 @@ struct Fixture {
     std::filesystem::create_directories(dir);
     std::string error;
     store = store::open_sqlite(dir / "m.db", error);
-    exchange::load_if_empty(*store, &territory::Reference::bundled(),
-                            std::filesystem::path(MAILLAGE_SOURCE_DIR) / "data/lieux");
+    // The bundled default dataset, as `maillage serve` loads it (merged duplicates).
+    federation::bootstrap_if_empty(*store, &territory::Reference::bundled(),
+                                   std::filesystem::path(MAILLAGE_SOURCE_DIR) / "data/sources.toml",
+                                   std::filesystem::path(MAILLAGE_SOURCE_DIR) / "data", true);
     service = std::make_unique<search::Service>(store::open_sqlite(dir / "m.db", error),
                                                 territory::Reference::bundled());
     service->build(error);

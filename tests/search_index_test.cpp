@@ -5,7 +5,7 @@
 #include <set>
 
 #include "search/service.h"
-#include "exchange/bundled.h"
+#include "exchange/importer.h"
 #include "support/bundled_search.h"
 #include "territory/reference.h"
 

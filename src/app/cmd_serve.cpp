@@ -8,7 +8,8 @@
 
 #include "app/cli_support.h"
 #include "app/commands.h"
-#include "exchange/bundled.h"
+#include "federation/registry.h"
+#include "federation/scheduler.h"
 #include "http/server.h"
 #include "search/service.h"
 #include "web/web.h"
@@ -24,6 +25,9 @@ struct ServeArgs {
   int rate_limit = 1200;
   std::string tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
   std::string public_url;
+  std::string sources;  // registry of the first start; default data/sources.toml
+  bool no_dedup = false, no_harvest = false;
+  int harvest_check_s = 60;
 };
 
 http::Server* g_server = nullptr;  // for the signal handler only
@@ -31,12 +35,23 @@ http::Server* g_server = nullptr;  // for the signal handler only
 int run_serve(const ServeArgs& args) {
   auto store = open_store(args.db);
   if (!store) return 1;
-  auto reports = exchange::load_if_empty(*store, territory_reference(), data_dir() / "lieux");
-  for (const auto& r : reports) {
+  const std::filesystem::path registry =
+      args.sources.empty() ? data_dir() / "sources.toml" : std::filesystem::path(args.sources);
+  auto boot = federation::bootstrap_if_empty(*store, territory_reference(), registry, data_dir(),
+                                             !args.no_dedup);
+  for (const auto& d : boot.errors)
+    std::fprintf(stderr, "données par défaut : %s (règle %s)\n", d.to_french().c_str(), d.rule.c_str());
+  for (const auto& r : boot.harvests) {
     std::fprintf(stderr, "données par défaut : %s : %lld lus, %lld ajoutés, %lld rejetés%s%s\n",
-                 r.file.c_str(), static_cast<long long>(r.read), static_cast<long long>(r.added),
-                 static_cast<long long>(r.rejected), r.ok() ? "" : " — ", r.fatal.c_str());
+                 r.source.c_str(), static_cast<long long>(r.import.read),
+                 static_cast<long long>(r.import.added), static_cast<long long>(r.import.rejected),
+                 r.message.empty() ? "" : " — ", r.message.c_str());
   }
+  if (boot.dedup)
+    std::fprintf(stderr, "données par défaut : %lld lieux fusionnés à partir de %lld enregistrements%s%s\n",
+                 static_cast<long long>(boot.dedup->clusters),
+                 static_cast<long long>(boot.dedup->clustered_records),
+                 boot.dedup->error.empty() ? "" : " — ", boot.dedup->error.c_str());
   auto search_store = open_store(args.db);
   if (!search_store) return 1;
   search::Service search(std::move(search_store), *territory_reference());
@@ -61,6 +76,19 @@ int run_serve(const ServeArgs& args) {
   http::Server server({args.host, args.port, args.threads, &search, territory_reference(), data_dir(),
                        args.rate_limit, site},
                       *store);
+  std::unique_ptr<federation::Scheduler> scheduler;
+  if (!args.no_harvest) {
+    auto harvest_store = open_store(args.db);
+    if (!harvest_store) return 1;
+    federation::SchedulerOptions so;
+    so.interval = std::chrono::seconds(args.harvest_check_s);
+    so.deduplicate = !args.no_dedup;
+    so.data_dir = data_dir();
+    so.log = [](const std::string& line) { std::fprintf(stderr, "maillage : %s\n", line.c_str()); };
+    scheduler = std::make_unique<federation::Scheduler>(std::move(harvest_store),
+                                                        territory_reference(), so);
+    scheduler->start();
+  }
   g_server = &server;
   struct sigaction sa {};
   sa.sa_handler = [](int) {
@@ -72,6 +100,7 @@ int run_serve(const ServeArgs& args) {
                static_cast<long long>(store->count_active()), args.host.c_str(), args.port);
   bool ok = server.run(error);
   g_server = nullptr;
+  if (scheduler) scheduler->stop();
   if (!ok && !error.empty()) {
     std::fprintf(stderr, "maillage : %s\n", error.c_str());
     return 1;
@@ -101,6 +130,16 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--url-publique", args->public_url,
                   "Adresse publique du site (codes QR, code d'intégration) ; par défaut celle de "
                   "la requête");
+  cmd->add_option("--sources", args->sources,
+                  "Registre des sources chargé au premier démarrage (défaut : data/sources.toml)");
+  cmd->add_flag("--sans-dedoublonnage", args->no_dedup,
+                "Ne fusionne pas les lieux publiés par plusieurs sources");
+  cmd->add_flag("--sans-moissonnage", args->no_harvest,
+                "Ne moissonne pas les sources du registre pendant le service");
+  cmd->add_option("--moissonnage-intervalle", args->harvest_check_s,
+                  "Secondes entre deux recherches de sources à moissonner")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
 }
 

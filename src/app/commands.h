@@ -11,5 +11,7 @@ namespace maillage::app {
 void add_data_commands(CLI::App& app, int& exit_code);   // import, validate, export
 void add_serve_command(CLI::App& app, int& exit_code);   // serve
 void add_hours_commands(CLI::App& app, int& exit_code);  // hours check|eval|intervals|normalize
+// sources add|list|show|enable|disable|remove|load, harvest, dedup, merge, split
+void add_federation_commands(CLI::App& app, int& exit_code);
 
 }  // namespace maillage::app

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   maillage::app::add_serve_command(app, exit_code);
   // Further command families register here, one line each.
   maillage::app::add_hours_commands(app, exit_code);
+  maillage::app::add_federation_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

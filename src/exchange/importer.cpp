@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "exchange/importer.h"
 
 #include <chrono>
@@ -201,6 +202,7 @@ class FileImport {
         return;
       }
       run_ = *run;
+      report_.run_id = run_;
       writer_.emplace(*store_, run_);
       writer_->start();
     }
@@ -223,6 +225,11 @@ class FileImport {
     if (!finish_writes() || !ok) return;
     report_unknown_columns(reader);
     report_.version = version_of(reader.columns());
+    if (options_.collect_ids) {
+      auto& ids = report_.seen_ids;
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    }
     if (options_.on_progress) options_.on_progress(1.0);
     if (store_) {
       store::RunCounts c{report_.read, report_.added, report_.updated, report_.unchanged,
@@ -235,6 +242,8 @@ class FileImport {
   void take_reader_diagnostics(place::RecordReader& reader) {
     for (auto& d : reader.take_diagnostics()) {
       if (d.severity == Severity::kError) ++report_.rejected;
+      if (d.rule == "json.structure" || d.rule == "csv.guillemet") report_.truncated = true;
+      if (options_.collect_ids && !d.record_id.empty()) report_.seen_ids.push_back(d.record_id);
       count(d);
       report_.diagnostics.push_back(std::move(d));
     }
@@ -246,6 +255,8 @@ class FileImport {
   }
 
   void accept(place::NormalizeResult result, place::RawRecord& raw) {
+    if (options_.collect_ids && result.place.has(place::Field::kId))
+      report_.seen_ids.emplace_back(result.place[place::Field::kId]);
     bool warned = false;
     for (const auto& d : result.diagnostics) {
       count(d);

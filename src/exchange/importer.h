@@ -32,6 +32,9 @@ struct Options {
   std::string today;              // YYYY-MM-DD for the future-date check; default: today (UTC)
   // Called now and then with the share of the file read (0..1); may be empty.
   std::function<void(double)> on_progress;
+  // Keep in FileReport::seen_ids the id of every record the file holds (accepted, or rejected
+  // with an id): a harvest withdraws the source's other places (federation/harvest.h).
+  bool collect_ids = false;
 };
 
 struct FileReport {
@@ -45,6 +48,10 @@ struct FileReport {
   std::int64_t notices = 0;
   Diagnostics diagnostics;                // every error, warning and notice, in file order
   std::string fatal;                      // set when the file could not be read or written
+  std::int64_t run_id = 0;                // the store's import run (0 when validating)
+  std::vector<std::string> seen_ids;      // with Options::collect_ids: sorted, unique
+  // The input ended inside a structure (an unclosed JSON array or CSV quote): it was cut short.
+  bool truncated = false;
   bool ok() const { return fatal.empty(); }
 };
 

@@ -81,19 +81,6 @@ std::string nested_value(std::string_view json_text, std::string_view path) {
   return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string file_date_of(const std::filesystem::path& path) {
-  std::error_code ec;
-  auto t = std::filesystem::last_write_time(path, ec);
-  if (ec) return {};
-  auto sys = std::chrono::file_clock::to_sys(t);
-  std::time_t tt = std::chrono::system_clock::to_time_t(
-      std::chrono::time_point_cast<std::chrono::system_clock::duration>(sys));
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return buf;
-}
 
 class MappedReader final : public place::RecordReader {
  public:
@@ -460,6 +447,20 @@ place::OpenedReader open_mapped_bytes(std::shared_ptr<const Profile> profile, st
   std::string name = display_name;
   return wrap(std::move(profile), place::open_bytes(std::move(bytes), std::move(display_name)),
               name, std::move(file_date));
+}
+
+std::string file_date_of(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto t = std::filesystem::last_write_time(path, ec);
+  if (ec) return {};
+  auto sys = std::chrono::file_clock::to_sys(t);
+  std::time_t tt = std::chrono::system_clock::to_time_t(
+      std::chrono::time_point_cast<std::chrono::system_clock::duration>(sys));
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
 }
 
 }  // namespace maillage::federation

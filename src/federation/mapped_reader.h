@@ -39,4 +39,7 @@ place::OpenedReader open_mapped(std::shared_ptr<const Profile> profile,
 place::OpenedReader open_mapped_bytes(std::shared_ptr<const Profile> profile, std::string bytes,
                                       std::string display_name, std::string file_date);
 
+// The file's modification date, YYYY-MM-DD (UTC); empty when it cannot be read.
+std::string file_date_of(const std::filesystem::path& path);
+
 }  // namespace maillage::federation

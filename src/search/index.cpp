@@ -6,6 +6,7 @@
 #include "place/codec.h"
 #include "place/vocabulary.h"
 #include "search/cursor.h"
+#include "store/provenance.h"
 #include "territory/geo.h"
 #include "territory/reference.h"
 #include "text/fold.h"
@@ -65,6 +66,52 @@ void Index::reserve(std::size_t n) {
   by_public_id_.reserve(n);
 }
 
+Roaring Index::visible(const Query& q) const {
+  return live_ - (q.include_duplicates ? fusion_ : absorbed_);
+}
+
+void Index::mark_absorbed(const std::string& key, bool absorbed) {
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) return;
+  if (absorbed) {
+    absorbed_.add(it->second);
+  } else {
+    absorbed_.remove(it->second);
+  }
+}
+
+void Index::set_members(const std::string& fusion_key, std::vector<std::string> members) {
+  auto& current = fusion_members_[fusion_key];
+  for (const auto& m : current)
+    if (auto it = absorbed_by_.find(m); it != absorbed_by_.end() && --it->second == 0) {
+      absorbed_by_.erase(it);
+      mark_absorbed(m, false);
+    }
+  current = std::move(members);
+  for (const auto& m : current)
+    if (++absorbed_by_[m] == 1) mark_absorbed(m, true);
+  if (current.empty()) fusion_members_.erase(fusion_key);
+}
+
+const Document* Index::merged_into(const Document& d) const {
+  const std::string key = key_of(d.source, d.id);
+  if (!absorbed_by_.count(key)) return nullptr;
+  for (const auto& [fusion, members] : fusion_members_)
+    if (std::find(members.begin(), members.end(), key) != members.end())
+      if (auto it = by_key_.find(fusion); it != by_key_.end()) return document(it->second);
+  return nullptr;
+}
+
+std::vector<const Document*> Index::members_of(const Document& merged) const {
+  std::vector<const Document*> out;
+  auto it = fusion_members_.find(key_of(merged.source, merged.id));
+  if (it == fusion_members_.end()) return out;
+  for (const auto& m : it->second)
+    if (auto d = by_key_.find(m); d != by_key_.end())
+      if (const Document* doc = document(d->second)) out.push_back(doc);
+  return out;
+}
+
 void Index::upsert(const store::StoredPlace& p) {
   std::string key = key_of(p.source, p.id);
   std::uint32_t doc;
@@ -96,6 +143,14 @@ void Index::upsert(const store::StoredPlace& p) {
   for (char& c : d.date_key)
     if (c >= '0' && c <= '9') c = static_cast<char>('9' - (c - '0'));
   d.live = true;
+  if (p.source == store::kFusionSource) {
+    fusion_.add(doc);
+    std::vector<std::string> members;
+    for (const auto& [source, id] : store::provenance_members(p.raw)) members.push_back(key_of(source, id));
+    set_members(key, std::move(members));
+  } else if (absorbed_by_.count(key)) {
+    absorbed_.add(doc);
+  }
   index_document(doc);
   refresh_public_ids(p.id);
 }
@@ -106,6 +161,10 @@ void Index::remove(const std::string& source, const std::string& id) {
   unindex_document(it->second);
   docs_[it->second].live = false;
   refresh_public_ids(id);
+  if (source == store::kFusionSource) {
+    fusion_.remove(it->second);
+    set_members(it->first, {});
+  }
 }
 
 void Index::apply(const store::Change& change) {
@@ -115,6 +174,7 @@ void Index::apply(const store::Change& change) {
     store::StoredPlace p;
     p.source = change.source;
     p.id = change.place_id;
+    p.raw = change.provenance;
     if (place::from_json(change.record, p.place)) {
       // The change carries the normalised record; an approximate position is recomputed
       // from the commune, as the importer does.
@@ -150,7 +210,18 @@ void Index::index_document(std::uint32_t doc) {
   for (const auto& field : filter_fields()) {
     std::vector<std::string> values;
     if (field == "source") {
-      values.push_back(d.source);
+      // A merged place is found under the source of each of its members.
+      auto members = d.source == store::kFusionSource
+                         ? fusion_members_.find(key_of(d.source, d.id))
+                         : fusion_members_.end();
+      if (members == fusion_members_.end()) {
+        values.push_back(d.source);
+      } else {
+        for (const auto& m : members->second) {
+          std::string s = m.substr(0, m.find('\x1f'));
+          if (std::find(values.begin(), values.end(), s) == values.end()) values.push_back(std::move(s));
+        }
+      }
     } else if (field == "departement" || field == "region") {
       const std::string_view insee = d.place[place::Field::kCodeInsee];
       if (const auto* c = territory_.by_insee(insee))

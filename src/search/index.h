@@ -71,12 +71,20 @@ class Index {
 
   const Document* document(std::uint32_t doc) const;
   const Document* find_public(const std::string& public_id) const;
+  // The merged place that absorbs this record, if any (its members are listed in its
+  // provenance); and the members of a merged place, as documents.
+  const Document* merged_into(const Document& d) const;
+  std::vector<const Document*> members_of(const Document& merged) const;
   std::size_t size() const { return live_.cardinality(); }
   // Room for `n` documents (before a bulk load).
   void reserve(std::size_t n);
 
  private:
   Roaring filter_set(const Query& q, const std::string& except_field) const;
+  // The live documents a query can see: merged places, or source records (doublons=inclure).
+  Roaring visible(const Query& q) const;
+  void set_members(const std::string& fusion_key, std::vector<std::string> members);
+  void mark_absorbed(const std::string& key, bool absorbed);
   Roaring geo_set(const Query& q) const;
   Roaring cells_in(double min_lat, double min_lon, double max_lat, double max_lon) const;
   void index_document(std::uint32_t doc);
@@ -92,6 +100,11 @@ class Index {
   std::unordered_map<std::string, std::unordered_map<std::string, Roaring>> filters_;
   std::unordered_map<std::uint64_t, Roaring> cells_;
   Roaring live_;
+  // Merged places (source "fusion") and the records they absorb: a search shows the merged
+  // place and hides its members, or, with doublons=inclure, the reverse.
+  Roaring fusion_, absorbed_;
+  std::unordered_map<std::string, std::vector<std::string>> fusion_members_;  // fusion key → members
+  std::unordered_map<std::string, std::uint32_t> absorbed_by_;  // member key → merged places holding it
   TextIndex text_;
   OpeningIndex opening_;
   std::int64_t applied_seq_ = 0;

@@ -38,7 +38,7 @@ struct Query {
   std::string cursor;                                     // curseur (opaque)
   std::vector<std::string> facets;                        // facettes
   std::string format = "json";                            // json, geojson, csv
-  bool include_duplicates = false;                        // reserved for federation
+  bool include_duplicates = false;  // doublons=inclure: every source record, not merged places
   std::int64_t now = 0;  // the current instant (Unix seconds) for "maintenant"; 0: the clock
 };
 

@@ -27,7 +27,7 @@ SearchResult Index::search(const Query& q) const {
   }
 
   // The context: everything but the field filters (so facets can be disjunctive).
-  Roaring context = live_;
+  Roaring context = visible(q);
   if (q.radius_km || q.bbox) context &= geo_set(q);
   std::vector<WordHits> words;
   if (!q.text.empty()) {

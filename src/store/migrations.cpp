@@ -90,6 +90,45 @@ CREATE TABLE error_reports (
 );
 CREATE INDEX error_reports_by_place ON error_reports (source, place_id);
 )sql"},
+    // Federation: the registry of harvested sources with their harvest state, the harvest
+    // history (import runs of a source, with withdrawals and a message), and the
+    // administrators' decisions on duplicates, which survive every later harvest.
+    {4, "sources, harvest history, merge decisions", R"sql(
+CREATE TABLE sources (
+  name            TEXT PRIMARY KEY,
+  publisher       TEXT NOT NULL DEFAULT '',
+  location        TEXT NOT NULL,
+  format          TEXT NOT NULL DEFAULT 'auto',
+  profile         TEXT NOT NULL DEFAULT '',
+  licence         TEXT NOT NULL DEFAULT '',
+  attribution     TEXT NOT NULL DEFAULT '',
+  schedule_hours  INTEGER NOT NULL DEFAULT 24,
+  enabled         INTEGER NOT NULL DEFAULT 1,
+  created_at      TEXT NOT NULL,
+  etag            TEXT NOT NULL DEFAULT '',
+  last_modified   TEXT NOT NULL DEFAULT '',
+  content_hash    TEXT NOT NULL DEFAULT '',
+  last_attempt_at TEXT NOT NULL DEFAULT '',
+  last_success_at TEXT NOT NULL DEFAULT '',
+  status          TEXT NOT NULL DEFAULT 'nouvelle',
+  last_error      TEXT NOT NULL DEFAULT '',
+  failures        INTEGER NOT NULL DEFAULT 0
+);
+ALTER TABLE import_runs ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE import_runs ADD COLUMN message TEXT NOT NULL DEFAULT '';
+CREATE INDEX import_runs_by_source ON import_runs (source, id);
+CREATE TABLE merge_decisions (
+  source_a  TEXT NOT NULL,
+  id_a      TEXT NOT NULL,
+  source_b  TEXT NOT NULL,
+  id_b      TEXT NOT NULL,
+  decision  TEXT NOT NULL CHECK (decision IN ('separer', 'fusionner')),
+  actor     TEXT NOT NULL DEFAULT '',
+  reason    TEXT NOT NULL DEFAULT '',
+  at        TEXT NOT NULL,
+  PRIMARY KEY (source_a, id_a, source_b, id_b)
+);
+)sql"},
 };
 
 }  // namespace

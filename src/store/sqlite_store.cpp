@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cstring>
+#include <tuple>
 #include <cstdlib>
 #include <ctime>
 
@@ -176,13 +178,15 @@ class SqliteStore final : public Store {
 
   std::vector<Change> changes_since(std::int64_t after, std::size_t limit) override {
     sqlite::Statement s(db_.handle(),
-                        "SELECT seq, at, op, source, place_id, run_id, record FROM change_log "
-                        "WHERE seq > ? ORDER BY seq LIMIT ?");
+                        "SELECT c.seq, c.at, c.op, c.source, c.place_id, c.run_id, c.record, "
+                        "CASE WHEN c.source = 'fusion' THEN (SELECT p.raw FROM places p WHERE "
+                        "p.source = c.source AND p.id = c.place_id) END FROM change_log c "
+                        "WHERE c.seq > ? ORDER BY c.seq LIMIT ?");
     s.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
     std::vector<Change> out;
     while (s.step() == SQLITE_ROW) {
       out.push_back(Change{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5),
-                           s.text(6)});
+                           s.text(6), s.is_null(7) ? std::string() : s.text(7)});
     }
     return out;
   }
@@ -198,18 +202,157 @@ class SqliteStore final : public Store {
   }
 
   std::vector<ImportRun> runs(std::size_t limit) override {
-    sqlite::Statement s(db_.handle(),
-                        "SELECT id, source, file, started_at, COALESCE(finished_at, ''), status, "
-                        "read, added, updated, unchanged, rejected, warnings FROM import_runs "
-                        "ORDER BY id DESC LIMIT ?");
+    sqlite::Statement s(db_.handle(), std::string(kRunColumns) + " ORDER BY id DESC LIMIT ?");
     s.bind(1, static_cast<std::int64_t>(limit));
-    std::vector<ImportRun> out;
-    while (s.step() == SQLITE_ROW) {
-      ImportRun r{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), {}};
-      r.counts = {s.integer(6), s.integer(7), s.integer(8), s.integer(9), s.integer(10),
-                  s.integer(11)};
-      out.push_back(std::move(r));
+    return read_runs(s);
+  }
+
+  std::vector<ImportRun> runs_of(std::string_view source, std::size_t limit) override {
+    sqlite::Statement s(db_.handle(),
+                        std::string(kRunColumns) + " WHERE source = ? ORDER BY id DESC LIMIT ?");
+    s.bind(1, source).bind(2, static_cast<std::int64_t>(limit));
+    return read_runs(s);
+  }
+
+  Status annotate_run(std::int64_t run, std::int64_t withdrawn, std::string_view message) override {
+    sqlite::Statement s(db_.handle(),
+                        "UPDATE import_runs SET withdrawn = ?, message = ? WHERE id = ?");
+    s.bind(1, withdrawn).bind(2, message).bind(3, run);
+    if (s.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
+  std::vector<std::string> active_ids(std::string_view source) override {
+    sqlite::Statement s(db_.handle(),
+                        "SELECT id FROM places WHERE source = ? AND status = 'actif' ORDER BY id");
+    s.bind(1, source);
+    std::vector<std::string> out;
+    while (s.step() == SQLITE_ROW) out.push_back(s.text(0));
+    return out;
+  }
+
+  Status withdraw_missing(std::int64_t run, std::string_view source,
+                          std::span<const std::string> keep, bool dry_run,
+                          std::int64_t& withdrawn) override {
+    withdrawn = 0;
+    std::vector<std::pair<std::int64_t, std::string>> gone;  // (pk, id)
+    {
+      sqlite::Statement s(db_.handle(),
+                          "SELECT pk, id FROM places WHERE source = ? AND status = 'actif'");
+      s.bind(1, source);
+      while (s.step() == SQLITE_ROW) {
+        std::string id = s.text(1);
+        if (!std::binary_search(keep.begin(), keep.end(), id)) gone.emplace_back(s.integer(0), std::move(id));
+      }
     }
+    if (dry_run || gone.empty()) {
+      withdrawn = static_cast<std::int64_t>(gone.size());
+      return Status::success();
+    }
+    return in_transaction([&]() -> Status {
+      if (Status s = begin_batch(); !s.ok) return s;
+      for (const auto& [pk, id] : gone) {
+        if (Status s = withdraw_one(run, pk, source, id); !s.ok) return s;
+      }
+      withdrawn = static_cast<std::int64_t>(gone.size());
+      return Status::success();
+    });
+  }
+
+  Status put_source(const SourceDefinition& d, bool replace) override {
+    sqlite::Statement s(
+        db_.handle(),
+        replace ? "UPDATE sources SET publisher = ?2, location = ?3, format = ?4, profile = ?5, "
+                  "licence = ?6, attribution = ?7, schedule_hours = ?8, enabled = ?9 WHERE name = ?1"
+                : "INSERT INTO sources (name, publisher, location, format, profile, licence, "
+                  "attribution, schedule_hours, enabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+                  "?6, ?7, ?8, ?9, ?10) ON CONFLICT (name) DO NOTHING");
+    s.bind(1, d.name).bind(2, d.publisher).bind(3, d.location).bind(4, d.format).bind(5, d.profile);
+    s.bind(6, d.licence).bind(7, d.attribution).bind(8, d.schedule_hours);
+    s.bind(9, static_cast<std::int64_t>(d.enabled));
+    if (!replace) s.bind(10, now_utc());
+    if (s.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    if (sqlite3_changes(db_.handle()) != 1)
+      return Status::failure(replace ? "la source « " + d.name + " » n'existe pas."
+                                     : "une source nommée « " + d.name + " » existe déjà.");
+    return Status::success();
+  }
+
+  std::optional<SourceEntry> get_source(std::string_view name) override {
+    sqlite::Statement s(db_.handle(), std::string(kSourceColumns) + " WHERE s.name = ?");
+    s.bind(1, name);
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    return read_source(s);
+  }
+
+  std::vector<SourceEntry> list_sources() override {
+    sqlite::Statement s(db_.handle(), std::string(kSourceColumns) + " ORDER BY s.name");
+    std::vector<SourceEntry> out;
+    while (s.step() == SQLITE_ROW) out.push_back(read_source(s));
+    return out;
+  }
+
+  Status set_source_state(std::string_view name, const SourceState& st) override {
+    sqlite::Statement s(db_.handle(),
+                        "UPDATE sources SET etag = ?, last_modified = ?, content_hash = ?, "
+                        "last_attempt_at = ?, last_success_at = ?, status = ?, last_error = ?, "
+                        "failures = ? WHERE name = ?");
+    s.bind(1, st.etag).bind(2, st.last_modified).bind(3, st.content_hash);
+    s.bind(4, st.last_attempt_at).bind(5, st.last_success_at).bind(6, st.status);
+    s.bind(7, st.last_error).bind(8, st.failures).bind(9, name);
+    if (s.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
+  Status remove_source(std::string_view name, std::int64_t& withdrawn) override {
+    withdrawn = 0;
+    if (!get_source(name)) return Status::failure("la source « " + std::string(name) + " » n'existe pas.");
+    Status st;
+    auto run = begin_run(name, "(source retirée du registre)", st);
+    if (!run) return st;
+    if (Status s = withdraw_missing(*run, name, {}, false, withdrawn); !s.ok) return s;
+    sqlite::Statement del(db_.handle(), "DELETE FROM sources WHERE name = ?");
+    del.bind(1, name);
+    if (del.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    finish_run(*run, {}, "termine");
+    return annotate_run(*run, withdrawn, "source retirée du registre");
+  }
+
+  Status put_merge_decision(const MergeDecision& d) override {
+    sqlite::Statement s(db_.handle(),
+                        "INSERT INTO merge_decisions (source_a, id_a, source_b, id_b, decision, "
+                        "actor, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE "
+                        "SET decision = excluded.decision, actor = excluded.actor, "
+                        "reason = excluded.reason, at = excluded.at");
+    const bool swap = std::tie(d.source_b, d.id_b) < std::tie(d.source_a, d.id_a);
+    s.bind(1, swap ? d.source_b : d.source_a).bind(2, swap ? d.id_b : d.id_a);
+    s.bind(3, swap ? d.source_a : d.source_b).bind(4, swap ? d.id_a : d.id_b);
+    s.bind(5, d.decision).bind(6, d.actor).bind(7, d.reason).bind(8, d.at.empty() ? now_utc() : d.at);
+    if (s.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
+  Status remove_merge_decision(std::string_view source_a, std::string_view id_a,
+                               std::string_view source_b, std::string_view id_b) override {
+    const bool swap = std::tie(source_b, id_b) < std::tie(source_a, id_a);
+    sqlite::Statement s(db_.handle(),
+                        "DELETE FROM merge_decisions WHERE source_a = ? AND id_a = ? AND "
+                        "source_b = ? AND id_b = ?");
+    s.bind(1, swap ? source_b : source_a).bind(2, swap ? id_b : id_a);
+    s.bind(3, swap ? source_a : source_b).bind(4, swap ? id_a : id_b);
+    if (s.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    if (sqlite3_changes(db_.handle()) != 1) return Status::failure("aucune décision sur ces deux lieux.");
+    return Status::success();
+  }
+
+  std::vector<MergeDecision> merge_decisions() override {
+    sqlite::Statement s(db_.handle(),
+                        "SELECT source_a, id_a, source_b, id_b, decision, actor, reason, at FROM "
+                        "merge_decisions ORDER BY source_a, id_a, source_b, id_b");
+    std::vector<MergeDecision> out;
+    while (s.step() == SQLITE_ROW)
+      out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
+                     s.text(7)});
     return out;
   }
 
@@ -225,6 +368,84 @@ class SqliteStore final : public Store {
   }
 
  private:
+  static constexpr std::string_view kRunColumns =
+      "SELECT id, source, file, started_at, COALESCE(finished_at, ''), status, read, added, "
+      "updated, unchanged, rejected, warnings, withdrawn, message FROM import_runs";
+
+  static std::vector<ImportRun> read_runs(sqlite::Statement& s) {
+    std::vector<ImportRun> out;
+    while (s.step() == SQLITE_ROW) {
+      ImportRun r{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), {}};
+      r.counts = {s.integer(6), s.integer(7), s.integer(8), s.integer(9), s.integer(10),
+                  s.integer(11)};
+      r.withdrawn = s.integer(12);
+      r.message = s.text(13);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  static constexpr std::string_view kSourceColumns =
+      "SELECT s.name, s.publisher, s.location, s.format, s.profile, s.licence, s.attribution, "
+      "s.schedule_hours, s.enabled, s.created_at, s.etag, s.last_modified, s.content_hash, "
+      "s.last_attempt_at, s.last_success_at, s.status, s.last_error, s.failures, "
+      "(SELECT COUNT(*) FROM places p WHERE p.source = s.name AND p.status = 'actif') "
+      "FROM sources s";
+
+  static SourceEntry read_source(const sqlite::Statement& s) {
+    SourceEntry e;
+    e.definition = {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
+                    s.text(5), s.text(6), s.integer(7), s.integer(8) != 0};
+    e.created_at = s.text(9);
+    e.state = {s.text(10), s.text(11), s.text(12), s.text(13), s.text(14),
+               s.text(15), s.text(16), s.integer(17)};
+    e.active_places = s.integer(18);
+    return e;
+  }
+
+  // Runs `body` in one IMMEDIATE transaction: committed when it succeeds, rolled back otherwise.
+  template <typename F>
+  Status in_transaction(F&& body) {
+    if (auto e = db_.exec("BEGIN IMMEDIATE"); !e.empty())
+      return Status::failure("début de transaction impossible : " + e);
+    Status s = body();
+    if (s.ok) {
+      if (auto e = db_.exec("COMMIT"); !e.empty())
+        s = Status::failure("validation de la transaction impossible : " + e);
+    }
+    if (!s.ok) {
+      db_.exec("ROLLBACK");
+      cached_header_.reset();
+    }
+    return s;
+  }
+
+  // Inside a transaction: marks the place withdrawn and logs a "retrait" that carries its last
+  // record, so the row's record stays '' (the record of its last change, schema 2).
+  Status withdraw_one(std::int64_t run, std::int64_t pk, std::string_view source,
+                      const std::string& id) {
+    sqlite::Statement cur(db_.handle(),
+                          "SELECT COALESCE(NULLIF(p.record, ''), c.record), p.last_seq FROM "
+                          "places p LEFT JOIN change_log c ON c.seq = p.last_seq WHERE p.pk = ?");
+    cur.bind(1, pk);
+    if (cur.step() != SQLITE_ROW) return Status::failure(db_.last_error());
+    record_ = cur.text(0);
+    const std::int64_t prev = cur.integer(1);
+    cur.reset();
+    const std::string now = now_utc();
+    const std::int64_t seq = next_seq_++;
+    StoredPlace key;
+    key.source = std::string(source);
+    key.id = id;
+    if (Status s = append_log(seq, now, "retrait", run, key, prev); !s.ok) return s;
+    sqlite::Statement up(db_.handle(),
+                         "UPDATE places SET status = 'retire', record = '', updated_at = ?, "
+                         "last_seq = ?, last_run = ? WHERE pk = ?");
+    up.bind(1, now).bind(2, seq).bind(3, run).bind(4, pk);
+    if (up.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
   // places.record is '' when the place's record is the one of its last change (schema 2).
   static constexpr std::string_view kPlaceColumns =
       "SELECT p.source, p.id, COALESCE(NULLIF(p.record, ''), c.record), p.approx_lat, "

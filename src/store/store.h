@@ -61,8 +61,16 @@ struct Change {
   std::string source;
   std::string place_id;
   std::int64_t run_id = 0;
-  std::string record;  // the place after the change, as place::to_json; empty for a withdrawal
+  std::string record;  // the place after the change, as place::to_json; for a withdrawal, the
+                       // place's last record (empty in databases written before schema 4)
+  // For a merged place (source kFusionSource): its provenance (members, and which member gave
+  // which field) as JSON, the place's current one.
+  std::string provenance;
 };
+
+// The import source of merged places (federation/dedup.h): one per cluster of records that
+// several sources publish for the same place; its raw record is the provenance JSON.
+inline constexpr std::string_view kFusionSource = "fusion";
 
 struct RunCounts {
   std::int64_t read = 0, added = 0, updated = 0, unchanged = 0, rejected = 0, warnings = 0;
@@ -81,6 +89,45 @@ struct ImportRun {
   std::int64_t id = 0;
   std::string source, file, started_at, finished_at, status;
   RunCounts counts;
+  std::int64_t withdrawn = 0;
+  std::string message;  // a harvest's outcome in French (error, "inchangée", withheld withdrawals)
+};
+
+// A harvested source of the registry (`maillage sources`, docs/federation.md).
+struct SourceDefinition {
+  std::string name;         // the import source of its places: [a-z0-9][a-z0-9._-]*
+  std::string publisher;    // who publishes it
+  std::string location;     // http(s):// URL or file path
+  std::string format = "auto";  // "auto" (detected from the content), "csv", "json", "geojson"
+  std::string profile;      // mapping profile (data/profils name or file); empty: the standard
+  std::string licence, attribution;
+  std::int64_t schedule_hours = 24;  // harvested when the last attempt is older than this
+  bool enabled = true;
+};
+
+// What the last harvests of a source left.
+struct SourceState {
+  std::string etag, last_modified;  // validators of the last HTTP 200, for conditional requests
+  std::string content_hash;         // of the last body read: an identical body costs nothing
+  std::string last_attempt_at, last_success_at;
+  // "nouvelle" (never harvested), "ok", "inchangee", "erreur", "retraits_suspendus"
+  std::string status = "nouvelle";
+  std::string last_error;           // French, empty when the last harvest succeeded
+  std::int64_t failures = 0;        // consecutive failed harvests
+};
+
+struct SourceEntry {
+  SourceDefinition definition;
+  SourceState state;
+  std::string created_at;
+  std::int64_t active_places = 0;
+};
+
+// An administrator's decision on two records: never merge them, or always merge them.
+struct MergeDecision {
+  std::string source_a, id_a, source_b, id_b;  // stored with (a) < (b)
+  std::string decision;                        // "separer" or "fusionner"
+  std::string actor, reason, at;
 };
 
 class Store {
@@ -119,6 +166,36 @@ class Store {
 
   // Appends an error report (status "nouveau") for moderation.
   virtual Status add_error_report(const ErrorReport& report) = 0;
+
+  // --- Federation -------------------------------------------------------------------------
+  // Withdraws, in one transaction, every active place of `source` whose id is not in `keep`
+  // (sorted): the place is kept with status "retire" and a "retrait" change carrying its last
+  // record is logged; it comes back as a "modification" if a later harvest brings it again.
+  // With dry_run, only counts. `withdrawn` receives the count.
+  virtual Status withdraw_missing(std::int64_t run, std::string_view source,
+                                  std::span<const std::string> keep, bool dry_run,
+                                  std::int64_t& withdrawn) = 0;
+  // The ids of the active places of `source`, sorted.
+  virtual std::vector<std::string> active_ids(std::string_view source) = 0;
+  // Adds the run's withdrawals and message to its record (after finish_run).
+  virtual Status annotate_run(std::int64_t run, std::int64_t withdrawn,
+                              std::string_view message) = 0;
+  // Import runs of one source, newest first.
+  virtual std::vector<ImportRun> runs_of(std::string_view source, std::size_t limit) = 0;
+
+  // Adds a source (fails when the name is taken) or, with replace, changes its definition;
+  // its harvest state is kept.
+  virtual Status put_source(const SourceDefinition& source, bool replace) = 0;
+  virtual std::optional<SourceEntry> get_source(std::string_view name) = 0;
+  virtual std::vector<SourceEntry> list_sources() = 0;
+  virtual Status set_source_state(std::string_view name, const SourceState& state) = 0;
+  // Removes a source from the registry and withdraws its places (history is kept).
+  virtual Status remove_source(std::string_view name, std::int64_t& withdrawn) = 0;
+
+  virtual Status put_merge_decision(const MergeDecision& decision) = 0;
+  virtual Status remove_merge_decision(std::string_view source_a, std::string_view id_a,
+                                       std::string_view source_b, std::string_view id_b) = 0;
+  virtual std::vector<MergeDecision> merge_decisions() = 0;
 };
 
 struct SqliteOptions {

@@ -31,7 +31,7 @@ module.exports = defineConfig({
     launchOptions: { executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium' },
   },
   webServer: {
-    command: `mkdir -p "${path.dirname(db)}" && "${path.join(build, 'maillage')}" serve --db "${db}" --port ${port} --tuiles ""`,
+    command: `mkdir -p "${path.dirname(db)}" && "${path.join(build, 'maillage')}" serve --db "${db}" --port ${port} --tuiles "" --sources tests/fixtures/sources-cartographie.toml --sans-dedoublonnage`,
     url: `http://127.0.0.1:${port}/api/v1/sante`,
     cwd: root,
     reuseExistingServer: false,

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "exchange/bundled.h"
+#include "federation/registry.h"
 #include "store/store.h"
 #include "territory/reference.h"
 
@@ -14,7 +14,12 @@ std::unique_ptr<BundledSearch> make_bundled_search() {
   auto store = store::open_sqlite(out->dir / "m.db", error);
   EXPECT_TRUE(store) << error;
   if (!store) return nullptr;
-  exchange::load_if_empty(*store, &territory::Reference::bundled(), repo_dir() / "data/lieux");
+  // The six cartographie files, as `maillage serve` loads them for the HTTP tests, without
+  // merging their duplicates: the search case tables pin down every source record.
+  auto boot = federation::bootstrap_if_empty(*store, &territory::Reference::bundled(),
+                                             repo_dir() / "tests/fixtures/sources-cartographie.toml",
+                                             repo_dir() / "data", false);
+  EXPECT_TRUE(boot.done && boot.errors.empty());
   out->service = std::make_unique<search::Service>(std::move(store), territory::Reference::bundled());
   EXPECT_TRUE(out->service->build(error)) << error;
   return out;

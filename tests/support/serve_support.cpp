@@ -1,5 +1,7 @@
 #include "support/serve_support.h"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -33,6 +35,13 @@ ServeProcess::ServeProcess(const std::filesystem::path& db, int port,
     : port_(port) {
   std::vector<std::string> args = {
       maillage_binary().string(), "serve", "--db", db.string(), "--port", std::to_string(port)};
+  // The HTTP tests serve the six cartographie files (tests/fixtures/sources-cartographie.toml,
+  // 2,415 places), unmerged, unless a test names its own registry.
+  if (std::find(extra.begin(), extra.end(), "--sources") == extra.end()) {
+    args.insert(args.end(), {"--sources",
+                             (repo_dir() / "tests/fixtures/sources-cartographie.toml").string(),
+                             "--sans-dedoublonnage"});
+  }
   args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
