@@ -133,19 +133,34 @@ FetchResult fetch_http(const std::string& location, const store::SourceState& st
     if (!state.last_modified.empty()) headers.emplace("If-Modified-Since", state.last_modified);
   }
   auto delay = options.backoff;
+  int redirects = 0;
   for (int attempt = 1; attempt <= std::max(1, options.attempts); ++attempt) {
     r.attempts = attempt;
     httplib::Client client(origin);
     client.set_connection_timeout(std::chrono::duration_cast<std::chrono::microseconds>(options.connect_timeout));
     client.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(options.read_timeout));
-    client.set_follow_location(true);
+    // Redirections are followed here, not by the library, which would take a 304 for one.
+    client.set_follow_location(false);
     client.set_decompress(true);
     client.set_ca_cert_path(options.ca_file.c_str());
     client.enable_server_certificate_verification(true);
     std::string body;
     bool too_big = false;
+    // The status and validators are taken from the head; a body is read only for a 2xx (a 304
+    // has none, an error page is not worth downloading).
+    int status = 0;
+    std::string etag, last_modified, content_length, content_encoding, redirect;
     auto res = client.Get(
-        path, headers, [](const httplib::Response&) { return true; },
+        path, headers,
+        [&](const httplib::Response& head) {
+          status = head.status;
+          etag = head.get_header_value("ETag");
+          last_modified = head.get_header_value("Last-Modified");
+          content_length = head.get_header_value("Content-Length");
+          content_encoding = head.get_header_value("Content-Encoding");
+          redirect = head.get_header_value("Location");
+          return status >= 200 && status < 300;
+        },
         [&](const char* data, std::size_t n) {
           if (body.size() + n > options.max_bytes) {
             too_big = true;
@@ -155,44 +170,52 @@ FetchResult fetch_http(const std::string& location, const store::SourceState& st
           return true;
         });
     bool retry = false;
+    r.http_status = status;
     if (too_big) {
       r.error = "réponse trop volumineuse (plus de " + std::to_string(options.max_bytes) + " octets)";
       return r;
     }
-    if (!res) {
-      r.http_status = 0;
+    if (status == 304) {
+      r.kind = FetchResult::Kind::kNotModified;
+      r.error.clear();
+      return r;
+    }
+    if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308) &&
+        !redirect.empty() && redirects < 5) {
+      ++redirects;
+      --attempt;  // a redirection is not a failed attempt
+      if (redirect.rfind("http://", 0) == 0 || redirect.rfind("https://", 0) == 0) {
+        std::size_t end = redirect.find("://") + 3;
+        std::size_t slash = redirect.find('/', end);
+        origin = redirect.substr(0, slash);
+        path = slash == std::string::npos ? "/" : redirect.substr(slash);
+      } else if (!redirect.empty() && redirect[0] == '/') {
+        path = redirect;
+      }
+      continue;
+    }
+    if (status == 0 || (res.error() != httplib::Error::Success && status >= 200 && status < 300)) {
       r.error = location + " : " + http_error_text(res.error());
       retry = true;
-    } else {
-      r.http_status = res->status;
-      if (res->status == 304) {
-        r.kind = FetchResult::Kind::kNotModified;
+    } else if (status >= 200 && status < 300) {
+      // A body shorter than announced is a cut connection, not a document.
+      if (!content_length.empty() && content_encoding.empty() &&
+          std::strtoull(content_length.c_str(), nullptr, 10) != body.size()) {
+        r.error = location + " : réponse tronquée (" + std::to_string(body.size()) + " octets sur " +
+                  content_length + " annoncés)";
+        retry = true;
+      } else {
+        r.kind = FetchResult::Kind::kBody;
+        r.body = std::move(body);
+        r.etag = etag;
+        r.last_modified = last_modified;
+        r.file_date = date_of_http(r.last_modified);
         r.error.clear();
         return r;
       }
-      if (res->status >= 200 && res->status < 300) {
-        // A body shorter than announced is a cut connection, not a document.
-        if (res->has_header("Content-Length") && !res->has_header("Content-Encoding")) {
-          auto announced = std::strtoull(res->get_header_value("Content-Length").c_str(), nullptr, 10);
-          if (announced != body.size()) {
-            r.error = location + " : réponse tronquée (" + std::to_string(body.size()) + " octets sur " +
-                      std::to_string(announced) + " annoncés)";
-            retry = true;
-          }
-        }
-        if (!retry) {
-          r.kind = FetchResult::Kind::kBody;
-          r.body = std::move(body);
-          r.etag = res->get_header_value("ETag");
-          r.last_modified = res->get_header_value("Last-Modified");
-          r.file_date = date_of_http(r.last_modified);
-          r.error.clear();
-          return r;
-        }
-      } else {
-        r.error = location + " : le serveur a répondu " + std::to_string(res->status);
-        retry = res->status >= 500 || res->status == 429 || res->status == 408;
-      }
+    } else {
+      r.error = location + " : le serveur a répondu " + std::to_string(status);
+      retry = status >= 500 || status == 429 || status == 408;
     }
     if (!retry || attempt >= options.attempts) break;
     std::this_thread::sleep_for(delay);
