@@ -456,41 +456,62 @@ std::vector<std::vector<std::size_t>> cluster_records(const std::vector<MatchRec
   index.reserve(n);
   for (std::size_t i = 0; i < n; ++i) index.emplace(key_of(records[i].source, records[i].id), i);
 
-  // Candidate pairs: same commune, or within candidate_km (grid of ~1 km cells).
-  std::set<std::pair<std::size_t, std::size_t>> candidates;
+  // Candidate pairs: records that share a blocking key, in blocks small enough to be one
+  // place's records (no place is published by dozens of sources): a name word in the same
+  // commune or the same ~2 km cell, the same street number and street in a commune, a phone,
+  // an e-mail address, a SIRET/RNA or a website. A larger block ("bibliothèque" in Paris, a
+  // network's switchboard) says nothing and is skipped; its records still meet through their
+  // other keys. The cost is linear in the records, whatever their number.
+  std::vector<std::pair<std::size_t, std::size_t>> candidates;
   {
-    std::unordered_map<std::string, std::vector<std::size_t>> by_insee;
-    std::map<std::pair<long, long>, std::vector<std::size_t>> cells;
-    const double cell_deg = options.candidate_km / 111.0;
+    std::unordered_map<std::string, std::vector<std::uint32_t>> blocks;
+    blocks.reserve(n * 4);
+    const double cell_deg = 2.0 * options.candidate_km / 111.0;
+    std::string key;
     for (std::size_t i = 0; i < n; ++i) {
-      if (!records[i].insee.empty()) by_insee[records[i].insee].push_back(i);
-      if (records[i].has_position)
-        cells[{std::lround(std::floor(records[i].latitude / cell_deg)),
-               std::lround(std::floor(records[i].longitude / cell_deg))}]
-            .push_back(i);
+      const auto& r = records[i];
+      auto put = [&](std::string k) { blocks[std::move(k)].push_back(static_cast<std::uint32_t>(i)); };
+      const auto& words = r.name_is_commune ? r.full_name_words : r.name_words;
+      std::string cell;
+      if (r.has_position)
+        cell = std::to_string(std::lround(std::floor(r.latitude / cell_deg))) + ',' +
+               std::to_string(std::lround(std::floor(r.longitude / cell_deg)));
+      for (const auto& w : words) {
+        if (!r.insee.empty()) put("n\x1f" + r.insee + '\x1f' + w);
+        if (!cell.empty()) put("g\x1f" + cell + '\x1f' + w);
+      }
+      if (!r.insee.empty() && !r.street_words.empty()) {
+        std::string street;
+        for (const auto& w : r.street_words)
+          if (!street_type(w)) {
+            street = w;
+            break;
+          }
+        if (!street.empty()) put("a\x1f" + r.insee + '\x1f' + r.street_number + '\x1f' + street);
+      }
+      for (const auto& t : r.phones) put("t\x1f" + t);
+      for (const auto& m : r.emails) put("e\x1f" + m);
+      if (!r.pivot.empty()) put("p\x1f" + r.pivot);
+      if (!r.web_host.empty()) put("w\x1f" + r.web_host);
     }
-    auto add = [&](std::size_t i, std::size_t j) {
-      if (i == j) return;
-      candidates.emplace(std::min(i, j), std::max(i, j));
-    };
-    for (const auto& [insee, list] : by_insee)
+    for (const auto& [k, list] : blocks) {
+      if (list.size() < 2 || list.size() > options.max_block) continue;
       for (std::size_t x = 0; x < list.size(); ++x)
-        for (std::size_t y = x + 1; y < list.size(); ++y) add(list[x], list[y]);
-    for (const auto& [cell, list] : cells)
-      for (long dy = -1; dy <= 1; ++dy)
-        for (long dx = -1; dx <= 1; ++dx) {
-          auto it = cells.find({cell.first + dy, cell.second + dx});
-          if (it == cells.end()) continue;
-          for (std::size_t i : list)
-            for (std::size_t j : it->second) {
-              if (j <= i) continue;
-              const auto& a = records[i];
-              const auto& b = records[j];
-              if (territory::distance_km(a.latitude, a.longitude, b.latitude, b.longitude) <=
+        for (std::size_t y = x + 1; y < list.size(); ++y) {
+          const std::size_t a = std::min(list[x], list[y]), b = std::max(list[x], list[y]);
+          if (a == b) continue;
+          // Beyond a commune's reach, two records are not one place unless they share a commune.
+          const auto& ra = records[a];
+          const auto& rb = records[b];
+          if (ra.insee != rb.insee && ra.has_position && rb.has_position &&
+              territory::distance_km(ra.latitude, ra.longitude, rb.latitude, rb.longitude) >
                   options.candidate_km)
-                add(i, j);
-            }
+            continue;
+          candidates.emplace_back(a, b);
         }
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   }
 
   // Decisions.
@@ -508,10 +529,14 @@ std::vector<std::vector<std::size_t>> cluster_records(const std::vector<MatchRec
     std::size_t i, j;
   };
   std::vector<Scored> pairs;
-  std::map<std::pair<std::size_t, std::size_t>, double> score_of;
+  std::unordered_map<std::uint64_t, double> score_of;
+  score_of.reserve(candidates.size());
+  auto pair_key = [](std::size_t i, std::size_t j) {
+    return (static_cast<std::uint64_t>(std::min(i, j)) << 32) | static_cast<std::uint64_t>(std::max(i, j));
+  };
   for (const auto& [i, j] : candidates) {
     const double s = score_pair(records[i], records[j], stats).score;
-    score_of[{i, j}] = s;
+    score_of[pair_key(i, j)] = s;
     if (s >= options.threshold) pairs.push_back({s, i, j});
   }
   if (counts) {
@@ -528,7 +553,7 @@ std::vector<std::vector<std::size_t>> cluster_records(const std::vector<MatchRec
   std::vector<std::vector<std::size_t>> members(n);
   for (std::size_t i = 0; i < n; ++i) members[i] = {i};
   auto pair_score = [&](std::size_t i, std::size_t j) {
-    auto it = score_of.find({std::min(i, j), std::max(i, j)});
+    auto it = score_of.find(pair_key(i, j));
     if (it != score_of.end()) return it->second;
     return score_pair(records[i], records[j], stats).score;
   };

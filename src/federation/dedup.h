@@ -1,8 +1,9 @@
 // Deduplication: the same place published by several sources becomes one merged place, with
 // every source record kept. docs/federation.md explains the model; in short:
 //
-// 1. Candidates: records of DIFFERENT sources in the same commune (code INSEE) or less than
-//    1 km apart.
+// 1. Candidates: records that share a name word in one commune (or ~2 km cell), a street
+//    number and street, a phone, an e-mail address, a SIRET/RNA or a website, in blocks small
+//    enough to be one place's (at most 60 records): linear in the number of records.
 // 2. Score (0..1) of a candidate pair from the evidence a person would use: the names (folded,
 //    abbreviations expanded, the commune's own name and stop words left out, each word weighted
 //    by how rare it is in the whole directory, typos tolerated), the street address (number and
@@ -98,7 +99,8 @@ struct DedupOptions {
   double threshold = 0.62;  // a pair at or above it is the same place
   double floor = 0.45;      // two clusters join when their records' mean score reaches it
   double veto = 0.15;       // ... and no two of their records score below this
-  double candidate_km = 1.0;
+  double candidate_km = 1.0;     // records of two communes farther apart are not compared
+  std::size_t max_block = 60;    // records sharing a blocking key beyond this are not compared
 };
 
 struct ClusterCounts {
