@@ -112,7 +112,9 @@ int run_import(const ImportArgs& args, bool validating) {
   return status;
 }
 
-int run_export(const std::string& db, const std::string& format_name, const std::string& out_path) {
+int run_export(const std::string& db, const std::string& format_name, const std::string& out_path,
+               bool source_records) {
+  const auto view = source_records ? exchange::View::kSourceRecords : exchange::View::kMerged;
   place::Format format = format_name == "json"      ? place::Format::kJson
                          : format_name == "geojson" ? place::Format::kGeoJson
                                                     : place::Format::kCsv;
@@ -123,14 +125,14 @@ int run_export(const std::string& db, const std::string& format_name, const std:
   auto store = open_store(db);
   if (!store) return 1;
   if (out_path.empty() || out_path == "-") {
-    auto r = exchange::export_places(*store, format, std::cout);
+    auto r = exchange::export_places(*store, format, std::cout, view);
     if (!r.status.ok) std::fprintf(stderr, "maillage : %s\n", r.status.message.c_str());
     return r.status.ok ? 0 : 1;
   }
   // Written next to the target then renamed: a reader never sees a half-written export.
   std::string tmp = out_path + ".tmp";
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  auto r = exchange::export_places(*store, format, out);
+  auto r = exchange::export_places(*store, format, out, view);
   out.close();
   if (!r.status.ok || !out) {
     std::filesystem::remove(tmp);
@@ -171,7 +173,7 @@ void add_data_commands(CLI::App& app, int& exit_code) {
   val->callback([validate_args, &exit_code] { exit_code = run_import(*validate_args, true); });
 
   struct ExportArgs {
-    std::string db = kDefaultDb, format, out;
+    std::string db = kDefaultDb, format, out, doublons = "exclure";
   };
   auto export_args = std::make_shared<ExportArgs>();
   auto* exp = app.add_subcommand("export", "Exporte les lieux au standard v1.0.2");
@@ -180,8 +182,14 @@ void add_data_commands(CLI::App& app, int& exit_code) {
       ->required()
       ->check(CLI::IsMember({"csv", "json", "geojson"}));
   exp->add_option("--out", export_args->out, "Fichier de sortie (sortie standard par défaut)");
+  exp->add_option("--doublons", export_args->doublons,
+                  "exclure : un lieu publié par plusieurs sources est écrit une fois, fusionné ; "
+                  "inclure : chaque enregistrement de chaque source")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"exclure", "inclure"}));
   exp->callback([export_args, &exit_code] {
-    exit_code = run_export(export_args->db, export_args->format, export_args->out);
+    exit_code = run_export(export_args->db, export_args->format, export_args->out,
+                           export_args->doublons == "inclure");
   });
 }
 

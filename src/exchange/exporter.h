@@ -2,6 +2,10 @@
 // GeoJSON. Places are written in the order of their public id (Store::scan_public), with that
 // id in the `id` field, so that exporting, importing the result into an empty database and
 // exporting again gives the same bytes.
+//
+// Merged places (federation/dedup.h): by default a place published by several sources is
+// written once, as its merged place, and the source records it absorbs are left out; with
+// View::kSourceRecords, every source record is written and no merged place.
 #pragma once
 
 #include <ostream>
@@ -16,6 +20,9 @@ struct ExportResult {
   store::Status status;
 };
 
-ExportResult export_places(store::Store& store, place::Format format, std::ostream& out);
+enum class View { kMerged, kSourceRecords };
+
+ExportResult export_places(store::Store& store, place::Format format, std::ostream& out,
+                           View view = View::kMerged);
 
 }  // namespace maillage::exchange

@@ -6,6 +6,10 @@
 #include <fstream>
 #include <iterator>
 #include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 
@@ -21,6 +25,21 @@ namespace maillage::http {
 namespace {
 
 using nlohmann::ordered_json;
+
+// "2026-11-29T04:12:00.123Z" → "Sun, 29 Nov 2026 04:12:00 GMT"; empty on anything else.
+std::string http_date(const std::string& iso) {
+  std::tm tm{};
+  if (iso.size() < 19 || std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+                                     &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    return {};
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const std::time_t t = timegm(&tm);
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
 
 void json_error(httplib::Response& res, int status, std::string_view code, std::string message,
                 std::string_view parameter = {}) {
@@ -78,6 +97,12 @@ struct Server::Impl {
   ServerConfig config;
   store::Store& store;
   std::mutex store_mutex;  // the Store is single-threaded; requests are not
+  struct ExportCache {
+    std::int64_t seq = -1;
+    std::string body, etag, last_modified;
+  };
+  std::mutex export_mutex;  // one export is generated at a time; readers share the result
+  std::map<std::string, std::shared_ptr<const ExportCache>> exports;  // ext + view
   httplib::Server http;
   std::atomic<int> port{0};
   RateLimiter api_limit;
@@ -150,27 +175,95 @@ struct Server::Impl {
       res.set_content(body.dump(), "application/json; charset=utf-8");
     });
 
+    // Full dumps in the standard, merged places by default (doublons=inclure: every source
+    // record). Regenerated when the change log has moved since the last one (after a harvest),
+    // with validators: a client that has the current dump gets a 304.
     http.Get(R"(/api/v1/export/lieux\.(csv|json|geojson))",
              [this](const httplib::Request& req, httplib::Response& res) {
-               std::string ext = req.matches[1];
-               place::Format f = ext == "csv"    ? place::Format::kCsv
-                                 : ext == "json" ? place::Format::kJson
-                                                 : place::Format::kGeoJson;
-               std::ostringstream out;
-               exchange::ExportResult r;
+               const std::string ext = req.matches[1];
+               std::string doublons = req.has_param("doublons") ? req.get_param_value("doublons") : "exclure";
+               if (doublons != "exclure" && doublons != "inclure")
+                 return json_error(res, 400, "parametre_invalide",
+                                   "doublons accepte inclure ou exclure.", "doublons");
+               const place::Format f = ext == "csv"    ? place::Format::kCsv
+                                       : ext == "json" ? place::Format::kJson
+                                                       : place::Format::kGeoJson;
+               const auto view = doublons == "inclure" ? exchange::View::kSourceRecords
+                                                       : exchange::View::kMerged;
+               std::shared_ptr<const ExportCache> dump;
                {
-                 std::lock_guard lock(store_mutex);
-                 r = exchange::export_places(store, f, out);
+                 std::lock_guard export_lock(export_mutex);
+                 std::int64_t seq;
+                 std::string at;
+                 {
+                   std::lock_guard lock(store_mutex);
+                   seq = store.last_seq();
+                   auto last = store.changes_since(seq - 1, 1);
+                   at = last.empty() ? std::string() : last.front().at;
+                 }
+                 auto& cached = exports[ext + doublons];
+                 if (!cached || cached->seq != seq) {
+                   std::ostringstream out;
+                   exchange::ExportResult r;
+                   {
+                     std::lock_guard lock(store_mutex);
+                     r = exchange::export_places(store, f, out, view);
+                   }
+                   if (!r.status.ok) return json_error(res, 500, "export", r.status.message);
+                   auto fresh = std::make_shared<ExportCache>();
+                   fresh->seq = seq;
+                   fresh->body = out.str();
+                   fresh->etag = "\"lieux-" + std::to_string(seq) + "-" + doublons + "-" + ext + "\"";
+                   fresh->last_modified = http_date(at);
+                   cached = std::move(fresh);
+                 }
+                 dump = cached;
                }
-               if (!r.status.ok) return json_error(res, 500, "export", r.status.message);
+               res.set_header("ETag", dump->etag);
+               if (!dump->last_modified.empty()) res.set_header("Last-Modified", dump->last_modified);
+               res.set_header("Cache-Control", "public, max-age=60");
+               res.set_header("Link", "</api/v1/sources>; rel=\"describedby\"; title=\"sources, licences et attributions\"");
+               const std::string inm = req.get_header_value("If-None-Match");
+               const std::string ims = req.get_header_value("If-Modified-Since");
+               if ((!inm.empty() && (inm == dump->etag || inm == "*")) ||
+                   (inm.empty() && !ims.empty() && ims == dump->last_modified)) {
+                 res.status = 304;
+                 return;
+               }
                const char* type = ext == "csv"    ? "text/csv; charset=utf-8"
                                   : ext == "json" ? "application/json; charset=utf-8"
                                                   : "application/geo+json; charset=utf-8";
                res.set_header("Content-Disposition",
                               "attachment; filename=\"lieux-mediation-numerique." + ext + "\"");
-               res.set_header("Access-Control-Allow-Origin", "*");
-               res.set_content(out.str(), type);
+               res.set_content(dump->body, type);
              });
+
+    // The registry of sources, public part: who publishes what, under which licence, and how
+    // its last harvest went (what reusers need for attribution; no file paths).
+    http.Get("/api/v1/sources", [this](const httplib::Request&, httplib::Response& res) {
+      std::vector<store::SourceEntry> sources;
+      {
+        std::lock_guard lock(store_mutex);
+        sources = store.list_sources();
+      }
+      ordered_json items = ordered_json::array();
+      for (const auto& e : sources) {
+        const auto& d = e.definition;
+        const bool url = d.location.rfind("http://", 0) == 0 || d.location.rfind("https://", 0) == 0;
+        items.push_back({{"nom", d.name},
+                         {"editeur", d.publisher},
+                         {"adresse", url ? ordered_json(d.location) : ordered_json(nullptr)},
+                         {"licence", d.licence},
+                         {"attribution", d.attribution},
+                         {"frequence_heures", d.schedule_hours},
+                         {"active", d.enabled},
+                         {"lieux", e.active_places},
+                         {"statut", e.state.status},
+                         {"derniere_moisson", e.state.last_success_at},
+                         {"derniere_tentative", e.state.last_attempt_at}});
+      }
+      res.set_content(ordered_json{{"sources", std::move(items)}}.dump(), "application/json; charset=utf-8");
+    });
 
     http.Get("/api/v1/changements", [this](const httplib::Request& req, httplib::Response& res) {
       std::int64_t since = 0, limit = 0;

@@ -156,6 +156,21 @@ class SqliteStore final : public Store {
     return Status::success();
   }
 
+  Status scan_source(std::string_view source,
+                     const std::function<void(const StoredPlace&)>& visit) override {
+    sqlite::Statement s(db_.handle(), std::string(kSelectPlace) +
+                                          " WHERE p.source = ? AND p.status = 'actif' ORDER BY p.id");
+    s.bind(1, source);
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      auto p = read_place(s);
+      if (!p) return Status::failure("enregistrement illisible dans la base");
+      visit(*p);
+    }
+    if (rc != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
   Status scan_public(const std::function<void(const StoredPlace&, const std::string&)>& visit)
       override {
     sqlite::Statement s(

@@ -152,6 +152,10 @@ class Store {
   // Calls `visit` for every active place, ordered by (source, id).
   virtual Status scan(const std::function<void(const StoredPlace&)>& visit) = 0;
 
+  // Calls `visit` for every active place of one source, ordered by id.
+  virtual Status scan_source(std::string_view source,
+                             const std::function<void(const StoredPlace&)>& visit) = 0;
+
   // Calls `visit` for every active place with its public id, ordered by public id. The public
   // id is the record's id, or "source:id" when several sources have a place with that id, so
   // that an export has unique ids and export → import → export is a fixed point.
