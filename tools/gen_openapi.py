@@ -292,8 +292,37 @@ def document():
         paths['/export/lieux.' + ext] = {'get': {
             'operationId': 'exporter' + ext.capitalize(),
             'summary': 'Tous les lieux au standard v1.0.2 (' + ext.upper() + ')',
-            'responses': {'200': {'description': 'Export complet.', 'content': {media: {'schema': schema}}},
+            'description': 'Régénéré après chaque moisson. Un lieu publié par plusieurs sources y figure une '
+                           'fois, fusionné (champ source : les sources réunies) ; doublons=inclure donne à la '
+                           'place chaque enregistrement de chaque source. Sources, licences et attributions : '
+                           '/sources (en-tête Link).',
+            'parameters': [param('doublons', 'exclure (défaut) : lieux fusionnés ; inclure : chaque enregistrement de chaque source.',
+                                 {'type': 'string', 'enum': ['exclure', 'inclure'], 'default': 'exclure'})],
+            'responses': {'200': {'description': 'Export complet.', 'headers': {
+                              'ETag': {'schema': {'type': 'string'}},
+                              'Last-Modified': {'schema': {'type': 'string'}},
+                              'Link': {'schema': {'type': 'string'}}},
+                              'content': {media: {'schema': schema}}},
+                          '304': {'description': 'Inchangé depuis l\'ETag ou la date donnés.'},
+                          '400': error_response('doublons invalide.'),
                           '429': too_many}}}
+    paths['/sources'] = {'get': {
+        'operationId': 'listerSources', 'summary': 'Les sources moissonnées : éditeur, licence, attribution, état',
+        'responses': {'200': {'description': 'Le registre des sources (partie publique).', 'content': {'application/json': {'schema': {
+            'type': 'object', 'required': ['sources'], 'additionalProperties': False,
+            'properties': {'sources': {'type': 'array', 'items': {
+                'type': 'object', 'additionalProperties': False,
+                'required': ['nom', 'editeur', 'adresse', 'licence', 'attribution', 'frequence_heures', 'active',
+                             'lieux', 'statut', 'derniere_moisson', 'derniere_tentative'],
+                'properties': {
+                    'nom': {'type': 'string'}, 'editeur': {'type': 'string'},
+                    'adresse': {'type': ['string', 'null'], 'description': 'URL moissonnée (null pour un fichier local).'},
+                    'licence': {'type': 'string'}, 'attribution': {'type': 'string'},
+                    'frequence_heures': {'type': 'integer'}, 'active': {'type': 'boolean'},
+                    'lieux': {'type': 'integer', 'description': 'Lieux actifs de la source.'},
+                    'statut': {'type': 'string', 'enum': ['nouvelle', 'ok', 'inchangee', 'erreur', 'retraits_suspendus']},
+                    'derniere_moisson': {'type': 'string'}, 'derniere_tentative': {'type': 'string'}}}}}}}}},
+                      '429': too_many}}}
     return {
         'openapi': '3.1.0',
         'info': {

@@ -25,7 +25,9 @@ if (!binary) {
 // Statuses that a representative call cannot reach; said here so that nothing is skipped silently.
 const NOT_EXERCISED = new Set([
   'GET /export/lieux.csv 429', 'GET /export/lieux.json 429', 'GET /export/lieux.geojson 429',
-  'GET /territoires 429', 'GET /changements 429', 'GET /lieux/{id} 429',
+  'GET /territoires 429', 'GET /changements 429', 'GET /lieux/{id} 429', 'GET /sources 429',
+  'GET /export/lieux.csv 304', 'GET /export/lieux.json 304', 'GET /export/lieux.json 400',
+  'GET /export/lieux.geojson 400',
 ]);
 
 // [operation path, request path and query, extra headers]
@@ -61,6 +63,9 @@ const CALLS = [
   ['/export/lieux.csv', '/export/lieux.csv'],
   ['/export/lieux.json', '/export/lieux.json'],
   ['/export/lieux.geojson', '/export/lieux.geojson'],
+  ['/export/lieux.json', '/export/lieux.json?doublons=inclure'],
+  ['/export/lieux.csv', '/export/lieux.csv?doublons=jamais'],
+  ['/sources', '/sources'],
 ];
 
 function freePort() {
@@ -76,7 +81,10 @@ function freePort() {
 
 async function startServer(db, extra) {
   const port = await freePort();
-  const child = spawn(binary, ['serve', '--db', db, '--port', String(port), ...extra],
+  // The six cartographie files, unmerged, as the other HTTP tests (ids and counts are stable).
+  const sources = join(process.cwd(), 'tests/fixtures/sources-cartographie.toml');
+  const child = spawn(binary, ['serve', '--db', db, '--port', String(port), '--sources', sources,
+                               '--sans-dedoublonnage', ...extra],
                       { stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}/api/v1`;
   for (let i = 0; i < 1800; i++) {  // up to 3 minutes (sanitizer builds on a busy machine)
@@ -158,7 +166,8 @@ async function main() {
       failures.push('the schema of GET /lieux 200 accepts a malformed body: the check would prove nothing');
     for (const [opPath, requestPath] of CALLS) await check(ajv, doc, server.base, opPath, requestPath);
     // 304: the same request with the ETag it was given.
-    for (const [opPath, requestPath] of [['/lieux', '/lieux?q=mediatheque'], ['/lieux/{id}', '/lieux/454']]) {
+    for (const [opPath, requestPath] of [['/lieux', '/lieux?q=mediatheque'], ['/lieux/{id}', '/lieux/454'],
+                                         ['/export/lieux.geojson', '/export/lieux.geojson']]) {
       const etag = (await fetch(server.base + requestPath)).headers.get('etag');
       if (!etag) failures.push(`GET ${requestPath}: no ETag`);
       else await check(ajv, doc, server.base, opPath, requestPath, { 'If-None-Match': etag });
