@@ -159,6 +159,36 @@ void place_page(Pages& pages, const httplib::Request& req, httplib::Response& re
   d.set("json_ld", json_ld(*doc, base + "/lieux/" + url_encode(doc->public_id)));
   d.set("with_map", doc->has_position);
   if (req.has_param("signalement")) d.set("report_sent", true);
+  // A merged place lists the source records it brings together; a source record points to
+  // the merged place that shows it.
+  struct Link {
+    std::string url, source, date;
+  };
+  std::vector<Link> members;
+  std::string merged_url;
+  pages.services.search.read([&](const search::Index& index) {
+    const search::Document* self = index.find_public(doc->public_id);
+    if (!self) return 0;
+    for (const auto* m : index.members_of(*self))
+      members.push_back({"/lieux/" + url_encode(m->public_id),
+                         m->place.has(Field::kSource) ? std::string(m->place[Field::kSource]) : m->source,
+                         french_date(m->place[Field::kDateMaj])});
+    if (const auto* merged = index.merged_into(*self)) merged_url = "/lieux/" + url_encode(merged->public_id);
+    return 0;
+  });
+  if (!members.empty()) {
+    List list;
+    for (const auto& m : members) {
+      Data item;
+      item.set("url", m.url);
+      item.set("source", m.source);
+      item.set("date", m.date);
+      list.push_back(item);
+    }
+    d.set("members", list);
+    d.set("member_count", std::to_string(members.size()));
+  }
+  if (!merged_url.empty()) d.set("merged_url", merged_url);
   send_html(*pages.site, res, pages.site->templates.render_page("place", std::move(d)));
 }
 
