@@ -2,6 +2,9 @@
 // typos), filters, facets, geography, paging, and following the change log.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <tuple>
+
 #include <set>
 
 #include "search/service.h"
@@ -16,7 +19,9 @@ namespace {
 class SearchIndexTest : public testing::BundledSearchTest {
  protected:
   static Query parse(std::multimap<std::string, std::string> params) {
-    auto [q, err] = parse_query(params, territory::Reference::bundled());
+    std::optional<Query> q;
+    QueryError err;
+    std::tie(q, err) = parse_query(params, territory::Reference::bundled());
     EXPECT_TRUE(q.has_value()) << err.parameter << " : " << err.message;
     return q.value_or(Query{});
   }
@@ -136,7 +141,9 @@ TEST_F(SearchIndexTest, CursorPagingVisitsEveryResultOnce) {
 TEST(SearchQuery, BadParametersNameTheParameterInFrench) {
   const auto& t = territory::Reference::bundled();
   auto expect_error = [&](std::multimap<std::string, std::string> p, const std::string& param) {
-    auto [q, err] = parse_query(p, t);
+    std::optional<Query> q;
+    QueryError err;
+    std::tie(q, err) = parse_query(p, t);
     EXPECT_FALSE(q.has_value()) << param;
     EXPECT_EQ(err.parameter, param);
     EXPECT_FALSE(err.message.empty());
@@ -155,7 +162,9 @@ TEST(SearchQuery, BadParametersNameTheParameterInFrench) {
   expect_error({{"autour", "Atlantide-sur-Mer"}}, "autour");
   expect_error({{"departement", "00"}}, "departement");
   expect_error({{"q", std::string(300, 'a')}}, "q");
-  auto [ok, err] = parse_query({{"services", "aide aux demarches administratives"}}, t);
+  std::optional<Query> ok;
+  QueryError err;
+  std::tie(ok, err) = parse_query({{"services", "aide aux demarches administratives"}}, t);
   ASSERT_TRUE(ok.has_value()) << err.message;
   EXPECT_EQ(ok->filters["services"][0], "Aide aux démarches administratives");
 }

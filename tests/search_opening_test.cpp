@@ -3,6 +3,9 @@
 // place's own time zone, and stays exact outside the compile window.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <tuple>
+
 #include <ctime>
 #include <set>
 
@@ -92,7 +95,9 @@ class OpenNowOnRealData : public testing::BundledSearchTest {
     do {
       auto p = params;
       if (!cursor.empty()) p.emplace("curseur", cursor);
-      auto [q, err] = parse_query(p, territory::Reference::bundled());
+      std::optional<Query> q;
+      QueryError err;
+      std::tie(q, err) = parse_query(p, territory::Reference::bundled());
       EXPECT_TRUE(q) << err.message;
       if (!q) break;
       cursor = service_->read([&](const Index& index) {
@@ -147,7 +152,9 @@ TEST_F(OpenNowOnRealData, CombinesWithFiltersAndFacets) {
   auto in_13 = ids({{"ouvert_le", "2026-12-01T10:00"}, {"departement", "13"}});
   EXPECT_LT(in_13.size(), all.size());
   for (const auto& id : in_13) EXPECT_TRUE(all.count(id)) << id;
-  auto [q, err] = parse_query({{"ouvert_le", "2026-12-01T10:00"}, {"facettes", "departement"}, {"departement", "13"}},
+  std::optional<Query> q;
+  QueryError err;
+  std::tie(q, err) = parse_query({{"ouvert_le", "2026-12-01T10:00"}, {"facettes", "departement"}, {"departement", "13"}},
                               territory::Reference::bundled());
   ASSERT_TRUE(q);
   auto r = service_->read([&](const Index& index) { return index.search(*q); });
@@ -160,12 +167,16 @@ TEST_F(OpenNowOnRealData, CombinesWithFiltersAndFacets) {
 }
 
 TEST_F(OpenNowOnRealData, EveryHitSaysWhetherItIsOpenAtTheQueryTime) {
-  auto [q, err] = parse_query({{"ouvert_le", "2026-12-01T10:00"}, {"limite", "50"}}, territory::Reference::bundled());
+  std::optional<Query> q;
+  QueryError err;
+  std::tie(q, err) = parse_query({{"ouvert_le", "2026-12-01T10:00"}, {"limite", "50"}}, territory::Reference::bundled());
   ASSERT_TRUE(q);
   auto r = service_->read([&](const Index& index) { return index.search(*q); });
   ASSERT_EQ(r.hits.size(), 50u);
   for (const auto& h : r.hits) EXPECT_EQ(h.open, true);
-  auto [q2, err2] = parse_query({{"ouvert_le", "2026-12-06T10:00"}, {"limite", "1000"}, {"q", "médiathèque"}},
+  std::optional<Query> q2;
+  QueryError err2;
+  std::tie(q2, err2) = parse_query({{"ouvert_le", "2026-12-06T10:00"}, {"limite", "1000"}, {"q", "médiathèque"}},
                                 territory::Reference::bundled());
   ASSERT_TRUE(q2);
   // Without the filter, the hits of a Sunday carry false or null, not only true.

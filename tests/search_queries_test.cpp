@@ -3,6 +3,9 @@
 // the expected total, the first public ids in order, the facet counts or the parameter named by
 // the error; the expectations come from an independent oracle (see the table's header).
 #include <gtest/gtest.h>
+
+#include <optional>
+#include <tuple>
 #include <httplib.h>
 
 #include <fstream>
@@ -82,7 +85,9 @@ class SearchQueries : public testing::BundledSearchTest {
         ++it;
       }
     }
-    auto [query, error] = parse(params);
+    std::optional<Query> query;
+    QueryError error;
+    std::tie(query, error) = parse(params);
     if (!query) {
       out.error = error.parameter;
       if (error.message.empty()) out.detail = "empty error message";

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <tuple>
+
 #include "federation/registry.h"
 #include "store/store.h"
 #include "territory/reference.h"
@@ -41,7 +44,9 @@ void BundledSearchTest::TearDownTestSuite() {
 }
 
 search::SearchResult BundledSearch::run(const std::multimap<std::string, std::string>& params) const {
-  auto [q, err] = search::parse_query(params, territory::Reference::bundled());
+  std::optional<search::Query> q;
+  search::QueryError err;
+  std::tie(q, err) = search::parse_query(params, territory::Reference::bundled());
   EXPECT_TRUE(q.has_value()) << err.parameter << " : " << err.message;
   if (!q) return {};
   return service->read([&](const search::Index& index) { return index.search(*q); });
