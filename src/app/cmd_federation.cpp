@@ -17,29 +17,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json source_json(const store::SourceEntry& e) {
-  const auto& d = e.definition;
-  const auto& s = e.state;
-  return {{"nom", d.name},
-          {"editeur", d.publisher},
-          {"adresse", d.location},
-          {"format", d.format},
-          {"profil", d.profile},
-          {"licence", d.licence},
-          {"attribution", d.attribution},
-          {"frequence_heures", d.schedule_hours},
-          {"active", d.enabled},
-          {"creee_le", e.created_at},
-          {"lieux_actifs", e.active_places},
-          {"etat",
-           {{"statut", s.status},
-            {"derniere_tentative", s.last_attempt_at},
-            {"dernier_succes", s.last_success_at},
-            {"derniere_erreur", s.last_error},
-            {"echecs_consecutifs", s.failures},
-            {"etag", s.etag},
-            {"last_modified", s.last_modified}}}};
-}
 
 void print_harvest(const federation::HarvestReport& r) {
   const auto& i = r.import;
@@ -108,7 +85,7 @@ int list_sources(const SourceArgs& a) {
   auto list = store->list_sources();
   if (a.json) {
     ordered_json out = ordered_json::array();
-    for (const auto& e : list) out.push_back(source_json(e));
+    for (const auto& e : list) out.push_back(federation::source_to_json(e));
     std::printf("%s\n", out.dump(2).c_str());
     return 0;
   }
@@ -129,21 +106,8 @@ int show_source(const SourceArgs& a) {
     std::fprintf(stderr, "maillage : la source « %s » n'existe pas.\n", a.def.name.c_str());
     return 1;
   }
-  ordered_json out = source_json(*e);
-  ordered_json history = ordered_json::array();
-  for (const auto& r : store->runs_of(a.def.name, 20))
-    history.push_back({{"debut", r.started_at},
-                       {"fin", r.finished_at},
-                       {"statut", r.status},
-                       {"lus", r.counts.read},
-                       {"ajoutes", r.counts.added},
-                       {"modifies", r.counts.updated},
-                       {"inchanges", r.counts.unchanged},
-                       {"rejetes", r.counts.rejected},
-                       {"retires", r.withdrawn},
-                       {"avertissements", r.counts.warnings},
-                       {"message", r.message}});
-  out["historique"] = std::move(history);
+  ordered_json out = federation::source_to_json(*e);
+  out["historique"] = federation::runs_to_json(store->runs_of(a.def.name, 20));
   std::printf("%s\n", out.dump(2).c_str());
   return 0;
 }

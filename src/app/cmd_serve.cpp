@@ -2,7 +2,10 @@
 #include <CLI/CLI.hpp>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <chrono>
 #include <thread>
 
@@ -10,6 +13,7 @@
 #include "app/commands.h"
 #include "federation/registry.h"
 #include "federation/scheduler.h"
+#include "http/admin.h"
 #include "http/server.h"
 #include "search/service.h"
 #include "web/web.h"
@@ -28,7 +32,24 @@ struct ServeArgs {
   std::string sources;  // registry of the first start; default data/sources.toml
   bool no_dedup = false, no_harvest = false;
   int harvest_check_s = 60;
+  std::string admin_token_file;
 };
+
+// The administrators' token: the first line of --jeton-admin-fichier, else MAILLAGE_JETON_ADMIN.
+// Empty when neither is given (the administrators' API is then off).
+bool read_admin_token(const std::string& file, std::string& token, std::string& error) {
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in || !std::getline(in, token)) {
+      error = "jeton d'administration : fichier " + file + " illisible.";
+      return false;
+    }
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+    return true;
+  }
+  if (const char* env = std::getenv("MAILLAGE_JETON_ADMIN"); env && *env) token = env;
+  return true;
+}
 
 http::Server* g_server = nullptr;  // for the signal handler only
 
@@ -73,8 +94,29 @@ int run_serve(const ServeArgs& args) {
     std::fprintf(stderr, "maillage : interface web : %s\n", error.c_str());
     return 1;
   }
+  auto admin = std::make_shared<http::AdminConfig>();
+  {
+    std::string token;
+    if (!read_admin_token(args.admin_token_file, token, error)) {
+      std::fprintf(stderr, "maillage : %s\n", error.c_str());
+      return 1;
+    }
+    if (!token.empty()) {
+      admin->token_hash = http::admin_token_hash(token, error);
+      std::fill(token.begin(), token.end(), '\0');
+      if (!admin->token_hash) {
+        std::fprintf(stderr, "maillage : %s\n", error.c_str());
+        return 1;
+      }
+    }
+    const std::string db = args.db;
+    admin->open_store = [db] { return open_store(db); };
+    admin->territory = territory_reference();
+    admin->data_dir = data_dir();
+    admin->deduplicate = !args.no_dedup;
+  }
   http::Server server({args.host, args.port, args.threads, &search, territory_reference(), data_dir(),
-                       args.rate_limit, site},
+                       args.rate_limit, site, admin},
                       *store);
   std::unique_ptr<federation::Scheduler> scheduler;
   if (!args.no_harvest) {
@@ -140,6 +182,10 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "Secondes entre deux recherches de sources à moissonner")
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
+  cmd->add_option("--jeton-admin-fichier", args->admin_token_file,
+                  "Fichier dont la première ligne est le jeton de l'API d'administration (32 "
+                  "caractères au moins ; sinon variable MAILLAGE_JETON_ADMIN ; sans jeton, l'API "
+                  "d'administration est désactivée)");
   cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
 }
 

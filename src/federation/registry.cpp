@@ -131,6 +131,47 @@ Registry load_registry(const std::filesystem::path& file,
   return out;
 }
 
+nlohmann::ordered_json source_to_json(const store::SourceEntry& e) {
+  const auto& d = e.definition;
+  const auto& s = e.state;
+  return {{"nom", d.name},
+          {"editeur", d.publisher},
+          {"adresse", d.location},
+          {"format", d.format},
+          {"profil", d.profile},
+          {"licence", d.licence},
+          {"attribution", d.attribution},
+          {"frequence_heures", d.schedule_hours},
+          {"active", d.enabled},
+          {"creee_le", e.created_at},
+          {"lieux_actifs", e.active_places},
+          {"etat",
+           {{"statut", s.status},
+            {"derniere_tentative", s.last_attempt_at},
+            {"dernier_succes", s.last_success_at},
+            {"derniere_erreur", s.last_error},
+            {"echecs_consecutifs", s.failures},
+            {"etag", s.etag},
+            {"last_modified", s.last_modified}}}};
+}
+
+nlohmann::ordered_json runs_to_json(const std::vector<store::ImportRun>& runs) {
+  nlohmann::ordered_json history = nlohmann::ordered_json::array();
+  for (const auto& r : runs)
+    history.push_back({{"debut", r.started_at},
+                       {"fin", r.finished_at},
+                       {"statut", r.status},
+                       {"lus", r.counts.read},
+                       {"ajoutes", r.counts.added},
+                       {"modifies", r.counts.updated},
+                       {"inchanges", r.counts.unchanged},
+                       {"rejetes", r.counts.rejected},
+                       {"retires", r.withdrawn},
+                       {"avertissements", r.counts.warnings},
+                       {"message", r.message}});
+  return history;
+}
+
 BootstrapReport bootstrap_if_empty(store::Store& store, const territory::Reference* territory,
                                    const std::filesystem::path& registry_file,
                                    const std::filesystem::path& data_dir, bool deduplicate_after) {

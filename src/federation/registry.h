@@ -18,6 +18,8 @@
 #include <optional>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/diagnostic.h"
 #include "federation/dedup.h"
 #include "federation/harvest.h"
@@ -32,6 +34,13 @@ struct Registry {
 
 Registry load_registry(const std::filesystem::path& file,
                        const std::filesystem::path& profiles_dir);
+
+// A source with its state, as `maillage sources list --json` and the administrators' API show
+// it (French keys).
+nlohmann::ordered_json source_to_json(const store::SourceEntry& entry);
+
+// A harvest history (import runs of a source) as JSON, newest first.
+nlohmann::ordered_json runs_to_json(const std::vector<store::ImportRun>& runs);
 
 struct BootstrapReport {
   bool done = false;  // false: the store already held data, nothing was done

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "exchange/exporter.h"
+#include "http/admin.h"
 #include "http/api_search.h"
 #include "http/rate_limit.h"
 #include "search/service.h"
@@ -141,6 +142,7 @@ struct Server::Impl {
     });
     if (config.search && config.territory)
       add_search_routes(http, *config.search, *config.territory);
+    if (config.admin) add_admin_routes(http, config.admin);
     http.set_post_routing_handler(gzip_json);
     if (config.web && config.search && config.territory)
       web::add_routes(http, config.web, {*config.search, *config.territory,

@@ -21,6 +21,8 @@ class Site;
 
 namespace maillage::http {
 
+struct AdminConfig;
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
@@ -34,6 +36,8 @@ struct ServerConfig {
   int rate_limit_per_minute = 1200;
   // The web pages (web::load_site) are served when this and the search are set.
   std::shared_ptr<web::Site> web;
+  // The administrators' API (http/admin.h); off when null or without a token.
+  std::shared_ptr<AdminConfig> admin;
 };
 
 // Serves until stop() is called from another thread or the process receives SIGINT/SIGTERM.
