@@ -5,7 +5,7 @@ DB         ?= var/maillage.db
 PORT       ?= 8080
 JOBS       ?= $(shell nproc)
 
-.PHONY: all setup build build-san run test test-unit test-browser test-asan test-fuzz bench bench-search screenshots clean format
+.PHONY: all setup build build-san run test test-unit test-browser test-asan test-fuzz bench bench-search bench-federation screenshots clean format
 
 all: build
 
@@ -57,10 +57,15 @@ test-fuzz: build-san
 bench: setup build
 	bench/run.sh
 	bench/search/run.sh
+	bench/federation/run.sh
 
 # The search benchmark alone (maillage vs Meilisearch and PostgreSQL + PostGIS): bench/README.md.
 bench-search: setup
 	bench/search/run.sh
+
+# Harvesting and deduplicating: all of ../shared/data, and one big source over HTTP (bench/README.md).
+bench-federation: setup
+	bench/federation/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

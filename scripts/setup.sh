@@ -13,6 +13,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libkainjow-mustache-dev chromium
   nodejs npm
+  time curl  # the benchmarks: /usr/bin/time (wall clock and peak RSS), HTTP sources
 )
 
 missing=()

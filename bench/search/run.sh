@@ -59,9 +59,9 @@ done
 
 # --- 2. Build ---------------------------------------------------------------------------------
 log "== build (Release, $BUILD)"
-# The same configuration as bench/run.sh (see there for -Wno-restrict): one build for both.
-cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-Wno-restrict \
-  >/dev/null
+# The same configuration as bench/run.sh (see there for the -Wno flags): one build for both.
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_CXX_FLAGS="-Wno-restrict -Wno-maybe-uninitialized" >/dev/null
 cmake --build "$BUILD" --target maillage search_client
 MAILLAGE=$BUILD/maillage
 CLIENT=$BUILD/search_client
