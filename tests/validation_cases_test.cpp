@@ -97,7 +97,9 @@ std::string csv_quote(const std::string& v) {
 
 std::string build_csv(const Case& c) {
   auto fields = base_record();
-  for (const auto& [col, raw_value] : c.changes) {
+  for (const auto& change : c.changes) {
+    const std::string& col = change.first;
+    const std::string& raw_value = change.second;
     auto it = std::find_if(fields.begin(), fields.end(), [&](auto& f) { return f.first == col; });
     if (raw_value == "<absent>") {
       if (it != fields.end()) fields.erase(it);

@@ -37,7 +37,7 @@ struct FetchOptions {
   std::chrono::milliseconds read_timeout{60'000};
   int attempts = 3;                              // tries on a network error, 5xx or 429
   std::chrono::milliseconds backoff{2'000};      // before the 2nd try; doubled after each
-  std::size_t max_bytes = 512u * 1024u * 1024u;  // a larger body is refused
+  std::size_t max_bytes = std::size_t{2} << 30;  // a larger body (2 GiB) is refused
   std::string ca_file = "/etc/ssl/certs/ca-certificates.crt";
 };
 

@@ -129,6 +129,12 @@ CREATE TABLE merge_decisions (
   PRIMARY KEY (source_a, id_a, source_b, id_b)
 );
 )sql"},
+    // A source's places, for the registry's counts, withdrawals and scans of one source (a
+    // harvest answered 304 on a million places took 4 s counting them without it). Cheap to
+    // keep: a harvest writes one source, so its entries are appended in order.
+    {5, "places by source", R"sql(
+CREATE INDEX places_by_source ON places (source, status);
+)sql"},
 };
 
 }  // namespace
