@@ -154,6 +154,22 @@ TEST_F(DedupStore, MergedPlaceTakesEachFieldFromTheBestMember) {
   EXPECT_EQ(merged()[0].id, m[0].id);
 }
 
+TEST_F(DedupStore, ADateGivenByTheHarvestDoesNotMakeARecordFresh) {
+  // A source without dates is dated by its file: the day it is harvested.
+  const std::string today = exchange::today_utc();
+  auto undated = make("bibliotheques", "a", "Médiathèque Toussaint", "49 rue Toussaint", 47.47, -0.555, today);
+  undated.place[Field::kHoraires] = "Mo 10:00-12:00";
+  auto dated = make("annuaire-2024", "b", "Médiathèque Toussaint", "49 rue Toussaint", 47.47, -0.555, "2024-03-01");
+  dated.place[Field::kHoraires] = "Tu-Sa 10:00-18:00";
+  put({undated});
+  put({dated});
+  ASSERT_EQ(federation::deduplicate(*store_).clusters, 1);
+  auto m = merged();
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].place[Field::kHoraires], "Tu-Sa 10:00-18:00");
+  EXPECT_EQ(m[0].place[Field::kDateMaj], "2024-03-01");
+}
+
 TEST_F(DedupStore, DecisionsOfAdministratorsSurviveLaterRuns) {
   auto a = make("s1", "a", "Médiathèque Toussaint", "49 rue Toussaint", 47.47, -0.555);
   auto b = make("s2", "b", "Médiathèque Toussaint", "49 rue Toussaint", 47.47, -0.555);

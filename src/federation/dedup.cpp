@@ -613,11 +613,17 @@ MergedPlace merge_cluster(const std::vector<const store::StoredPlace*>& input) {
   auto filled = [](const place::Place& p) {
     return std::count_if(p.values.begin(), p.values.end(), [](const std::string& v) { return !v.empty(); });
   };
+  // A date_maj on or after the day the record was stored is the harvest's own date (a source
+  // without dates, dated by its file), not the publisher's: it does not make a record fresh.
+  auto freshness = [](const store::StoredPlace& p) -> std::string {
+    const std::string& date = p.place[Field::kDateMaj];
+    if (p.updated_at.size() >= 10 && date >= p.updated_at.substr(0, 10)) return {};
+    return date;
+  };
   std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    const auto& px = members[x]->place;
-    const auto& py = members[y]->place;
-    if (px[Field::kDateMaj] != py[Field::kDateMaj]) return px[Field::kDateMaj] > py[Field::kDateMaj];
-    return filled(px) > filled(py);
+    const std::string fx = freshness(*members[x]), fy = freshness(*members[y]);
+    if (fx != fy) return fx > fy;
+    return filled(members[x]->place) > filled(members[y]->place);
   });
 
   nlohmann::ordered_json fields = nlohmann::ordered_json::object();
