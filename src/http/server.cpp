@@ -149,6 +149,10 @@ struct Server::Impl {
                                          [this](const store::ErrorReport& r) {
                                            std::lock_guard lock(store_mutex);
                                            return store.add_error_report(r);
+                                         },
+                                         [this] {
+                                           std::lock_guard lock(store_mutex);
+                                           return store.list_sources();
                                          }});
 
     if (!config.data_dir.empty()) {

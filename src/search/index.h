@@ -76,6 +76,8 @@ class Index {
   const Document* merged_into(const Document& d) const;
   std::vector<const Document*> members_of(const Document& merged) const;
   std::size_t size() const { return live_.cardinality(); }
+  // The places a default search can show: merged places and the records no merged place holds.
+  std::size_t visible_size() const { return (live_ - absorbed_).cardinality(); }
   // Room for `n` documents (before a bulk load).
   void reserve(std::size_t n);
 

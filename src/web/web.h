@@ -57,6 +57,8 @@ struct Services {
   const territory::Reference& territory;
   // Stores an error report ("Signaler une erreur"); called from request threads.
   std::function<store::Status(const store::ErrorReport&)> save_report;
+  // The registry of sources, for their licences and attributions (/donnees); may be empty.
+  std::function<std::vector<store::SourceEntry>()> list_sources;
 };
 
 void add_routes(httplib::Server& server, std::shared_ptr<Site> site, Services services);
