@@ -164,6 +164,12 @@ TEST(FederationServe, MergesOnFirstStartAndServesValidatedExports) {
     EXPECT_EQ(s["statut"], "ok");
   }
 
+  // The open-data page lists the sources with their licences, and counts the merged places.
+  auto page = client.Get("/donnees");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("Les annuaires moissonnés, leur licence"), std::string::npos);
+  EXPECT_NE(page->body.find("<td>2\u00a0415</td><td>Licence Ouverte 2.0</td>"), std::string::npos);
+
   // The change feed carries the merged places too.
   auto feed = get_json("/api/v1/changements?depuis=2415&limite=1000")["changements"];
   ASSERT_FALSE(feed.empty());
