@@ -216,18 +216,9 @@ struct MergeArgs {
   bool remove = false;
 };
 
-// "source:id" → (source, id); the id may itself hold ':'.
-bool split_key(const std::string& key, std::string& source, std::string& id) {
-  auto colon = key.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == key.size()) return false;
-  source = key.substr(0, colon);
-  id = key.substr(colon + 1);
-  return true;
-}
-
 int run_merge_decision(const MergeArgs& m, const std::string& decision) {
   store::MergeDecision d;
-  if (!split_key(m.a, d.source_a, d.id_a) || !split_key(m.b, d.source_b, d.id_b)) {
+  if (!federation::parse_record_key(m.a, d.source_a, d.id_a) || !federation::parse_record_key(m.b, d.source_b, d.id_b)) {
     std::fprintf(stderr, "maillage : désignez chaque lieu par SOURCE:ID (par exemple "
                          "france-services:1234).\n");
     return 2;

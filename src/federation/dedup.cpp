@@ -674,6 +674,14 @@ MergedPlace merge_cluster(const std::vector<const store::StoredPlace*>& input) {
 }
 
 
+bool parse_record_key(const std::string& key, std::string& source, std::string& id) {
+  auto colon = key.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == key.size()) return false;
+  source = key.substr(0, colon);
+  id = key.substr(colon + 1);
+  return true;
+}
+
 DedupReport deduplicate(store::Store& store, const DedupOptions& options) {
   DedupReport report;
   std::vector<store::StoredPlace> places;

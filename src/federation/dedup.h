@@ -123,6 +123,10 @@ struct MergedPlace {
 // The merged place of a cluster (members in any order).
 MergedPlace merge_cluster(const std::vector<const store::StoredPlace*>& members);
 
+// "source:id" (as administrators designate a record; the id may itself hold ':') →
+// (source, id); false when either part is missing.
+bool parse_record_key(const std::string& key, std::string& source, std::string& id);
+
 struct DedupReport {
   std::int64_t records = 0, candidate_pairs = 0, matched_pairs = 0, clusters = 0,
                clustered_records = 0;

@@ -104,14 +104,6 @@ std::optional<store::SourceDefinition> definition_from(const std::string& body,
   return base;
 }
 
-bool split_key(const std::string& key, std::string& source, std::string& id) {
-  auto colon = key.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == key.size()) return false;
-  source = key.substr(0, colon);
-  id = key.substr(colon + 1);
-  return true;
-}
-
 ordered_json dedup_json(const federation::DedupReport& d) {
   return {{"lieux_fusionnes", d.clusters},
           {"enregistrements_fusionnes", d.clustered_records},
@@ -244,7 +236,7 @@ void add_admin_routes(httplib::Server& server, std::shared_ptr<AdminConfig> conf
     const auto text = [&](const char* key) {
       return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
     };
-    if (!split_key(text("a"), d.source_a, d.id_a) || !split_key(text("b"), d.source_b, d.id_b))
+    if (!federation::parse_record_key(text("a"), d.source_a, d.id_a) || !federation::parse_record_key(text("b"), d.source_b, d.id_b))
       return reply_error(res, 400, "champ_invalide", "« a » et « b » désignent chacun un lieu par SOURCE:ID.", "a");
     const std::string decision = text("decision");
     if (decision != "separer" && decision != "fusionner" && decision != "annuler")

@@ -146,14 +146,7 @@ class SqliteStore final : public Store {
   Status scan(const std::function<void(const StoredPlace&)>& visit) override {
     sqlite::Statement s(db_.handle(), std::string(kSelectPlace) +
                                           " WHERE p.status = 'actif' ORDER BY p.source, p.id");
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) {
-      auto p = read_place(s);
-      if (!p) return Status::failure("enregistrement illisible dans la base");
-      visit(*p);
-    }
-    if (rc != SQLITE_DONE) return Status::failure(db_.last_error());
-    return Status::success();
+    return visit_places(s, visit);
   }
 
   Status scan_source(std::string_view source,
@@ -161,14 +154,7 @@ class SqliteStore final : public Store {
     sqlite::Statement s(db_.handle(), std::string(kSelectPlace) +
                                           " WHERE p.source = ? AND p.status = 'actif' ORDER BY p.id");
     s.bind(1, source);
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) {
-      auto p = read_place(s);
-      if (!p) return Status::failure("enregistrement illisible dans la base");
-      visit(*p);
-    }
-    if (rc != SQLITE_DONE) return Status::failure(db_.last_error());
-    return Status::success();
+    return visit_places(s, visit);
   }
 
   Status scan_public(const std::function<void(const StoredPlace&, const std::string&)>& visit)
@@ -470,6 +456,18 @@ class SqliteStore final : public Store {
       " FROM places p LEFT JOIN raw_headers h ON h.id = p.raw_header_id"
       " LEFT JOIN change_log c ON c.seq = p.last_seq";
   static inline const std::string kSelectPlace = std::string(kPlaceColumns) + std::string(kPlaceFrom);
+
+  // Steps `s` (a kSelectPlace query) to the end, calling `visit` with each place.
+  Status visit_places(sqlite::Statement& s, const std::function<void(const StoredPlace&)>& visit) {
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      auto p = read_place(s);
+      if (!p) return Status::failure("enregistrement illisible dans la base");
+      visit(*p);
+    }
+    if (rc != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
 
   std::optional<StoredPlace> read_place(const sqlite::Statement& s) {
     StoredPlace p;
