@@ -13,14 +13,14 @@
 namespace maillage {
 namespace {
 
-struct Expected {
+struct RealDataExpected {
   std::string file;
   std::int64_t read, accepted, rejected, warned;
   std::string rejections;  // "rule:count,rule:count" or "-"
 };
 
-std::vector<Expected> load_expected() {
-  std::vector<Expected> out;
+std::vector<RealDataExpected> load_real_data_expected() {
+  std::vector<RealDataExpected> out;
   for (const auto& c : testing::read_tsv_rows(testing::repo_dir() / "tests/cases/real_imports.tsv"))
     out.push_back({c.at(0), std::stoll(c.at(1)), std::stoll(c.at(2)), std::stoll(c.at(3)),
                      std::stoll(c.at(4)), c.at(5)});
@@ -28,7 +28,7 @@ std::vector<Expected> load_expected() {
 }
 
 TEST(RealDataImport, CountsAndRejectionsMatchTheTable) {
-  auto expected = load_expected();
+  auto expected = load_real_data_expected();
   ASSERT_GE(expected.size(), 8u);  // 6 snapshots + 2 official examples
   const auto& territory = territory::Reference::bundled();
   for (const auto& e : expected) {
@@ -51,11 +51,11 @@ TEST(RealDataImport, CountsAndRejectionsMatchTheTable) {
 }
 
 TEST(RealDataImport, EverySnapshotFileIsInTheTable) {
-  auto expected = load_expected();
+  auto expected = load_real_data_expected();
   for (const auto& f : testing::snapshot_files()) {
     std::string rel = "data/cartographie-snapshots/" + f.filename().string();
     bool listed = std::any_of(expected.begin(), expected.end(),
-                              [&](const Expected& e) { return e.file == rel; });
+                              [&](const RealDataExpected& e) { return e.file == rel; });
     EXPECT_TRUE(listed) << rel;
   }
 }

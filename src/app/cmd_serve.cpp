@@ -14,7 +14,10 @@
 #include "federation/registry.h"
 #include "federation/scheduler.h"
 #include "http/admin.h"
+#include "accounts/accounts.h"
+#include "accounts/housekeeper.h"
 #include "http/server.h"
+#include "store/accounts.h"
 #include "search/service.h"
 #include "web/web.h"
 
@@ -115,9 +118,30 @@ int run_serve(const ServeArgs& args) {
     admin->data_dir = data_dir();
     admin->deduplicate = !args.no_dedup;
   }
-  http::Server server({args.host, args.port, args.threads, &search, territory_reference(), data_dir(),
-                       args.rate_limit, site, admin},
-                      *store);
+  // Accounts: their own connection to the database; the links of queued e-mails sealed with a
+  // key kept beside it (created on first start, readable by its owner only).
+  auto account_store = store::open_account_store(args.db, error);
+  if (!account_store) {
+    std::fprintf(stderr, "maillage : comptes : %s\n", error.c_str());
+    return 1;
+  }
+  auto sealer = accounts::Sealer::open(args.db + ".cle", error);
+  if (!sealer) {
+    std::fprintf(stderr, "maillage : comptes : %s\n", error.c_str());
+    return 1;
+  }
+  accounts::Settings account_settings;
+  account_settings.public_url =
+      args.public_url.empty() ? "http://" + args.host + ":" + std::to_string(args.port) : args.public_url;
+  accounts::Service account_service(*account_store, std::move(sealer), account_settings);
+  accounts::Housekeeper housekeeper(account_service, std::chrono::hours(1), [](const std::string& line) {
+    std::fprintf(stderr, "maillage : %s\n", line.c_str());
+  });
+  housekeeper.start();
+  http::ServerConfig config{args.host, args.port, args.threads, &search, territory_reference(), data_dir(),
+                            args.rate_limit, site, admin};
+  config.accounts = &account_service;
+  http::Server server(std::move(config), *store);
   std::unique_ptr<federation::Scheduler> scheduler;
   if (!args.no_harvest) {
     auto harvest_store = open_store(args.db);

@@ -13,7 +13,7 @@ bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <
 
 // A letter of a word: ASCII, or a UTF-8 sequence of Latin-1 supplement / Latin Extended-A
 // (accented letters), except "à" and "è" alone, which people use as "to".
-std::size_t letter_length(std::string_view s, std::size_t i) {
+std::size_t word_letter_length(std::string_view s, std::size_t i) {
   if (is_ascii_letter(s[i])) return 1;
   const auto c = static_cast<unsigned char>(s[i]);
   if ((c == 0xC3 || c == 0xC5) && i + 1 < s.size()) {
@@ -178,19 +178,19 @@ std::vector<TextToken> lex_free_text(std::string_view s) {
     }
     // "à" or "è" alone ("9h à 12h", "9hè16h"): "to", a connector.
     const std::string_view two = s.substr(i, 2);
-    const bool lone_to = (two == "à" || two == "è") && (i + 2 >= s.size() || letter_length(s, i + 2) == 0);
-    if (letter_length(s, i) > 0 && !lone_to) {
+    const bool lone_to = (two == "à" || two == "è") && (i + 2 >= s.size() || word_letter_length(s, i + 2) == 0);
+    if (word_letter_length(s, i) > 0 && !lone_to) {
       TextToken t;
       t.kind = TextKind::kWord;
       t.begin = i;
-      while (i < s.size() && letter_length(s, i) > 0) i += letter_length(s, i);
+      while (i < s.size() && word_letter_length(s, i) > 0) i += word_letter_length(s, i);
       // "rendez-vous", "après-midi", "week-end": one word.
-      while (i + 1 < s.size() && s[i] == '-' && letter_length(s, i + 1) > 0) {
+      while (i + 1 < s.size() && s[i] == '-' && word_letter_length(s, i + 1) > 0) {
         const std::string_view head = s.substr(t.begin, i - t.begin);
         const std::string folded = text::fold(head);
         if (folded != "rendez" && folded != "apres" && folded != "week" && folded != "sur") break;
         ++i;
-        while (i < s.size() && letter_length(s, i) > 0) i += letter_length(s, i);
+        while (i < s.size() && word_letter_length(s, i) > 0) i += word_letter_length(s, i);
       }
       t.end = i;
       t.word = text::fold(s.substr(t.begin, t.end - t.begin));

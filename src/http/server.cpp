@@ -144,16 +144,33 @@ struct Server::Impl {
       add_search_routes(http, *config.search, *config.territory);
     if (config.admin) add_admin_routes(http, config.admin);
     http.set_post_routing_handler(gzip_json);
-    if (config.web && config.search && config.territory)
-      web::add_routes(http, config.web, {*config.search, *config.territory,
-                                         [this](const store::ErrorReport& r) {
-                                           std::lock_guard lock(store_mutex);
-                                           return store.add_error_report(r);
-                                         },
-                                         [this] {
-                                           std::lock_guard lock(store_mutex);
-                                           return store.list_sources();
-                                         }});
+    if (config.web && config.search && config.territory) {
+      web::Services services{*config.search, *config.territory,
+                             [this](const store::ErrorReport& r) {
+                               std::lock_guard lock(store_mutex);
+                               return store.add_error_report(r);
+                             },
+                             [this] {
+                               std::lock_guard lock(store_mutex);
+                               return store.list_sources();
+                             }};
+      services.accounts = config.accounts;
+      services.edit_place = [this](const std::string& source, const std::string& id,
+                                   const std::vector<std::pair<place::Field, std::string>>& set,
+                                   const std::vector<place::Field>& release, const std::string& actor) {
+        std::lock_guard lock(store_mutex);
+        return store.set_manual_fields(source, id, set, release, actor);
+      };
+      services.manual_fields = [this](const std::string& source, const std::string& id) {
+        std::lock_guard lock(store_mutex);
+        return store.manual_fields(source, id);
+      };
+      services.history = [this](const std::string& source, const std::string& id) {
+        std::lock_guard lock(store_mutex);
+        return store.history(source, id, 200);
+      };
+      web::add_routes(http, config.web, std::move(services));
+    }
 
     if (!config.data_dir.empty()) {
       std::ifstream in(config.data_dir / "api" / "openapi.json", std::ios::binary);

@@ -18,6 +18,9 @@ class Reference;
 namespace maillage::web {
 class Site;
 }
+namespace maillage::accounts {
+class Service;
+}
 
 namespace maillage::http {
 
@@ -38,6 +41,8 @@ struct ServerConfig {
   std::shared_ptr<web::Site> web;
   // The administrators' API (http/admin.h); off when null or without a token.
   std::shared_ptr<AdminConfig> admin;
+  // Accounts (sign-up, claims, editing, moderation): the web pages serve them when set.
+  accounts::Service* accounts = nullptr;
 };
 
 // Serves until stop() is called from another thread or the process receives SIGINT/SIGTERM.

@@ -59,6 +59,12 @@ const Document* Index::find_public(const std::string& public_id) const {
   return it == by_public_id_.end() ? nullptr : document(it->second);
 }
 
+const Document* Index::find(const std::string& source, const std::string& id) const {
+  auto it = by_key_.find(source + '\x1f' + id);
+  if (it == by_key_.end() || !live_.contains(it->second)) return nullptr;
+  return document(it->second);
+}
+
 void Index::reserve(std::size_t n) {
   docs_.reserve(n);
   by_key_.reserve(n);

@@ -71,6 +71,8 @@ class Index {
 
   const Document* document(std::uint32_t doc) const;
   const Document* find_public(const std::string& public_id) const;
+  // The live document of (source, id) in the store, or null.
+  const Document* find(const std::string& source, const std::string& id) const;
   // The merged place that absorbs this record, if any (its members are listed in its
   // provenance); and the members of a merged place, as documents.
   const Document* merged_into(const Document& d) const;

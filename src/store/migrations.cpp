@@ -135,6 +135,128 @@ CREATE TABLE merge_decisions (
     {5, "places by source", R"sql(
 CREATE INDEX places_by_source ON places (source, status);
 )sql"},
+    // Accounts (issue 7): people, their roles and scopes, sessions and single-use tokens (only
+    // their BLAKE2b hashes), the outbox of e-mails, claims to manage a place, the audit trail of
+    // accounts and permissions, moderation of reports, manual fields of places (a manager's own
+    // values, which win over harvested ones), confirmations of places, experts' profiles.
+    {6, "accounts, sessions, outbox, claims, audit, moderation, manual fields, experts", R"sql(
+CREATE TABLE accounts (
+  id              INTEGER PRIMARY KEY,
+  email           TEXT NOT NULL UNIQUE,
+  name            TEXT NOT NULL DEFAULT '',
+  password_hash   TEXT NOT NULL,
+  role            TEXT NOT NULL DEFAULT 'membre'
+                  CHECK (role IN ('administrateur', 'coordinateur', 'membre')),
+  status          TEXT NOT NULL DEFAULT 'a_confirmer'
+                  CHECK (status IN ('a_confirmer', 'actif', 'suspendu')),
+  created_at      TEXT NOT NULL,
+  confirmed_at    TEXT NOT NULL DEFAULT '',
+  last_login_at   TEXT NOT NULL DEFAULT '',
+  last_active_at  TEXT NOT NULL,
+  failed_logins   INTEGER NOT NULL DEFAULT 0,
+  locked_until    TEXT NOT NULL DEFAULT '',
+  consent_at      TEXT NOT NULL,
+  consent_purpose TEXT NOT NULL
+);
+CREATE TABLE account_territories (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  kind       TEXT NOT NULL CHECK (kind IN ('departement', 'region')),
+  code       TEXT NOT NULL,
+  PRIMARY KEY (account_id, kind, code)
+);
+CREATE TABLE sessions (
+  token_hash   BLOB PRIMARY KEY,
+  account_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT NOT NULL
+);
+CREATE INDEX sessions_by_account ON sessions (account_id);
+CREATE TABLE account_tokens (
+  token_hash BLOB PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  purpose    TEXT NOT NULL CHECK (purpose IN ('confirmation', 'reinitialisation')),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at    TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE outbox (
+  id          INTEGER PRIMARY KEY,
+  created_at  TEXT NOT NULL,
+  recipient   TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  body        TEXT NOT NULL,
+  sealed_link BLOB,
+  sent_at     TEXT NOT NULL DEFAULT '',
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  last_error  TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE place_managers (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  source     TEXT NOT NULL,
+  place_id   TEXT NOT NULL,
+  granted_at TEXT NOT NULL,
+  granted_by TEXT NOT NULL,
+  PRIMARY KEY (account_id, source, place_id)
+);
+CREATE INDEX place_managers_by_place ON place_managers (source, place_id);
+CREATE TABLE claims (
+  id         INTEGER PRIMARY KEY,
+  account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+  source     TEXT NOT NULL,
+  place_id   TEXT NOT NULL,
+  message    TEXT NOT NULL DEFAULT '',
+  status     TEXT NOT NULL DEFAULT 'en_attente'
+             CHECK (status IN ('en_attente', 'acceptee', 'refusee')),
+  created_at TEXT NOT NULL,
+  decided_at TEXT NOT NULL DEFAULT '',
+  decided_by TEXT NOT NULL DEFAULT '',
+  reason     TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE audit_log (
+  id       INTEGER PRIMARY KEY,
+  at       TEXT NOT NULL,
+  actor    TEXT NOT NULL,
+  action   TEXT NOT NULL,
+  target   TEXT NOT NULL,
+  before   TEXT NOT NULL DEFAULT '',
+  after    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_target ON audit_log (target, id);
+ALTER TABLE error_reports ADD COLUMN suggestion TEXT NOT NULL DEFAULT '';
+ALTER TABLE error_reports ADD COLUMN decided_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE error_reports ADD COLUMN decided_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE error_reports ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+CREATE INDEX error_reports_by_status ON error_reports (status, id);
+CREATE TABLE manual_fields (
+  source     TEXT NOT NULL,
+  place_id   TEXT NOT NULL,
+  field      TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  actor      TEXT NOT NULL,
+  at         TEXT NOT NULL,
+  PRIMARY KEY (source, place_id, field)
+);
+CREATE TABLE manual_base (
+  source   TEXT NOT NULL,
+  place_id TEXT NOT NULL,
+  record   TEXT NOT NULL,
+  PRIMARY KEY (source, place_id)
+);
+CREATE TABLE place_confirmations (
+  source       TEXT NOT NULL,
+  place_id     TEXT NOT NULL,
+  confirmed_at TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  PRIMARY KEY (source, place_id)
+);
+CREATE TABLE experts (
+  account_id   INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  profile      TEXT NOT NULL,
+  published    INTEGER NOT NULL DEFAULT 0,
+  consent_at   TEXT NOT NULL DEFAULT '',
+  updated_at   TEXT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <set>
 #include <algorithm>
 #include <cstring>
 #include <tuple>
@@ -12,12 +13,22 @@
 #include <ctime>
 
 #include "place/codec.h"
+#include "store/database.h"
 #include "store/migrations.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
 namespace maillage::store {
 namespace {
+
+// A statement from a shared column list and its clauses (appended: GCC 12 warns falsely on
+// `std::string(a) + b` once inlined).
+std::string join_sql(std::string_view columns, std::string_view clauses) {
+  std::string sql;
+  sql.reserve(columns.size() + clauses.size());
+  sql.append(columns).append(clauses);
+  return sql;
+}
 
 std::string now_utc() {
   auto now = std::chrono::system_clock::now();
@@ -60,6 +71,73 @@ XXH128_hash_t fingerprint(const StoredPlace& p, std::string_view record) {
   return XXH3_128bits_digest(&st);
 }
 
+bool migrate(sqlite::Connection& db_, std::string& error) {
+  if (auto e = db_.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+                        "KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+      !e.empty()) {
+    error = "migration : " + e;
+    return false;
+  }
+  sqlite::Statement cur(db_.handle(), "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  int current = cur.step() == SQLITE_ROW ? static_cast<int>(cur.integer(0)) : 0;
+  cur.reset();  // an active statement would forbid DROP in a migration
+  auto all = sqlite_migrations();
+  if (!all.empty() && current > all.back().version) {
+    error = "la base est au schéma " + std::to_string(current) +
+            ", plus récent que ce programme (" + std::to_string(all.back().version) +
+            ") : mettez maillage à jour.";
+    return false;
+  }
+  for (const auto& m : all) {
+    if (m.version <= current) continue;
+    if (auto e = db_.exec("BEGIN IMMEDIATE"); !e.empty()) {
+      error = "migration " + std::to_string(m.version) + " : " + e;
+      return false;
+    }
+    // Another process may have applied it since the version was read.
+    sqlite::Statement done(db_.handle(), "SELECT 1 FROM schema_migrations WHERE version = ?");
+    done.bind(1, static_cast<std::int64_t>(m.version));
+    bool applied = done.step() == SQLITE_ROW;
+    done.reset();
+    std::string e = applied ? "" : db_.exec(m.sql);
+    if (e.empty() && !applied) {
+      sqlite::Statement ins(db_.handle(), "INSERT INTO schema_migrations VALUES (?, ?, ?)");
+      ins.bind(1, static_cast<std::int64_t>(m.version)).bind(2, m.description).bind(3, now_utc());
+      if (ins.step() != SQLITE_DONE) e = db_.last_error();
+    }
+    if (e.empty()) e = db_.exec("COMMIT");
+    if (!e.empty()) {
+      db_.exec("ROLLBACK");
+      error = "migration " + std::to_string(m.version) + " : " + e;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool open_database(sqlite::Connection& db_, const std::filesystem::path& path, std::string& error) {
+  if (!db_.open(path.string(), error)) {
+    error = "base " + path.string() + " : ouverture impossible (" + error + ").";
+    return false;
+  }
+  for (std::string_view pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
+        "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-131072", "PRAGMA temp_store=MEMORY",
+        // A checkpoint every 40 MiB of WAL rather than 4: an index page changed by several
+        // consecutive batches is copied into the database once.
+        "PRAGMA wal_autocheckpoint=10000"}) {
+    if (auto e = db_.exec(pragma); !e.empty()) {
+      error = "base " + path.string() + " : " + e;
+      return false;
+    }
+  }
+  return migrate(db_, error);
+}
+
+namespace {
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(SqliteOptions options) : options_(options) {
@@ -68,22 +146,7 @@ class SqliteStore final : public Store {
   }
 
   bool open(const std::filesystem::path& path, std::string& error) {
-    if (!db_.open(path.string(), error)) {
-      error = "base " + path.string() + " : ouverture impossible (" + error + ").";
-      return false;
-    }
-    for (std::string_view pragma :
-         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-          "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-131072", "PRAGMA temp_store=MEMORY",
-          // A checkpoint every 40 MiB of WAL rather than 4: an index page changed by several
-          // consecutive batches is copied into the database once.
-          "PRAGMA wal_autocheckpoint=10000"}) {
-      if (auto e = db_.exec(pragma); !e.empty()) {
-        error = "base " + path.string() + " : " + e;
-        return false;
-      }
-    }
-    if (!migrate(error)) return false;
+    if (!open_database(db_, path, error)) return false;
     prepare();
     return true;
   }
@@ -181,15 +244,50 @@ class SqliteStore final : public Store {
     sqlite::Statement s(db_.handle(),
                         "SELECT c.seq, c.at, c.op, c.source, c.place_id, c.run_id, c.record, "
                         "CASE WHEN c.source = 'fusion' THEN (SELECT p.raw FROM places p WHERE "
-                        "p.source = c.source AND p.id = c.place_id) END FROM change_log c "
-                        "WHERE c.seq > ? ORDER BY c.seq LIMIT ?");
+                        "p.source = c.source AND p.id = c.place_id) END, COALESCE(c.actor, '') "
+                        "FROM change_log c WHERE c.seq > ? ORDER BY c.seq LIMIT ?");
     s.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
-    std::vector<Change> out;
-    while (s.step() == SQLITE_ROW) {
-      out.push_back(Change{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5),
-                           s.text(6), s.is_null(7) ? std::string() : s.text(7)});
-    }
+    return read_changes(s);
+  }
+
+  std::vector<Change> history(std::string_view source, std::string_view id,
+                              std::size_t limit) override {
+    sqlite::Statement s(db_.handle(),
+                        "SELECT c.seq, c.at, c.op, c.source, c.place_id, c.run_id, c.record, NULL, "
+                        "COALESCE(c.actor, '') FROM change_log c WHERE c.source = ? AND "
+                        "c.place_id = ? ORDER BY c.seq DESC LIMIT ?");
+    s.bind(1, source).bind(2, id).bind(3, static_cast<std::int64_t>(limit));
+    return read_changes(s);
+  }
+
+  std::vector<ManualField> manual_fields(std::string_view source, std::string_view id) override {
+    sqlite::Statement s(db_.handle(),
+                        "SELECT field, value, actor, at FROM manual_fields WHERE source = ? AND "
+                        "place_id = ? ORDER BY field");
+    s.bind(1, source).bind(2, id);
+    std::vector<ManualField> out;
+    while (s.step() == SQLITE_ROW)
+      if (auto f = place::field_by_name(s.text_view(0)))
+        out.push_back({*f, s.text(1), s.text(2), s.text(3)});
     return out;
+  }
+
+  Status set_manual_fields(std::string_view source, std::string_view id,
+                           const std::vector<std::pair<place::Field, std::string>>& set,
+                           const std::vector<place::Field>& release,
+                           std::string_view actor) override {
+    if (auto e = db_.exec("BEGIN IMMEDIATE"); !e.empty())
+      return Status::failure("début de transaction impossible : " + e);
+    Status st = write_manual(source, id, set, release, actor);
+    if (st.ok) {
+      if (auto e = db_.exec("COMMIT"); !e.empty()) st = Status::failure(e);
+    }
+    if (!st.ok) {
+      db_.exec("ROLLBACK");
+      cached_header_.reset();
+    }
+    actor_.clear();
+    return st;
   }
 
   std::int64_t last_seq() override {
@@ -203,14 +301,14 @@ class SqliteStore final : public Store {
   }
 
   std::vector<ImportRun> runs(std::size_t limit) override {
-    sqlite::Statement s(db_.handle(), std::string(kRunColumns) + " ORDER BY id DESC LIMIT ?");
+    sqlite::Statement s(db_.handle(), join_sql(kRunColumns, " ORDER BY id DESC LIMIT ?"));
     s.bind(1, static_cast<std::int64_t>(limit));
     return read_runs(s);
   }
 
   std::vector<ImportRun> runs_of(std::string_view source, std::size_t limit) override {
     sqlite::Statement s(db_.handle(),
-                        std::string(kRunColumns) + " WHERE source = ? ORDER BY id DESC LIMIT ?");
+                        join_sql(kRunColumns, " WHERE source = ? ORDER BY id DESC LIMIT ?"));
     s.bind(1, source).bind(2, static_cast<std::int64_t>(limit));
     return read_runs(s);
   }
@@ -280,14 +378,14 @@ class SqliteStore final : public Store {
   }
 
   std::optional<SourceEntry> get_source(std::string_view name) override {
-    sqlite::Statement s(db_.handle(), std::string(kSourceColumns) + " WHERE s.name = ?");
+    sqlite::Statement s(db_.handle(), join_sql(kSourceColumns, " WHERE s.name = ?"));
     s.bind(1, name);
     if (s.step() != SQLITE_ROW) return std::nullopt;
     return read_source(s);
   }
 
   std::vector<SourceEntry> list_sources() override {
-    sqlite::Statement s(db_.handle(), std::string(kSourceColumns) + " ORDER BY s.name");
+    sqlite::Statement s(db_.handle(), join_sql(kSourceColumns, " ORDER BY s.name"));
     std::vector<SourceEntry> out;
     while (s.step() == SQLITE_ROW) out.push_back(read_source(s));
     return out;
@@ -494,51 +592,12 @@ class SqliteStore final : public Store {
     return read_header_;
   }
 
-  bool migrate(std::string& error) {
-    if (auto e = db_.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
-                          "KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
-        !e.empty()) {
-      error = "migration : " + e;
-      return false;
-    }
-    sqlite::Statement cur(db_.handle(), "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-    int current = cur.step() == SQLITE_ROW ? static_cast<int>(cur.integer(0)) : 0;
-    cur.reset();  // an active statement would forbid DROP in a migration
-    auto all = sqlite_migrations();
-    if (!all.empty() && current > all.back().version) {
-      error = "la base est au schéma " + std::to_string(current) +
-              ", plus récent que ce programme (" + std::to_string(all.back().version) +
-              ") : mettez maillage à jour.";
-      return false;
-    }
-    for (const auto& m : all) {
-      if (m.version <= current) continue;
-      if (auto e = db_.exec("BEGIN IMMEDIATE"); !e.empty()) {
-        error = "migration " + std::to_string(m.version) + " : " + e;
-        return false;
-      }
-      std::string e = db_.exec(m.sql);
-      if (e.empty()) {
-        sqlite::Statement ins(db_.handle(), "INSERT INTO schema_migrations VALUES (?, ?, ?)");
-        ins.bind(1, static_cast<std::int64_t>(m.version)).bind(2, m.description).bind(3, now_utc());
-        if (ins.step() != SQLITE_DONE) e = db_.last_error();
-      }
-      if (e.empty()) e = db_.exec("COMMIT");
-      if (!e.empty()) {
-        db_.exec("ROLLBACK");
-        error = "migration " + std::to_string(m.version) + " : " + e;
-        return false;
-      }
-    }
-    return true;
-  }
-
   void prepare() {
     find_ = sqlite::Statement(db_.handle(),
                               "SELECT pk, fingerprint, status, last_seq FROM places WHERE source = ? AND id = ?");
     log_ = sqlite::Statement(db_.handle(),
                              "INSERT INTO change_log (seq, at, op, source, place_id, run_id, "
-                             "record, prev_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                             "record, prev_seq, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     // Insert-first path: does nothing when (source, id) is already stored.
     insert_ = sqlite::Statement(
         db_.handle(),
@@ -562,6 +621,13 @@ class SqliteStore final : public Store {
 
   // Inside the batch's transaction: the writer lock is held, so the next seq is ours.
   Status begin_batch() {
+    // The sources with manual fields (a handful of rows, read once per batch): a place of
+    // another source costs nothing more.
+    manual_sources_.clear();
+    {
+      sqlite::Statement m(db_.handle(), "SELECT DISTINCT source FROM manual_fields");
+      while (m.step() == SQLITE_ROW) manual_sources_.insert(m.text(0));
+    }
     max_seq_.reset();
     if (max_seq_.step() != SQLITE_ROW) return Status::failure(db_.last_error());
     next_seq_ = max_seq_.integer(0) + 1;
@@ -627,17 +693,115 @@ class SqliteStore final : public Store {
     } else {
       log_.bind_null(8);
     }
+    if (actor_.empty())
+      log_.bind_null(9);
+    else
+      log_.bind_static(9, actor_);
     int rc = log_.step();
     log_.reset();
     if (rc != SQLITE_DONE) return Status::failure(db_.last_error());
     return Status::success();
   }
 
+  static std::vector<Change> read_changes(sqlite::Statement& s) {
+    std::vector<Change> out;
+    while (s.step() == SQLITE_ROW) {
+      out.push_back(Change{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5),
+                           s.text(6), s.is_null(7) ? std::string() : s.text(7), s.text(8)});
+    }
+    return out;
+  }
+
+  Status write_manual(std::string_view source, std::string_view id,
+                      const std::vector<std::pair<place::Field, std::string>>& set,
+                      const std::vector<place::Field>& release, std::string_view actor) {
+    auto current = get(source, id);
+    if (!current || current->status != "actif")
+      return Status::failure("le lieu « " + std::string(id) + " » n'existe pas ou a été retiré.");
+    if (Status st = begin_batch(); !st.ok) return st;
+    // The harvested record the manual fields are laid over: kept aside the first time.
+    place::Place base = current->place;
+    {
+      sqlite::Statement b(db_.handle(), "SELECT record FROM manual_base WHERE source = ? AND place_id = ?");
+      b.bind(1, source).bind(2, id);
+      if (b.step() == SQLITE_ROW) {
+        if (!place::from_json(b.text_view(0), base))
+          return Status::failure("enregistrement de base illisible pour « " + std::string(id) + " »");
+      } else {
+        b.reset();
+        std::string json;
+        place::append_json(json, base);
+        if (Status st = put_base(source, id, json); !st.ok) return st;
+      }
+    }
+    const std::string now = now_utc();
+    for (place::Field f : release) {
+      sqlite::Statement d(db_.handle(),
+                          "DELETE FROM manual_fields WHERE source = ? AND place_id = ? AND field = ?");
+      d.bind(1, source).bind(2, id).bind(3, place::name(f));
+      if (d.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    }
+    for (const auto& [f, value] : set) {
+      sqlite::Statement u(db_.handle(),
+                          "INSERT INTO manual_fields (source, place_id, field, value, actor, at) "
+                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, place_id, field) DO "
+                          "UPDATE SET value = excluded.value, actor = excluded.actor, at = excluded.at");
+      u.bind(1, source).bind(2, id).bind(3, place::name(f)).bind(4, value).bind(5, actor).bind(6, now);
+      if (u.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    }
+    StoredPlace next = std::move(*current);
+    next.place = base;
+    auto manual = manual_fields(source, id);
+    for (const auto& m : manual) next.place[m.field] = m.value;
+    if (manual.empty()) {
+      sqlite::Statement d(db_.handle(), "DELETE FROM manual_base WHERE source = ? AND place_id = ?");
+      d.bind(1, source).bind(2, id);
+      if (d.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    } else {
+      manual_sources_.insert(std::string(source));
+    }
+    actor_ = std::string(actor);
+    overlay_ = false;
+    Outcome o;
+    Status st = upsert_one(0, next, now, o);
+    overlay_ = true;
+    return st;
+  }
+
+  Status put_base(std::string_view source, std::string_view id, std::string_view record) {
+    sqlite::Statement b(db_.handle(),
+                        "INSERT INTO manual_base (source, place_id, record) VALUES (?, ?, ?) "
+                        "ON CONFLICT (source, place_id) DO UPDATE SET record = excluded.record");
+    b.bind(1, source).bind(2, id).bind(3, record);
+    if (b.step() != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
+  // A place with manual fields: the incoming (harvested) record becomes its base, and the
+  // manual values are laid over it. False when the place has none.
+  bool apply_manual(const StoredPlace& p, StoredPlace& out, Status& st) {
+    if (!overlay_ || manual_sources_.count(p.source) == 0) return false;
+    auto manual = manual_fields(p.source, p.id);
+    if (manual.empty()) return false;
+    std::string json;
+    place::append_json(json, p.place);
+    st = put_base(p.source, p.id, json);
+    out = p;
+    for (const auto& m : manual) out.place[m.field] = m.value;
+    return true;
+  }
+
   // A new place is tried with an insert first while the previous place of the batch was new
   // too (a first import: no lookup at all); a stored one is looked up first (a re-import).
   // Either way a place that is not what was expected takes the other path, so the outcome
   // never depends on the guess.
-  Status upsert_one(std::int64_t run, const StoredPlace& p, const std::string& now, Outcome& o) {
+  Status upsert_one(std::int64_t run, const StoredPlace& incoming, const std::string& now,
+                    Outcome& o) {
+    StoredPlace overlaid;
+    Status manual_status;
+    const bool has_manual = apply_manual(incoming, overlaid, manual_status);
+    if (!manual_status.ok) return manual_status;
+    const StoredPlace& p = has_manual ? overlaid : incoming;
     record_.clear();
     place::append_json(record_, p.place);
     const XXH128_hash_t fp = fingerprint(p, record_);
@@ -717,6 +881,9 @@ class SqliteStore final : public Store {
   std::int64_t next_seq_ = 1;
   bool expect_new_ = false;
   std::string record_;  // the JSON record of the place being written, reused
+  std::string actor_;   // who makes the changes being written ("" for imports)
+  std::set<std::string, std::less<>> manual_sources_;  // sources with manual fields
+  bool overlay_ = true;  // lay manual fields over incoming records
   std::int64_t rows_written_ = 0;
 };
 

@@ -66,6 +66,15 @@ struct Change {
   // For a merged place (source kFusionSource): its provenance (members, and which member gave
   // which field) as JSON, the place's current one.
   std::string provenance;
+  // Who made the change: "compte:12" for a person's edit, empty for imports and harvests.
+  std::string actor;
+};
+
+// A field a place's manager set by hand: it wins over the harvested value until released.
+struct ManualField {
+  place::Field field;
+  std::string value;  // normalised
+  std::string actor, at;
 };
 
 // The import source of merged places (federation/dedup.h): one per cluster of records that
@@ -200,6 +209,20 @@ class Store {
   virtual Status remove_merge_decision(std::string_view source_a, std::string_view id_a,
                                        std::string_view source_b, std::string_view id_b) = 0;
   virtual std::vector<MergeDecision> merge_decisions() = 0;
+
+  // --- Manual edits (issue 7) ---------------------------------------------------------------
+  // In one transaction: sets `set` as manual fields of the stored active place (source, id)
+  // (values already normalised), releases `release` (the harvested value comes back), and writes
+  // the resulting record with a "modification" change made by `actor`. Every later import or
+  // harvest of the place keeps the manual fields over its own values.
+  virtual Status set_manual_fields(std::string_view source, std::string_view id,
+                                   const std::vector<std::pair<place::Field, std::string>>& set,
+                                   const std::vector<place::Field>& release,
+                                   std::string_view actor) = 0;
+  virtual std::vector<ManualField> manual_fields(std::string_view source, std::string_view id) = 0;
+  // The changes of one place, newest first.
+  virtual std::vector<Change> history(std::string_view source, std::string_view id,
+                                      std::size_t limit) = 0;
 };
 
 struct SqliteOptions {

@@ -150,6 +150,11 @@ bool departement_serves_postal_code(std::string_view dep, std::string_view cp) {
   return dep == cp.substr(0, 2);
 }
 
+}  // namespace
+
+// Outside the anonymous namespace: Reference::Index's members use it (a unity build compiles
+// this file as an included one, where GCC rejects that with -Wsubobject-linkage).
+namespace reference_detail {
 struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept {
@@ -158,6 +163,10 @@ struct StringHash {
 };
 template <class Value>
 using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
+}  // namespace reference_detail
+using reference_detail::StringMap;
+
+namespace {
 
 // text::fold_key of every name, on up to four threads: folding (ICU) is the largest part of the
 // loading time. Falls back to the calling thread when threads cannot be started.

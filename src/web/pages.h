@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "web/site.h"
@@ -30,6 +31,17 @@ void place_page(Pages& pages, const httplib::Request& req, httplib::Response& re
 void place_sheet_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
 void report_form_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
 void report_submit(Pages& pages, const httplib::Request& req, httplib::Response& res);
+
+// place_pages.cpp: the document of a public id, from the index.
+std::optional<search::Document> find_place(Pages& pages, const std::string& id);
+
+// account_pages.cpp: sign-up, login, password reset, the account, claims, editing, moderation,
+// history, confirmation, administrators' pages (docs/accounts.md).
+void add_account_routes(httplib::Server& server, std::shared_ptr<Pages> pages);
+// Fields the place page adds for the person viewing it (manage, edit, history links).
+void add_account_place_fields(Pages& pages, const httplib::Request& req, httplib::Response& res,
+                              const search::Document& doc,
+                              Data& d);
 
 // opendata_page.cpp
 void opendata_page(Pages& pages, const httplib::Request& req, httplib::Response& res);

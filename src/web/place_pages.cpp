@@ -18,6 +18,8 @@ namespace {
 
 using place::Field;
 
+}  // namespace
+
 std::optional<search::Document> find_place(Pages& pages, const std::string& id) {
   return pages.services.search.read([&](const search::Index& index) -> std::optional<search::Document> {
     const auto* d = index.find_public(id);
@@ -25,6 +27,8 @@ std::optional<search::Document> find_place(Pages& pages, const std::string& id) 
     return *d;
   });
 }
+
+namespace {
 
 bool is_web_link(std::string_view s) {
   return (s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0) && s.size() > 10 &&
@@ -159,6 +163,7 @@ void place_page(Pages& pages, const httplib::Request& req, httplib::Response& re
   d.set("json_ld", json_ld(*doc, base + "/lieux/" + url_encode(doc->public_id)));
   d.set("with_map", doc->has_position);
   if (req.has_param("signalement")) d.set("report_sent", true);
+  add_account_place_fields(pages, req, res, *doc, d);
   // A merged place lists the source records it brings together; a source record points to
   // the merged place that shows it.
   struct Link {

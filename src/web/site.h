@@ -24,11 +24,18 @@ namespace maillage::web {
 class Site {
  public:
   explicit Site(const Options& o)
-      : options(o), reports(o.reports_per_10_minutes / 10.0, o.reports_per_10_minutes) {}
+      : options(o),
+        reports(o.reports_per_10_minutes / 10.0, o.reports_per_10_minutes),
+        writes(o.writes_per_minute, o.writes_per_minute),
+        logins(o.logins_per_minute, o.logins_per_minute),
+        signups(0.5, 5) {}
   Options options;
   std::string tile_origin;  // "https://tile.openstreetmap.org", for the CSP; "" without tiles
   Templates templates;
   http::RateLimiter reports;  // error reports per client address
+  http::RateLimiter writes;   // account writes (edits, claims, decisions) per account
+  http::RateLimiter logins;   // login attempts per client address
+  http::RateLimiter signups;  // sign-ups and reset requests per client address
   Data api_paths = Data(Data::type::list);  // from the OpenAPI document, for /donnees
 };
 

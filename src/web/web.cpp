@@ -113,6 +113,7 @@ void add_routes(httplib::Server& server, std::shared_ptr<Site> site, Services se
   server.Get("/integrer", page(widget_page));
   server.Get("/integrer/code", page(embed_code_page));
   server.Get("/donnees", page(opendata_page));
+  add_account_routes(server, pages);
 }
 
 }  // namespace maillage::web

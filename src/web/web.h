@@ -25,6 +25,9 @@ class Server;
 namespace maillage::search {
 class Service;
 }
+namespace maillage::accounts {
+class Service;
+}
 namespace maillage::territory {
 class Reference;
 }
@@ -45,6 +48,9 @@ struct Options {
   std::string public_url;
   // Error reports accepted per client address per 10 minutes (bursts of as many).
   int reports_per_10_minutes = 5;
+  // Account writes (edits, claims, decisions) per account per minute; logins per address.
+  int writes_per_minute = 30;
+  int logins_per_minute = 10;
 };
 
 class Site;  // the loaded templates and per-process state (zones, rate limits)
@@ -59,6 +65,18 @@ struct Services {
   std::function<store::Status(const store::ErrorReport&)> save_report;
   // The registry of sources, for their licences and attributions (/donnees); may be empty.
   std::function<std::vector<store::SourceEntry>()> list_sources;
+
+  // Accounts (sign-up, claims, editing, moderation; docs/accounts.md): served when set.
+  accounts::Service* accounts = nullptr;
+  // A place manager's edit: manual fields set and released, by `actor` (store::Store).
+  std::function<store::Status(const std::string& source, const std::string& id,
+                              const std::vector<std::pair<place::Field, std::string>>& set,
+                              const std::vector<place::Field>& release, const std::string& actor)>
+      edit_place;
+  std::function<std::vector<store::ManualField>(const std::string& source, const std::string& id)>
+      manual_fields;
+  std::function<std::vector<store::Change>(const std::string& source, const std::string& id)>
+      history;
 };
 
 void add_routes(httplib::Server& server, std::shared_ptr<Site> site, Services services);

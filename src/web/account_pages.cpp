@@ -1,0 +1,1086 @@
+// The pages of accounts (issue 7, docs/accounts.md): sign-up and confirmation, login and logout,
+// forgotten password, the account (its data, its deletion), claims to manage a place and their
+// approval, the edit form of a place (manual fields), moderation of the public's reports, a
+// place's history, "still correct", and the administrators' pages (roles, outbox).
+//
+// Every write is a POST with the CSRF token (web/csrf.h), checked before anything else; every
+// permission is checked here on the server (accounts::can_*), never only by hiding a link.
+#include <httplib.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "accounts/accounts.h"
+#include "common/utf8.h"
+#include "place/codec.h"
+#include "place/normalize.h"
+#include "search/service.h"
+#include "territory/reference.h"
+#include "web/csrf.h"
+#include "web/labels.h"
+#include "web/pages.h"
+
+namespace maillage::web {
+namespace {
+
+using place::Field;
+constexpr const char* kSessionCookie = "maillage_session";
+
+// ---- requests ----
+
+std::string cookie(const httplib::Request& req, std::string_view name) {
+  std::string header = req.get_header_value("Cookie");
+  std::string_view rest = header;
+  while (!rest.empty()) {
+    auto end = rest.find(';');
+    std::string_view part = rest.substr(0, end);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name && part[name.size()] == '=')
+      return std::string(part.substr(name.size() + 1));
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  return {};
+}
+
+// The single value of a form field; "" when missing or repeated.
+std::string form(const httplib::Request& req, const char* name) {
+  if (req.get_param_value_count(name) != 1) return {};
+  return req.get_param_value(name);
+}
+
+accounts::Principal who(Pages& pages, const httplib::Request& req) {
+  std::string token = cookie(req, kSessionCookie);
+  if (token.empty()) return {};
+  return pages.services.accounts->principal(token);
+}
+
+bool secure_site(const Pages& pages) { return pages.site->options.public_url.rfind("https://", 0) == 0; }
+
+void set_session_cookie(Pages& pages, httplib::Response& res, const std::string& token, bool clear) {
+  std::string c = std::string(kSessionCookie) + "=" + (clear ? "" : token) +
+                  "; Path=/; HttpOnly; SameSite=Lax";
+  if (secure_site(pages)) c += "; Secure";
+  if (clear)
+    c += "; Max-Age=0";
+  else
+    c += "; Max-Age=" + std::to_string(pages.services.accounts->settings().session_days * 86400);
+  res.set_header("Set-Cookie", c);
+}
+
+void redirect(httplib::Response& res, const std::string& to) {
+  res.status = 303;
+  res.set_header("Location", to);
+}
+
+void forbidden(Pages& pages, httplib::Response& res) {
+  send_message(*pages.site, res, 403, "Accès refusé",
+               "Cette action est réservée aux personnes qui gèrent ce lieu ou coordonnent son territoire.");
+}
+
+void expired_form(Pages& pages, httplib::Response& res) {
+  send_message(*pages.site, res, 403, "Formulaire expiré",
+               "Le formulaire a expiré ou vient d'un autre site. Revenez en arrière, rechargez la page et recommencez.");
+}
+
+// Sends to the login page (GET) when nobody is signed in; true when someone is.
+bool require_login(Pages& pages, const httplib::Request& req, httplib::Response& res,
+                   const accounts::Principal& p) {
+  if (p.signed_in()) return true;
+  if (req.method == "GET")
+    redirect(res, "/compte/connexion?retour=" + url_encode(req.path));
+  else
+    send_message(*pages.site, res, 401, "Connexion nécessaire", "Connectez-vous pour faire cette action.");
+  return false;
+}
+
+bool allow_write(Pages& pages, const accounts::Principal& p, const httplib::Request& req,
+                 httplib::Response& res) {
+  std::string key = p.signed_in() ? "compte:" + std::to_string(p.id) : req.remote_addr;
+  if (pages.site->writes.take(key).allowed) return true;
+  send_message(*pages.site, res, 429, "Trop de demandes",
+               "Vous avez fait beaucoup de modifications en peu de temps. Réessayez dans une minute.");
+  return false;
+}
+
+// A local path to go back to after login ("/lieux/x/gerer"), never another site.
+std::string safe_return(const std::string& r) {
+  if (r.empty() || r[0] != '/' || (r.size() > 1 && (r[1] == '/' || r[1] == '\\')) || r.size() > 500)
+    return "/compte";
+  for (char c : r)
+    if (static_cast<unsigned char>(c) < 0x20) return "/compte";
+  return r;
+}
+
+// ---- form model ----
+
+struct FormField {
+  std::string name, label, help, type = "text", value, error, autocomplete;
+  bool required = false;
+  int maxlength = 0;
+};
+
+Data field_data(const FormField& f) {
+  Data d;
+  d.set("name", f.name);
+  d.set("label", f.label);
+  d.set("help", f.help);
+  d.set("value", f.value);
+  d.set("error", f.error);
+  d.set("required", f.required);
+  d.set("autocomplete", f.autocomplete);
+  if (f.maxlength > 0) d.set("maxlength", std::to_string(f.maxlength));
+  d.set("is_checkbox", f.type == "checkbox");
+  d.set("checked", f.type == "checkbox" && f.value == "oui");
+  d.set("is_textarea", f.type == "textarea");
+  d.set("rows", "4");
+  d.set("is_input", f.type != "checkbox" && f.type != "textarea" && f.type != "select");
+  d.set("type", f.type);
+  return d;
+}
+
+struct FormPage {
+  std::string title, heading, action, submit, notice;
+  std::vector<std::string> intro;
+  std::vector<FormField> fields;
+  std::vector<std::pair<std::string, std::string>> hidden, links;  // name/value; url/label
+  std::vector<accounts::Result> errors;
+  bool show_form = true;
+  std::string place_url, place_name, cancel_url;
+};
+
+void render_form(Pages& pages, const httplib::Request& req, httplib::Response& res, FormPage f,
+                 int status = 200, List extra_fields = List()) {
+  Data d = page_data(*pages.site, (f.errors.empty() ? "" : "Erreur — ") + f.title, "");
+  d.set("heading", f.heading.empty() ? f.title : f.heading);
+  List intro;
+  for (auto& i : f.intro) intro.push_back(Data(i));
+  d.set("intro", intro);
+  d.set("notice", f.notice);
+  d.set("action", f.action);
+  d.set("submit", f.submit);
+  d.set("show_form", f.show_form);
+  d.set("jeton", csrf_token(req, res));
+  d.set("cancel_url", f.cancel_url);
+  if (!f.place_url.empty()) {
+    d.set("crumbs_place", true);
+    d.set("place_url", f.place_url);
+    d.set("place_name", f.place_name);
+  }
+  for (const auto& e : f.errors)
+    for (auto& field : f.fields)
+      if (field.name == e.field && field.error.empty()) field.error = e.message;
+  List fields;
+  for (const auto& field : f.fields) fields.push_back(field_data(field));
+  for (auto& x : extra_fields) fields.push_back(x);
+  d.set("fields", fields);
+  List hidden;
+  for (const auto& [n, v] : f.hidden) {
+    Data h;
+    h.set("name", n);
+    h.set("value", v);
+    hidden.push_back(h);
+  }
+  d.set("hidden", hidden);
+  List links;
+  for (const auto& [u, l] : f.links) {
+    Data x;
+    x.set("url", u);
+    x.set("label", l);
+    links.push_back(x);
+  }
+  d.set("links", links);
+  if (!f.errors.empty()) {
+    List errors;
+    for (const auto& e : f.errors) {
+      Data x;
+      x.set("field", e.field);
+      x.set("message", e.message);
+      errors.push_back(x);
+    }
+    d.set("errors", errors);
+    d.set("has_errors", true);
+  }
+  send_html(*pages.site, res, pages.site->templates.render_page("account_form", std::move(d)), false, status);
+}
+
+// ---- sign-up, confirmation, login, reset ----
+
+FormPage signup_form() {
+  FormPage f;
+  f.title = "Créer un compte";
+  f.action = "/compte/inscription";
+  f.submit = "Créer mon compte";
+  f.intro = {"Un compte sert à tenir à jour la fiche de votre lieu, à traiter les signalements de votre "
+             "territoire ou à vous présenter comme expert. Chercher un lieu ne demande pas de compte."};
+  f.fields = {{"nom", "Nom ou pseudonyme", "", "text", "", "", "name", true, 100},
+              {"courriel", "Adresse de courriel", "Format : nom@exemple.fr", "email", "", "", "email", true, 254},
+              {"mot_de_passe", "Mot de passe", "10 caractères au moins", "password", "", "", "new-password", true, 1024},
+              {"consentement", "J'accepte que maillage garde mon nom et mon adresse pour ce compte, comme l'explique la page « Données personnelles ».",
+               "", "checkbox", "", "", "", true, 0}};
+  f.links = {{"/confidentialite", "Ce que maillage garde et pourquoi"}, {"/compte/connexion", "J'ai déjà un compte"}};
+  return f;
+}
+
+void signup_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  render_form(pages, req, res, signup_form());
+}
+
+void signup_submit(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  if (!pages.site->signups.take(req.remote_addr).allowed)
+    return send_message(*pages.site, res, 429, "Trop de demandes", "Trop de comptes créés depuis cette adresse : réessayez plus tard.");
+  FormPage f = signup_form();
+  f.fields[0].value = form(req, "nom");
+  f.fields[1].value = form(req, "courriel");
+  f.fields[3].value = form(req, "consentement");
+  auto r = pages.services.accounts->sign_up(form(req, "courriel"), form(req, "nom"),
+                                            form(req, "mot_de_passe"), form(req, "consentement") == "oui");
+  if (!r.ok) {
+    f.errors.push_back(r);
+    return render_form(pages, req, res, f, 400);
+  }
+  f.show_form = false;
+  f.title = "Vérifiez vos courriels";
+  f.intro = {"Nous avons écrit à " + f.fields[1].value + ". Ouvrez le lien du courriel pour confirmer votre compte."};
+  f.links = {{"/compte/connexion", "Se connecter"}};
+  render_form(pages, req, res, f);
+}
+
+void confirm_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto r = pages.services.accounts->confirm(req.get_param_value("jeton"));
+  if (!r.ok) return send_message(*pages.site, res, 400, "Lien non valable", r.message);
+  send_message(*pages.site, res, 200, "Compte confirmé", "Votre compte est confirmé : vous pouvez vous connecter.");
+}
+
+FormPage login_form(const std::string& back) {
+  FormPage f;
+  f.title = "Se connecter";
+  f.action = "/compte/connexion";
+  f.submit = "Se connecter";
+  f.fields = {{"courriel", "Adresse de courriel", "", "email", "", "", "username", true, 254},
+              {"mot_de_passe", "Mot de passe", "", "password", "", "", "current-password", true, 1024}};
+  f.hidden = {{"retour", safe_return(back)}};
+  f.links = {{"/compte/oubli", "Mot de passe oublié ?"}, {"/compte/inscription", "Créer un compte"}};
+  return f;
+}
+
+void login_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  render_form(pages, req, res, login_form(req.get_param_value("retour")));
+}
+
+void login_submit(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  FormPage f = login_form(form(req, "retour"));
+  f.fields[0].value = form(req, "courriel");
+  if (!pages.site->logins.take(req.remote_addr).allowed) {
+    f.errors.push_back(accounts::Result::failure("", "Trop d'essais depuis cette adresse : attendez une minute."));
+    return render_form(pages, req, res, f, 429);
+  }
+  accounts::Result r;
+  auto token = pages.services.accounts->log_in(form(req, "courriel"), form(req, "mot_de_passe"), r);
+  if (!token) {
+    f.errors.push_back(r);
+    return render_form(pages, req, res, f, 400);
+  }
+  set_session_cookie(pages, res, *token, false);
+  redirect(res, safe_return(form(req, "retour")));
+}
+
+void logout_submit(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  pages.services.accounts->log_out(cookie(req, kSessionCookie));
+  set_session_cookie(pages, res, "", true);
+  redirect(res, "/");
+}
+
+FormPage forgot_form() {
+  FormPage f;
+  f.title = "Mot de passe oublié";
+  f.action = "/compte/oubli";
+  f.submit = "Recevoir un lien";
+  f.intro = {"Indiquez l'adresse de votre compte : nous y enverrons un lien pour choisir un nouveau mot de passe."};
+  f.fields = {{"courriel", "Adresse de courriel", "", "email", "", "", "email", true, 254}};
+  return f;
+}
+
+void forgot_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  render_form(pages, req, res, forgot_form());
+}
+
+void forgot_submit(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  if (!pages.site->signups.take(req.remote_addr).allowed)
+    return send_message(*pages.site, res, 429, "Trop de demandes", "Réessayez dans quelques minutes.");
+  pages.services.accounts->request_reset(form(req, "courriel"));
+  FormPage f = forgot_form();
+  f.show_form = false;
+  f.intro = {"Si un compte existe à cette adresse, un courriel vient d'y partir avec un lien valable une heure."};
+  render_form(pages, req, res, f);
+}
+
+FormPage reset_form(const std::string& token) {
+  FormPage f;
+  f.title = "Nouveau mot de passe";
+  f.action = "/compte/reinitialiser";
+  f.submit = "Enregistrer le mot de passe";
+  f.fields = {{"mot_de_passe", "Nouveau mot de passe", "10 caractères au moins", "password", "", "", "new-password", true, 1024}};
+  f.hidden = {{"jeton_courriel", token}};
+  return f;
+}
+
+void reset_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  render_form(pages, req, res, reset_form(req.get_param_value("jeton")));
+}
+
+void reset_submit(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  auto r = pages.services.accounts->reset_password(form(req, "jeton_courriel"), form(req, "mot_de_passe"));
+  if (!r.ok) {
+    FormPage f = reset_form(form(req, "jeton_courriel"));
+    f.errors.push_back(r);
+    return render_form(pages, req, res, f, 400);
+  }
+  send_message(*pages.site, res, 200, "Mot de passe changé",
+               "Votre mot de passe est changé et vos autres sessions sont fermées. Vous pouvez vous connecter.");
+}
+
+// ---- the account ----
+
+std::string role_label(const std::string& role) {
+  if (role == "administrateur") return "Administrateur";
+  if (role == "coordinateur") return "Coordinateur territorial";
+  return "Membre (médiateur)";
+}
+
+void account_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  auto& store = pages.services.accounts->store();
+  Data d = page_data(*pages.site, "Mon compte", "");
+  d.set("name", p.name);
+  d.set("email", p.email);
+  d.set("role_label", role_label(p.role));
+  List territories;
+  for (const auto& t : p.territories)
+    territories.push_back(Data((t.kind == "region" ? "région " : "département ") + t.code));
+  d.set("territories", territories);
+  List places;
+  for (const auto& [source, id] : p.places) {
+    Data x;
+    auto doc = pages.services.search.read([&](const search::Index& index) -> std::optional<search::Document> {
+      if (const auto* found = index.find(source, id)) return *found;
+      return std::nullopt;
+    });
+    x.set("url", "/lieux/" + url_encode(doc ? doc->public_id : id));
+    x.set("name", doc ? std::string(doc->place[Field::kNom]) : id + " (retiré)");
+    x.set("commune", doc ? std::string(doc->place[Field::kCommune]) : "");
+    places.push_back(x);
+  }
+  d.set("has_places", !places.empty());
+  d.set("places", places);
+  List claims;
+  for (const auto& c : store.claims_of(p.id)) {
+    Data x;
+    x.set("url", "/lieux/" + url_encode(c.place_id));
+    x.set("place", c.place_id);
+    x.set("status", c.status == "en_attente" ? "en attente" : c.status == "acceptee" ? "acceptée" : "refusée");
+    x.set("reason", c.reason);
+    claims.push_back(x);
+  }
+  d.set("has_claims", !claims.empty());
+  d.set("claims", claims);
+  d.set("can_moderate", p.admin() || p.coordinator() || !p.places.empty());
+  d.set("can_claims", p.admin() || p.coordinator());
+  d.set("can_admin", p.admin());
+  d.set("jeton", csrf_token(req, res));
+  if (req.has_param("message")) {
+    std::string m = req.get_param_value("message");
+    if (m == "modifie") d.set("notice", "La fiche est enregistrée.");
+    if (m == "demande") d.set("notice", "Votre demande est envoyée au coordinateur du territoire.");
+    if (m == "accepte") d.set("notice", "Vous gérez maintenant cette fiche.");
+  }
+  send_html(*pages.site, res, pages.site->templates.render_page("account_home", std::move(d)));
+}
+
+void data_export(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  res.set_header("Content-Disposition", "attachment; filename=\"mes-donnees-maillage.json\"");
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(pages.services.accounts->export_data(p.id), "application/json; charset=utf-8");
+}
+
+FormPage delete_form() {
+  FormPage f;
+  f.title = "Supprimer mon compte";
+  f.action = "/compte/supprimer";
+  f.submit = "Supprimer définitivement mon compte";
+  f.intro = {"Votre compte, vos sessions, vos demandes et votre profil d'expert seront effacés. Les "
+             "fiches de lieux restent publiques ; le journal garde la trace des modifications sous "
+             "un numéro de compte, sans votre nom ni votre adresse."};
+  f.fields = {{"mot_de_passe", "Votre mot de passe, pour confirmer", "", "password", "", "", "current-password", true, 1024}};
+  f.cancel_url = "/compte";
+  return f;
+}
+
+void delete_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  render_form(pages, req, res, delete_form());
+}
+
+void delete_submit(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  if (!allow_write(pages, p, req, res)) return;
+  auto r = pages.services.accounts->delete_account(p.id, form(req, "mot_de_passe"));
+  if (!r.ok) {
+    FormPage f = delete_form();
+    f.errors.push_back(r);
+    return render_form(pages, req, res, f, 400);
+  }
+  set_session_cookie(pages, res, "", true);
+  send_message(*pages.site, res, 200, "Compte supprimé", "Votre compte et vos données sont effacés.");
+}
+
+void privacy_page(Pages& pages, const httplib::Request&, httplib::Response& res) {
+  const auto& s = pages.services.accounts->settings();
+  Data d = page_data(*pages.site, "Données personnelles", "");
+  d.set("session_days", std::to_string(s.session_days));
+  d.set("confirmation_hours", std::to_string(s.confirmation_hours));
+  d.set("inactive_months", std::to_string(s.inactive_months));
+  send_html(*pages.site, res, pages.site->templates.render_page("privacy", std::move(d)));
+}
+
+// ---- places: scope, claims, edit, history, confirmation ----
+
+accounts::PlaceScope scope_of(Pages& pages, const search::Document& doc) {
+  return accounts::place_scope(pages.services.territory, doc.source, doc.id,
+                               doc.place[Field::kCodeInsee], doc.place[Field::kCodePostal]);
+}
+
+std::optional<search::Document> place_or_404(Pages& pages, const httplib::Request& req,
+                                             httplib::Response& res) {
+  std::string id = req.matches[1];
+  auto doc = find_place(pages, id);
+  if (!doc)
+    send_message(*pages.site, res, 404, "Lieu introuvable", "Aucun lieu n'a l'identifiant « " + id + " ».");
+  return doc;
+}
+
+std::string domain_of_email(std::string_view e) {
+  auto at = e.rfind('@');
+  return at == std::string_view::npos ? "" : std::string(e.substr(at + 1));
+}
+
+std::string lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+// True when the person's e-mail domain is the place's own (its website's host or one of its
+// e-mail addresses' domains), and not a shared webmail domain.
+bool domain_matches(const std::string& email, const place::Place& place) {
+  static const char* kShared[] = {"gmail.com", "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com",
+                                  "outlook.fr", "outlook.com", "orange.fr", "free.fr", "laposte.net",
+                                  "sfr.fr", "wanadoo.fr", "live.fr", "icloud.com", "protonmail.com"};
+  std::string domain = lower(domain_of_email(email));
+  if (domain.empty()) return false;
+  for (const char* s : kShared)
+    if (domain == s) return false;
+  for (auto e : place::split_values(place[Field::kCourriels]))
+    if (lower(domain_of_email(e)) == domain) return true;
+  for (auto w : place::split_values(place[Field::kSiteWeb])) {
+    std::string host = lower(std::string(w));
+    auto scheme = host.find("://");
+    if (scheme != std::string::npos) host = host.substr(scheme + 3);
+    host = host.substr(0, host.find_first_of("/:?#"));
+    if (host.rfind("www.", 0) == 0) host = host.substr(4);
+    if (host == domain || (host.size() > domain.size() + 1 &&
+                           host.compare(host.size() - domain.size() - 1, std::string::npos, "." + domain) == 0))
+      return true;
+  }
+  return false;
+}
+
+FormPage claim_form(const search::Document& doc) {
+  FormPage f;
+  f.title = "Gérer cette fiche";
+  f.action = "/lieux/" + url_encode(doc.public_id) + "/gerer";
+  f.submit = "Envoyer ma demande";
+  f.place_url = "/lieux/" + url_encode(doc.public_id);
+  f.place_name = std::string(doc.place[Field::kNom]);
+  f.cancel_url = f.place_url;
+  f.intro = {"Vous travaillez dans ce lieu et voulez tenir sa fiche à jour ? Votre demande est acceptée "
+             "tout de suite si l'adresse de votre compte est à l'adresse du lieu (même domaine que son "
+             "site ou son courriel), sinon par le coordinateur de son territoire."};
+  f.fields = {{"message", "Votre rôle dans ce lieu", "Facultatif, 500 caractères au plus", "textarea", "", "", "", false, 500}};
+  return f;
+}
+
+void claim_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto doc = place_or_404(pages, req, res);
+  if (!doc) return;
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  render_form(pages, req, res, claim_form(*doc));
+}
+
+void claim_submit(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  auto doc = place_or_404(pages, req, res);
+  if (!doc) return;
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  if (!allow_write(pages, p, req, res)) return;
+  std::string message = form(req, "message");
+  if (!utf8::is_valid(message) || utf8::length(message) > 500) {
+    FormPage f = claim_form(*doc);
+    f.errors.push_back(accounts::Result::failure("message", "Le message dépasse 500 caractères ou contient des caractères illisibles."));
+    return render_form(pages, req, res, f, 400);
+  }
+  auto& svc = *pages.services.accounts;
+  if (p.places.count({doc->source, doc->id})) return redirect(res, "/compte");
+  for (const auto& c : svc.store().claims_of(p.id))
+    if (c.status == "en_attente" && c.source == doc->source && c.place_id == doc->id)
+      return redirect(res, "/compte?message=demande");
+  place::Place place = doc->place.unpack();
+  bool automatic = domain_matches(p.email, place);
+  store::Claim c{0, p.id, doc->source, doc->id, std::string(utf8::trim(message)),
+                 automatic ? "acceptee" : "en_attente", "", automatic ? store::utc_now() : "",
+                 automatic ? "automatique" : "", automatic ? "domaine de courriel du lieu" : ""};
+  store::Status st;
+  auto id = svc.store().add_claim(c, st);
+  if (!id) return send_message(*pages.site, res, 500, "Demande non enregistrée", st.message);
+  svc.store().audit({0, "", p.actor(), "demande_gestion", "lieu:" + doc->source + ":" + doc->id, "",
+                     automatic ? "acceptee (domaine)" : "en_attente"});
+  if (automatic) {
+    svc.grant_place("automatique", p.id, {doc->source, doc->id});
+    return redirect(res, "/compte?message=accepte");
+  }
+  redirect(res, "/compte?message=demande");
+}
+
+// The standard's fields a manager edits (everything but identifiers and the source's own).
+bool editable(Field f) {
+  return f != Field::kId && f != Field::kSource && f != Field::kDateMaj && f != Field::kStructureParente;
+}
+
+std::string field_help(const place::FieldSpec& s) {
+  std::string help;
+  if (s.multi) help = "Plusieurs valeurs séparées par « | »";
+  if (!s.values.empty()) {
+    help += help.empty() ? "Valeurs : " : ". Valeurs : ";
+    std::size_t n = 0;
+    for (auto v : s.values) {
+      if (n++ == 12) {
+        help += "…";
+        break;
+      }
+      help += (n > 1 ? ", " : "") + std::string(v);
+    }
+  }
+  return help;
+}
+
+void render_edit(Pages& pages, const httplib::Request& req, httplib::Response& res,
+                 const search::Document& doc, const place::Place& values,
+                 const std::vector<accounts::Result>& errors, int status) {
+  FormPage f;
+  f.title = "Modifier la fiche";
+  f.action = "/lieux/" + url_encode(doc.public_id) + "/modifier";
+  f.submit = "Enregistrer la fiche";
+  f.place_url = "/lieux/" + url_encode(doc.public_id);
+  f.place_name = std::string(doc.place[Field::kNom]);
+  f.cancel_url = f.place_url;
+  f.errors = errors;
+  f.intro = {"Les champs que vous changez deviennent les vôtres : ils l'emportent sur les sources "
+             "moissonnées jusqu'à ce que vous les rendiez à la source. Les règles sont celles de "
+             "l'import (standard national des lieux de médiation numérique)."};
+  std::map<Field, std::string> manual_at;
+  if (pages.services.manual_fields)
+    for (const auto& m : pages.services.manual_fields(doc.source, doc.id)) manual_at[m.field] = french_date(m.at.substr(0, 10));
+  List fields;
+  for (const auto& s : place::all_fields()) {
+    if (!editable(s.field)) continue;
+    FormField ff;
+    ff.name = std::string(s.name);
+    ff.label = std::string(s.title.empty() ? s.name : s.title) + " (" + std::string(s.name) + ")";
+    ff.help = field_help(s);
+    ff.value = values[s.field];
+    ff.required = s.required;
+    bool long_text = s.field == Field::kPresentationDetail || s.field == Field::kPresentationResume ||
+                     s.field == Field::kHoraires || s.multi;
+    ff.type = long_text ? "textarea" : "text";
+    for (const auto& e : errors)
+      if (e.field == ff.name && ff.error.empty()) ff.error = e.message;
+    Data d = field_data(ff);
+    if (auto m = manual_at.find(s.field); m != manual_at.end()) d.set("manual", m->second);
+    if (s.field == Field::kHoraires && !values[Field::kHoraires].empty()) {
+      auto view = describe_opening(values, std::nullopt, unix_now(), true);
+      if (view.has_hours) {
+        List week;
+        for (const auto& day : view.week) {
+          Data w;
+          w.set("day_name", day.day_name);
+          w.set("hours", day.hours + (day.holiday.empty() ? "" : " (" + day.holiday + ")"));
+          week.push_back(w);
+        }
+        d.set("has_week", true);
+        d.set("week", week);
+      }
+    }
+    fields.push_back(d);
+  }
+  f.fields.clear();
+  render_form(pages, req, res, f, status, fields);
+}
+
+void edit_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto doc = place_or_404(pages, req, res);
+  if (!doc) return;
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  if (!accounts::can_edit_place(p, scope_of(pages, *doc))) return forbidden(pages, res);
+  render_edit(pages, req, res, *doc, doc->place.unpack(), {}, 200);
+}
+
+void edit_submit(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  auto doc = place_or_404(pages, req, res);
+  if (!doc) return;
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  if (!accounts::can_edit_place(p, scope_of(pages, *doc))) return forbidden(pages, res);
+  if (!allow_write(pages, p, req, res)) return;
+  place::Place current = doc->place.unpack();
+  // The record as the form gives it, through the importer's normalisation and rules.
+  place::RawRecord raw;
+  raw.line = 1;
+  for (const auto& s : place::all_fields()) {
+    std::string value = editable(s.field) ? form(req, std::string(s.name).c_str()) : current[s.field];
+    if (s.field == Field::kDateMaj) value = store::utc_now().substr(0, 10);
+    if (!value.empty()) raw.fields.emplace_back(std::string(s.name), value);
+  }
+  place::NormalizeContext ctx;
+  ctx.territory = &pages.services.territory;
+  ctx.file = "formulaire";
+  ctx.import_source = doc->source;
+  auto result = place::normalize(raw, ctx);
+  std::vector<accounts::Result> errors;
+  for (const auto& d : result.diagnostics) {
+    if (d.severity != Severity::kError && d.severity != Severity::kWarning) continue;
+    errors.push_back(accounts::Result::failure(d.field, d.message));
+  }
+  if (!result.accepted || !errors.empty()) {
+    place::Place entered;
+    for (const auto& [k, v] : raw.fields)
+      if (auto f = place::field_by_name(k)) entered[*f] = v;
+    if (errors.empty()) errors.push_back(accounts::Result::failure("", "La fiche n'est pas valable."));
+    return render_edit(pages, req, res, *doc, entered, errors, 400);
+  }
+  std::vector<std::pair<Field, std::string>> set;
+  for (const auto& s : place::all_fields())
+    if (editable(s.field) && result.place[s.field] != current[s.field])
+      set.emplace_back(s.field, result.place[s.field]);
+  std::vector<Field> release;
+  auto [first, last] = req.params.equal_range("rendre");
+  for (auto it = first; it != last; ++it)
+    if (auto f = place::field_by_name(it->second); f && editable(*f)) release.push_back(*f);
+  if (set.empty() && release.empty()) return redirect(res, "/lieux/" + url_encode(doc->public_id));
+  if (!set.empty()) set.emplace_back(Field::kDateMaj, result.place[Field::kDateMaj]);
+  auto st = pages.services.edit_place(doc->source, doc->id, set, release, p.actor());
+  if (!st.ok) return send_message(*pages.site, res, 500, "Fiche non enregistrée", st.message);
+  // A change is also a confirmation that the record is current.
+  pages.services.accounts->store().confirm_place(doc->source, doc->id, p.actor());
+  pages.services.search.catch_up();
+  redirect(res, "/lieux/" + url_encode(doc->public_id) + "?modification=enregistree");
+}
+
+void confirm_place_submit(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  auto doc = place_or_404(pages, req, res);
+  if (!doc) return;
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  if (!accounts::can_edit_place(p, scope_of(pages, *doc))) return forbidden(pages, res);
+  if (!allow_write(pages, p, req, res)) return;
+  pages.services.accounts->store().confirm_place(doc->source, doc->id, p.actor());
+  redirect(res, "/lieux/" + url_encode(doc->public_id) + "?confirmation=enregistree");
+}
+
+std::string actor_label(Pages& pages, const std::string& actor) {
+  if (actor.empty()) return "moissonnage";
+  if (actor.rfind("compte:", 0) == 0) {
+    std::int64_t id = std::atoll(actor.c_str() + 7);
+    if (auto a = pages.services.accounts->store().account(id)) return a->name;
+    return "compte supprimé";
+  }
+  return actor;
+}
+
+void history_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto doc = place_or_404(pages, req, res);
+  if (!doc) return;
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  if (!accounts::can_see_history(p, scope_of(pages, *doc))) return forbidden(pages, res);
+  Data d = page_data(*pages.site, "Historique — " + std::string(doc->place[Field::kNom]), "");
+  d.set("place_url", "/lieux/" + url_encode(doc->public_id));
+  d.set("place_name", std::string(doc->place[Field::kNom]));
+  List manual;
+  for (const auto& m : pages.services.manual_fields(doc->source, doc->id)) {
+    Data x;
+    x.set("field", std::string(place::name(m.field)));
+    x.set("value", m.value);
+    x.set("at", french_date(m.at.substr(0, 10)));
+    x.set("actor", actor_label(pages, m.actor));
+    manual.push_back(x);
+  }
+  d.set("has_manual", !manual.empty());
+  d.set("manual", manual);
+  auto changes = pages.services.history(doc->source, doc->id);
+  List list;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& c = changes[i];
+    Data x;
+    x.set("at", c.at.substr(0, 10) + " " + c.at.substr(11, 5));
+    x.set("op", c.op);
+    x.set("actor", actor_label(pages, c.actor));
+    List diff;
+    place::Place after, before;
+    if (place::from_json(c.record, after) && i + 1 < changes.size() &&
+        place::from_json(changes[i + 1].record, before)) {
+      for (const auto& s : place::all_fields())
+        if (after[s.field] != before[s.field] && s.field != Field::kDateMaj) {
+          Data f;
+          f.set("field", std::string(s.name));
+          f.set("before", before[s.field]);
+          f.set("after", after[s.field]);
+          diff.push_back(f);
+        }
+    }
+    x.set("has_diff", !diff.empty());
+    x.set("diff", diff);
+    list.push_back(x);
+  }
+  d.set("changes", list);
+  List audit;
+  for (const auto& e : pages.services.accounts->store().audit_of("lieu:" + doc->source + ":" + doc->id, 100)) {
+    Data x;
+    x.set("at", e.at.substr(0, 10));
+    x.set("action", e.action);
+    x.set("actor", actor_label(pages, e.actor));
+    x.set("after", e.after);
+    audit.push_back(x);
+  }
+  d.set("has_audit", !audit.empty());
+  d.set("audit", audit);
+  send_html(*pages.site, res, pages.site->templates.render_page("history", std::move(d)));
+}
+
+// ---- queues: claims (coordinators) and reports (managers, then coordinators) ----
+
+std::optional<search::Document> doc_of(Pages& pages, const std::string& source, const std::string& id) {
+  return pages.services.search.read([&](const search::Index& index) -> std::optional<search::Document> {
+    if (const auto* found = index.find(source, id)) return *found;
+    return std::nullopt;
+  });
+}
+
+Data task(const httplib::Request& req, httplib::Response& res, std::int64_t id,
+          const search::Document& doc, const std::string& action) {
+  Data x;
+  x.set("id", std::to_string(id));
+  x.set("place_url", "/lieux/" + url_encode(doc.public_id));
+  x.set("place_name", std::string(doc.place[Field::kNom]));
+  x.set("commune", std::string(doc.place[Field::kCommune]));
+  x.set("action", action);
+  x.set("jeton", csrf_token(req, res));
+  return x;
+}
+
+Data detail(const std::string& label, const std::string& value) {
+  Data d;
+  d.set("label", label);
+  d.set("value", value);
+  return d;
+}
+
+void claims_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  if (!p.admin() && !p.coordinator()) return forbidden(pages, res);
+  auto& store = pages.services.accounts->store();
+  List items;
+  for (const auto& c : store.claims("en_attente", 500)) {
+    auto doc = doc_of(pages, c.source, c.place_id);
+    if (!doc || !accounts::can_decide_claim(p, scope_of(pages, *doc))) continue;
+    Data x = task(req, res, c.id, *doc, "/espace/demandes/" + std::to_string(c.id));
+    List details;
+    auto a = store.account(c.account_id);
+    details.push_back(detail("Demandé par", a ? a->name + " <" + a->email + ">" : "compte supprimé"));
+    details.push_back(detail("Le", french_date(c.created_at.substr(0, 10))));
+    if (!c.message.empty()) details.push_back(detail("Message", c.message));
+    x.set("details", details);
+    x.set("accept_label", "Accepter");
+    x.set("reject_label", "Refuser");
+    items.push_back(x);
+  }
+  Data d = page_data(*pages.site, "Demandes de gestion", "");
+  d.set("heading", "Demandes de gestion de fiches");
+  d.set("intro", "Les personnes qui demandent à tenir à jour la fiche d'un lieu de votre territoire.");
+  d.set("has_items", !items.empty());
+  d.set("items", items);
+  if (req.has_param("fait")) d.set("notice", "Décision enregistrée.");
+  send_html(*pages.site, res, pages.site->templates.render_page("queue", std::move(d)));
+}
+
+void claim_decide(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  auto& svc = *pages.services.accounts;
+  auto c = svc.store().claim(std::atoll(std::string(req.matches[1]).c_str()));
+  if (!c) return send_message(*pages.site, res, 404, "Demande introuvable", "Cette demande n'existe pas.");
+  auto doc = doc_of(pages, c->source, c->place_id);
+  if (!doc || !accounts::can_decide_claim(p, scope_of(pages, *doc))) return forbidden(pages, res);
+  if (!allow_write(pages, p, req, res)) return;
+  std::string decision = form(req, "decision"), reason = std::string(utf8::trim(form(req, "motif")));
+  if ((decision != "accepter" && decision != "refuser") || !utf8::is_valid(reason) || reason.size() > 2000)
+    return send_message(*pages.site, res, 400, "Décision incomplète", "Choisissez « Accepter » ou « Refuser ».");
+  if (decision == "refuser" && reason.empty())
+    return send_message(*pages.site, res, 400, "Motif manquant", "Indiquez le motif du refus : il est envoyé à la personne.");
+  auto st = svc.store().decide_claim(c->id, decision == "accepter" ? "acceptee" : "refusee", p.actor(), reason);
+  if (!st.ok) return send_message(*pages.site, res, 409, "Déjà traitée", st.message);
+  svc.store().audit({0, "", p.actor(), decision == "accepter" ? "demande_acceptee" : "demande_refusee",
+                     "lieu:" + c->source + ":" + c->place_id, "", "compte:" + std::to_string(c->account_id)});
+  if (decision == "accepter") svc.grant_place(p.actor(), c->account_id, {c->source, c->place_id});
+  if (auto a = svc.store().account(c->account_id))
+    svc.queue_mail(a->email, decision == "accepter" ? "Vous gérez maintenant une fiche" : "Votre demande n'a pas été acceptée",
+                   "Bonjour,\n\nVotre demande pour la fiche « " + std::string(doc->place[Field::kNom]) + " » a été " +
+                       (decision == "accepter" ? "acceptée." : "refusée : " + reason) + "\n");
+  redirect(res, "/espace/demandes?fait=1");
+}
+
+bool report_visible(Pages& pages, const accounts::Principal& p, const search::Document& doc) {
+  return accounts::can_moderate(p, scope_of(pages, doc));
+}
+
+void reports_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  auto& store = pages.services.accounts->store();
+  List items;
+  for (const auto& r : store.reports("nouveau", 1000)) {
+    auto doc = doc_of(pages, r.source, r.place_id);
+    if (!doc || !report_visible(pages, p, *doc)) continue;
+    // A place with managers: its coordinator sees the report after 14 days only.
+    bool mine = p.places.count({r.source, r.place_id}) > 0 || p.admin();
+    if (!mine && !store.managers_of(r.source, r.place_id).empty() && r.at > store::utc_in(-14 * 86400))
+      continue;
+    Data x = task(req, res, r.id, *doc, "/espace/signalements/" + std::to_string(r.id));
+    List details;
+    details.push_back(detail("Le", french_date(r.at.substr(0, 10))));
+    details.push_back(detail("Ce qui est faux", r.category));
+    details.push_back(detail("Message", r.message));
+    if (!r.suggestion.empty()) details.push_back(detail("Correction proposée", r.suggestion));
+    x.set("details", details);
+    x.set("accept_label", "C'est corrigé");
+    x.set("reject_label", "Rejeter");
+    items.push_back(x);
+  }
+  Data d = page_data(*pages.site, "Signalements", "");
+  d.set("heading", "Signalements à traiter");
+  d.set("intro", "Les erreurs signalées par le public sur les fiches que vous gérez ou coordonnez. Corrigez la fiche, puis marquez le signalement comme traité.");
+  d.set("has_items", !items.empty());
+  d.set("items", items);
+  if (req.has_param("fait")) d.set("notice", "Décision enregistrée.");
+  send_html(*pages.site, res, pages.site->templates.render_page("queue", std::move(d)));
+}
+
+void report_decide(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  auto& svc = *pages.services.accounts;
+  auto r = svc.store().report(std::atoll(std::string(req.matches[1]).c_str()));
+  if (!r) return send_message(*pages.site, res, 404, "Signalement introuvable", "Ce signalement n'existe pas.");
+  auto doc = doc_of(pages, r->source, r->place_id);
+  if (!doc || !report_visible(pages, p, *doc)) return forbidden(pages, res);
+  if (!allow_write(pages, p, req, res)) return;
+  std::string decision = form(req, "decision"), reason = std::string(utf8::trim(form(req, "motif")));
+  if ((decision != "accepter" && decision != "refuser") || !utf8::is_valid(reason) || reason.size() > 2000)
+    return send_message(*pages.site, res, 400, "Décision incomplète", "Choisissez « C'est corrigé » ou « Rejeter ».");
+  if (decision == "refuser" && reason.empty())
+    return send_message(*pages.site, res, 400, "Motif manquant", "Indiquez pourquoi le signalement est rejeté.");
+  auto st = svc.store().decide_report(r->id, decision == "accepter" ? "accepte" : "rejete", p.actor(), reason);
+  if (!st.ok) return send_message(*pages.site, res, 409, "Déjà traité", st.message);
+  svc.store().audit({0, "", p.actor(), decision == "accepter" ? "signalement_accepte" : "signalement_rejete",
+                     "lieu:" + r->source + ":" + r->place_id, "", reason});
+  if (!r->contact.empty())
+    svc.queue_mail(r->contact, "Votre signalement sur maillage",
+                   "Bonjour,\n\nMerci pour votre signalement sur la fiche « " + std::string(doc->place[Field::kNom]) +
+                       " ». " + (decision == "accepter" ? "La fiche a été corrigée." : "Il n'a pas été retenu : " + reason) + "\n");
+  redirect(res, "/espace/signalements?fait=1");
+}
+
+// ---- administrators ----
+
+void accounts_admin_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  if (!accounts::can_manage_accounts(p)) return forbidden(pages, res);
+  auto& store = pages.services.accounts->store();
+  List list;
+  std::string jeton = csrf_token(req, res);
+  for (const auto& a : store.accounts(5000)) {
+    Data x;
+    x.set("id", std::to_string(a.id));
+    x.set("name", a.name);
+    x.set("email", a.email);
+    x.set("status", a.status == "actif" ? "actif" : a.status == "a_confirmer" ? "à confirmer" : "suspendu");
+    std::string t;
+    for (const auto& tt : store.territories(a.id))
+      t += std::string(t.empty() ? "" : " ") + (tt.kind == "region" ? "r" : "") + tt.code;
+    x.set("territories", t);
+    List roles;
+    for (const char* r : {"membre", "coordinateur", "administrateur"}) {
+      Data o;
+      o.set("value", std::string(r));
+      o.set("label", role_label(r));
+      o.set("selected", a.role == r);
+      roles.push_back(o);
+    }
+    x.set("roles", roles);
+    x.set("jeton", jeton);
+    list.push_back(x);
+  }
+  Data d = page_data(*pages.site, "Comptes et rôles", "");
+  d.set("accounts", list);
+  if (req.has_param("fait")) d.set("notice", "Rôle enregistré.");
+  if (req.has_param("erreur")) d.set("error", req.get_param_value("erreur").substr(0, 300));
+  send_html(*pages.site, res, pages.site->templates.render_page("accounts_admin", std::move(d)));
+}
+
+void account_role_submit(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  if (!csrf_valid(req)) return expired_form(pages, res);
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  if (!accounts::can_manage_accounts(p)) return forbidden(pages, res);
+  if (!allow_write(pages, p, req, res)) return;
+  std::vector<store::Territory> territories;
+  std::string list = form(req, "territoires");
+  std::size_t i = 0;
+  while (i < list.size()) {
+    while (i < list.size() && (list[i] == ' ' || list[i] == ',')) ++i;
+    std::size_t j = i;
+    while (j < list.size() && list[j] != ' ' && list[j] != ',') ++j;
+    if (j > i) {
+      std::string code = list.substr(i, j - i);
+      if (code[0] == 'r' || code[0] == 'R')
+        territories.push_back({"region", code.substr(1)});
+      else
+        territories.push_back({"departement", code});
+    }
+    i = j;
+  }
+  std::int64_t id = std::atoll(std::string(req.matches[1]).c_str());
+  auto r = pages.services.accounts->set_role(p, id, form(req, "role"), territories);
+  if (!r.ok) return redirect(res, "/espace/comptes?erreur=" + url_encode(r.message));
+  redirect(res, "/espace/comptes?fait=1");
+}
+
+void outbox_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  if (!accounts::can_read_outbox(p)) return forbidden(pages, res);
+  auto& svc = *pages.services.accounts;
+  List list;
+  for (const auto& m : svc.store().mail(200)) {
+    Data x;
+    x.set("subject", m.subject);
+    x.set("recipient", m.recipient);
+    x.set("created_at", m.created_at.substr(0, 10) + " " + m.created_at.substr(11, 5));
+    x.set("state", !m.sent_at.empty() ? "envoyé" : m.last_error.empty() ? "à envoyer" : "échec : " + m.last_error);
+    x.set("body", svc.open_body(m));
+    list.push_back(x);
+  }
+  Data d = page_data(*pages.site, "Courriels", "");
+  d.set("has_mail", !list.empty());
+  d.set("mail", list);
+  res.set_header("Cache-Control", "no-store");
+  send_html(*pages.site, res, pages.site->templates.render_page("outbox", std::move(d)));
+}
+
+}  // namespace
+
+void add_account_place_fields(Pages& pages, const httplib::Request& req, httplib::Response& res,
+                              const search::Document& doc,
+                              Data& d) {
+  if (!pages.services.accounts) return;
+  std::string url = "/lieux/" + url_encode(doc.public_id);
+  d.set("with_accounts", true);
+  d.set("claim_url", url + "/gerer");
+  auto p = who(pages, req);
+  if (!p.signed_in()) return;
+  auto scope = scope_of(pages, doc);
+  if (accounts::can_edit_place(p, scope)) {
+    d.set("can_edit", true);
+    d.set("edit_url", url + "/modifier");
+    d.set("history_url", url + "/historique");
+    d.set("confirm_url", url + "/confirmer");
+    d.set("jeton", csrf_token(req, res));
+  }
+  if (pages.services.manual_fields) {
+    std::string manual;
+    for (const auto& m : pages.services.manual_fields(doc.source, doc.id))
+      manual += (manual.empty() ? "" : ", ") + std::string(place::name(m.field));
+    d.set("manual_fields", manual);
+  }
+  if (req.has_param("modification")) d.set("edit_saved", true);
+  if (req.has_param("confirmation")) d.set("confirm_saved", true);
+}
+
+void add_account_routes(httplib::Server& server, std::shared_ptr<Pages> pages) {
+  if (!pages->services.accounts) return;
+  auto page = [pages](void (*handler)(Pages&, const httplib::Request&, httplib::Response&)) {
+    return [pages, handler](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Cache-Control", "no-store");
+      handler(*pages, req, res);
+    };
+  };
+  server.Get("/compte/inscription", page(signup_page));
+  server.Post("/compte/inscription", page(signup_submit));
+  server.Get("/compte/confirmer", page(confirm_page));
+  server.Get("/compte/connexion", page(login_page));
+  server.Post("/compte/connexion", page(login_submit));
+  server.Post("/compte/deconnexion", page(logout_submit));
+  server.Get("/compte/oubli", page(forgot_page));
+  server.Post("/compte/oubli", page(forgot_submit));
+  server.Get("/compte/reinitialiser", page(reset_page));
+  server.Post("/compte/reinitialiser", page(reset_submit));
+  server.Get("/compte", page(account_page));
+  server.Get("/compte/donnees", page(data_export));
+  server.Get("/compte/supprimer", page(delete_page));
+  server.Post("/compte/supprimer", page(delete_submit));
+  server.Get("/confidentialite", page(privacy_page));
+  server.Get(R"(/lieux/([^/]{1,300})/gerer)", page(claim_page));
+  server.Post(R"(/lieux/([^/]{1,300})/gerer)", page(claim_submit));
+  server.Get(R"(/lieux/([^/]{1,300})/modifier)", page(edit_page));
+  server.Post(R"(/lieux/([^/]{1,300})/modifier)", page(edit_submit));
+  server.Get(R"(/lieux/([^/]{1,300})/historique)", page(history_page));
+  server.Post(R"(/lieux/([^/]{1,300})/confirmer)", page(confirm_place_submit));
+  server.Get("/espace/demandes", page(claims_page));
+  server.Post(R"(/espace/demandes/(\d{1,12}))", page(claim_decide));
+  server.Get("/espace/signalements", page(reports_page));
+  server.Post(R"(/espace/signalements/(\d{1,12}))", page(report_decide));
+  server.Get("/espace/comptes", page(accounts_admin_page));
+  server.Post(R"(/espace/comptes/(\d{1,12}))", page(account_role_submit));
+  server.Get("/espace/courriels", page(outbox_page));
+}
+
+}  // namespace maillage::web
