@@ -69,7 +69,7 @@ struct Principal {
   bool admin() const { return role == "administrateur"; }
   bool coordinator() const { return role == "coordinateur"; }
   // "compte:12" — how the audit trail and the change log name this person.
-  std::string actor() const { return "compte:" + std::to_string(id); }
+  std::string actor() const { return id < 0 ? "console" : "compte:" + std::to_string(id); }
 };
 
 // Where a place is, for the territorial scope of coordinators.

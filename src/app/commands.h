@@ -13,5 +13,7 @@ void add_serve_command(CLI::App& app, int& exit_code);   // serve
 void add_hours_commands(CLI::App& app, int& exit_code);  // hours check|eval|intervals|normalize
 // sources add|list|show|enable|disable|remove|load, harvest, dedup, merge, split
 void add_federation_commands(CLI::App& app, int& exit_code);
+// comptes courriels|liste|role|purger
+void add_accounts_commands(CLI::App& app, int& exit_code);
 
 }  // namespace maillage::app

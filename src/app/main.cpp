@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   // Further command families register here, one line each.
   maillage::app::add_hours_commands(app, exit_code);
   maillage::app::add_federation_commands(app, exit_code);
+  maillage::app::add_accounts_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

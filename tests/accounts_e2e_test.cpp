@@ -1,0 +1,201 @@
+// The accounts' whole journey over HTTP against `maillage serve`: sign-up, confirmation (the link
+// read from the outbox, as an installer without SMTP does with `maillage comptes courriels`),
+// login, claim, approval, edit (a manual field that a later harvest keeps), report, moderation,
+// "still correct", history, password reset (and its replay), data export, deletion.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "store/accounts.h"
+#include "store/store.h"
+#include "support/serve_support.h"
+#include "support/test_support.h"
+#include "support/web_session.h"
+
+namespace maillage {
+namespace {
+
+using testing::WebSession;
+
+// The link of the newest waiting e-mail to `to`, read with `maillage comptes courriels`.
+std::string mailed_link(const std::filesystem::path& db, const std::string& to, const std::string& path) {
+  auto r = testing::run_maillage({"comptes", "courriels", "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::string found;
+  std::size_t at = 0;
+  while ((at = r.out.find("À : " + to + "\n", at)) != std::string::npos) {
+    auto end = r.out.find("\n----\n", at);
+    std::string mail = r.out.substr(at, end - at);
+    if (auto l = mail.find(path); l != std::string::npos) found = mail.substr(l, mail.find('\n', l) - l);
+    at = end;
+  }
+  return found;
+}
+
+bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
+
+TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
+  testing::TempDir dir;
+  const auto db = dir / "m.db";
+  int port = testing::free_port();
+  testing::ServeProcess server(db, port);
+  ASSERT_TRUE(server.wait_ready());
+
+  // A place of the fixture, by its public id, with its store identity.
+  std::string error;
+  std::string source, id, phone_before;
+  {
+    auto places = store::open_sqlite(db, error);
+    ASSERT_TRUE(places) << error;
+    std::map<std::string, int> id_count;
+    places->scan([&](const store::StoredPlace& p) { ++id_count[p.id]; });
+    places->scan([&](const store::StoredPlace& p) {
+      if (id.empty() && id_count[p.id] == 1 && !p.place[place::Field::kCodeInsee].empty() && p.id.find_first_of("/?#% ") == std::string::npos &&
+          p.id.rfind("fusion", 0) != 0 && !p.place[place::Field::kHoraires].empty()) {
+        source = p.source;
+        id = p.id;
+        phone_before = p.place[place::Field::kTelephone];
+      }
+    });
+  }
+  ASSERT_FALSE(id.empty());
+  const std::string place_url = "/lieux/" + id;
+
+  // 1. The installer signs up; the first confirmed account administers.
+  WebSession admin(port);
+  ASSERT_EQ(admin.get("/compte/inscription").status, 200);
+  auto signed_up = admin.post("/compte/inscription", {{"nom", "Alex Admin"}, {"courriel", "alex@exemple.fr"},
+                                                      {"mot_de_passe", "un secret d'installateur"}, {"consentement", "oui"}});
+  ASSERT_EQ(signed_up.status, 200) << signed_up.body;
+  EXPECT_TRUE(contains(signed_up.body, "Vérifiez vos courriels"));
+  EXPECT_FALSE(admin.log_in("alex@exemple.fr", "un secret d'installateur")) << "not confirmed yet";
+  std::string link = mailed_link(db, "alex@exemple.fr", "/compte/confirmer?jeton=");
+  ASSERT_FALSE(link.empty());
+  EXPECT_EQ(admin.get(link).status, 200);
+  ASSERT_TRUE(admin.log_in("alex@exemple.fr", "un secret d'installateur"));
+  auto home = admin.get("/compte");
+  ASSERT_EQ(home.status, 200);
+  EXPECT_TRUE(contains(home.body, "Administrateur"));
+
+  // 2. A mediator signs up, confirms, claims the place; the administrator approves.
+  WebSession marie(port);
+  ASSERT_EQ(marie.post("/compte/inscription", {{"nom", "Marie"}, {"courriel", "marie@exemple.fr"},
+                                               {"mot_de_passe", "le secret de marie"}, {"consentement", "oui"}}).status, 200);
+  ASSERT_EQ(marie.get(mailed_link(db, "marie@exemple.fr", "/compte/confirmer?jeton=")).status, 200);
+  ASSERT_TRUE(marie.log_in("marie@exemple.fr", "le secret de marie"));
+  EXPECT_TRUE(contains(marie.get(place_url).body, "Gérer cette fiche"));
+  EXPECT_EQ(marie.get(place_url + "/modifier").status, 403) << "not a manager yet";
+  auto claimed = marie.post(place_url + "/gerer", {{"message", "Je suis la conseillère numérique du lieu."}});
+  ASSERT_EQ(claimed.status, 303);
+  EXPECT_EQ(claimed.get_header_value("Location"), "/compte?message=demande");
+  auto queue = admin.get("/espace/demandes");
+  ASSERT_EQ(queue.status, 200);
+  EXPECT_TRUE(contains(queue.body, "Je suis la conseillère numérique du lieu."));
+  auto accounts = store::open_account_store(db, error);
+  ASSERT_TRUE(accounts) << error;
+  auto claims = accounts->claims("en_attente", 10);
+  ASSERT_EQ(claims.size(), 1u);
+  EXPECT_EQ(admin.post("/espace/demandes/" + std::to_string(claims[0].id), {{"decision", "refuser"}}).status, 400)
+      << "a refusal needs a reason";
+  ASSERT_EQ(admin.post("/espace/demandes/" + std::to_string(claims[0].id), {{"decision", "accepter"}}).status, 303);
+  EXPECT_EQ(admin.post("/espace/demandes/" + std::to_string(claims[0].id), {{"decision", "accepter"}}).status, 409);
+
+  // 3. Marie edits the place: every field through the importer's rules.
+  auto form = marie.get(place_url + "/modifier");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_TRUE(contains(form.body, "Semaine lue dans ces horaires")) << "the parsed week under the hours";
+  auto api = nlohmann::json::parse(marie.get("/api/v1/lieux/" + id).body);
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const auto& [k, v] : api.items())
+    if (v.is_string()) fields.emplace_back(k, v.get<std::string>());
+    else if (v.is_number()) fields.emplace_back(k, v.dump());
+  auto with = [&](const std::string& key, const std::string& value) {
+    auto f = fields;
+    bool set = false;
+    for (auto& [k, v] : f)
+      if (k == key) v = value, set = true;
+    if (!set) f.emplace_back(key, value);
+    return f;
+  };
+  auto bad = marie.post(place_url + "/modifier", with("code_postal", "7500"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(contains(bad.body, "code_postal")) << "the error names the field";
+  auto saved = marie.post(place_url + "/modifier", with("telephone", "+33299000000"));
+  ASSERT_EQ(saved.status, 303) << saved.body.substr(0, 2000);
+  auto page = marie.get(place_url + "?modification=enregistree");
+  EXPECT_TRUE(contains(page.body, "La fiche est enregistrée"));
+  EXPECT_TRUE(contains(page.body, "telephone")) << "the manual fields are listed";
+  auto after = nlohmann::json::parse(marie.get("/api/v1/lieux/" + id).body);
+  EXPECT_EQ(after["telephone"], "+33299000000");
+
+  // A later harvest of the source keeps the manual value.
+  auto harvest = testing::run_maillage({"harvest", "--db", db.string(), "--source", source, "--force",
+                                        "--sans-dedoublonnage"});
+  EXPECT_EQ(harvest.exit_code, 0) << harvest.err;
+  {
+    auto places = store::open_sqlite(db, error);
+    auto stored = places->get(source, id);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->place[place::Field::kTelephone], "+33299000000");
+  }
+
+  // 4. A visitor reports an error; Marie, the manager, handles it.
+  WebSession visitor(port);
+  visitor.get(place_url + "/signaler");
+  ASSERT_EQ(visitor.post(place_url + "/signaler", {{"categorie", "horaires"},
+                                                   {"message", "Le lieu est fermé le samedi désormais."},
+                                                   {"courriel", "visiteur@exemple.fr"}}).status, 303);
+  auto reports = marie.get("/espace/signalements");
+  ASSERT_EQ(reports.status, 200);
+  EXPECT_TRUE(contains(reports.body, "fermé le samedi"));
+  auto pending = accounts->reports("nouveau", 10);
+  ASSERT_EQ(pending.size(), 1u);
+  ASSERT_EQ(marie.post("/espace/signalements/" + std::to_string(pending[0].id), {{"decision", "accepter"}}).status, 303);
+  EXPECT_EQ(accounts->report(pending[0].id)->status, "accepte");
+  bool told = false;
+  for (const auto& m : accounts->mail(20)) told |= m.recipient == "visiteur@exemple.fr";
+  EXPECT_TRUE(told) << "the visitor who left an address is told";
+
+  // 5. "Still correct", and the history the managers see.
+  ASSERT_EQ(marie.post(place_url + "/confirmer", {}).status, 303);
+  bool confirmed = false;
+  for (const auto& [key, at] : accounts->confirmations()) confirmed |= key.second == id;
+  EXPECT_TRUE(confirmed);
+  auto history = marie.get(place_url + "/historique");
+  ASSERT_EQ(history.status, 200);
+  EXPECT_TRUE(contains(history.body, "Marie"));
+  EXPECT_TRUE(contains(history.body, "+33299000000"));
+  EXPECT_EQ(visitor.get(place_url + "/historique").status, 303) << "anonymous: to the login page";
+
+  // 6. Forgotten password: a single-use link that closes the other sessions.
+  WebSession forgetful(port);
+  ASSERT_EQ(forgetful.post("/compte/oubli", {{"courriel", "marie@exemple.fr"}}).status, 200);
+  std::string reset = mailed_link(db, "marie@exemple.fr", "/compte/reinitialiser?jeton=");
+  ASSERT_FALSE(reset.empty());
+  std::string token = reset.substr(reset.find("jeton=") + 6);
+  ASSERT_EQ(forgetful.get(reset).status, 200);
+  ASSERT_EQ(forgetful.post("/compte/reinitialiser", {{"jeton_courriel", token}, {"mot_de_passe", "le nouveau secret"}}).status, 200);
+  EXPECT_EQ(forgetful.post("/compte/reinitialiser", {{"jeton_courriel", token}, {"mot_de_passe", "un autre secret"}}).status, 400)
+      << "a replayed reset token";
+  EXPECT_EQ(marie.get("/compte").status, 303) << "the old session was closed";
+  ASSERT_TRUE(marie.log_in("marie@exemple.fr", "le nouveau secret"));
+
+  // 7. Her data, then her account, gone.
+  auto data = marie.get("/compte/donnees");
+  ASSERT_EQ(data.status, 200);
+  auto json = nlohmann::json::parse(data.body);
+  EXPECT_EQ(json["compte"]["courriel"], "marie@exemple.fr");
+  ASSERT_EQ(json["lieux_geres"].size(), 1u);
+  EXPECT_EQ(json["lieux_geres"][0]["id"], id);
+  EXPECT_EQ(marie.post("/compte/supprimer", {{"mot_de_passe", "pas le bon"}}).status, 400);
+  ASSERT_EQ(marie.post("/compte/supprimer", {{"mot_de_passe", "le nouveau secret"}}).status, 200);
+  EXPECT_FALSE(accounts->account_by_email("marie@exemple.fr"));
+  WebSession again(port);
+  EXPECT_FALSE(again.log_in("marie@exemple.fr", "le nouveau secret"));
+  EXPECT_TRUE(server.alive());
+}
+
+}  // namespace
+}  // namespace maillage
