@@ -357,7 +357,7 @@ void account_page(Pages& pages, const httplib::Request& req, httplib::Response& 
   auto p = who(pages, req);
   if (!require_login(pages, req, res, p)) return;
   auto& store = pages.services.accounts->store();
-  Data d = page_data(*pages.site, "Mon compte", "");
+  Data d = page_data(*pages.site, "Mon compte", "compte");
   d.set("name", p.name);
   d.set("email", p.email);
   d.set("role_label", role_label(p.role));

@@ -88,7 +88,7 @@ void add_page_fields(Data& d, const Site& site, const std::string& title, std::s
   d.set("title", title);
   d.set("tile_url", site.options.tile_url);
   d.set("tile_attribution", site.options.tile_attribution);
-  for (std::string_view nav : {"recherche", "donnees", "integrer"})
+  for (std::string_view nav : {"recherche", "donnees", "integrer", "compte"})
     d.set("nav_" + std::string(nav), nav == active_nav);
 }
 
