@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts.h"
+#include "accounts/freshness.h"
 #include "store/accounts.h"
 #include "support/test_support.h"
 #include "territory/reference.h"
@@ -208,6 +209,54 @@ TEST_F(AccountsFixture, PurgeDeletesUnconfirmedAccountsAfterTheirLinkExpired) {
   sqlite3_close(db);
   EXPECT_EQ(service->purge(store::utc_now()), 1u);
   EXPECT_FALSE(store->account_by_email("tard@exemple.fr"));
+}
+
+TEST(Freshness, LastConfirmationIsTheLaterDateAndSixMonthsMakeAPlaceStale) {
+  EXPECT_EQ(accounts::last_confirmation("2024-03-01", "2025-01-02T10:00:00.000Z"), "2025-01-02");
+  EXPECT_EQ(accounts::last_confirmation("2025-06-01", "2025-01-02T10:00:00.000Z"), "2025-06-01");
+  EXPECT_EQ(accounts::last_confirmation("", ""), "");
+  std::string cutoff = accounts::stale_before();
+  EXPECT_LT(cutoff, store::utc_now().substr(0, 10));
+  EXPECT_GT(cutoff, store::utc_in(-190 * 86400).substr(0, 10));
+
+  place::Place p;
+  p[place::Field::kNom] = "EPN";
+  auto missing = accounts::missing_fields(p);
+  ASSERT_FALSE(missing.empty());
+  EXPECT_EQ(missing.front(), "horaires");
+  p[place::Field::kHoraires] = "Mo 09:00-12:00";
+  EXPECT_EQ(accounts::missing_fields(p).size(), missing.size() - 1);
+
+  accounts::PlaceFreshness f;
+  f.public_id = "a";
+  f.name = "Le \"Cyber\" centre";
+  f.stale = true;
+  f.missing = {"horaires", "téléphone"};
+  std::string csv = accounts::freshness_csv({f});
+  EXPECT_EQ(csv.rfind("\"id\",\"nom\"", 0), 0u);
+  EXPECT_NE(csv.find("\"Le \"\"Cyber\"\" centre\""), std::string::npos);
+  EXPECT_NE(csv.find("\"oui\",\"non\",0,\"horaires|téléphone\""), std::string::npos);
+}
+
+TEST_F(AccountsFixture, ManagersOfStalePlacesAreRemindedAtMostOnceAMonth) {
+  sign_up_and_confirm("camille@exemple.fr");
+  auto id = store->account_by_email("camille@exemple.fr")->id;
+  ASSERT_TRUE(service->grant_place("tests", id, {"src", "vieux"}).ok);
+  ASSERT_TRUE(service->grant_place("tests", id, {"src", "frais"}).ok);
+  ASSERT_TRUE(service->grant_place("tests", id, {"src", "confirme"}).ok);
+  ASSERT_TRUE(store->confirm_place("src", "confirme", "compte:1").ok);
+  auto lookup = [](const accounts::PlaceKey& key) {
+    accounts::PlaceSummary s{key.second, "2020-01-01", true};
+    if (key.second == "frais") s.date_maj = store::utc_now().substr(0, 10);
+    return s;
+  };
+  auto before = store->mail(100).size();
+  EXPECT_EQ(accounts::send_reminders(*service, lookup), 1u) << "only the stale, unconfirmed place";
+  auto mail = store->mail(100);
+  ASSERT_EQ(mail.size(), before + 1);
+  EXPECT_NE(mail.front().subject.find("vieux"), std::string::npos);
+  EXPECT_NE(service->open_body(mail.front()).find("/lieux/vieux"), std::string::npos);
+  EXPECT_EQ(accounts::send_reminders(*service, lookup), 0u) << "not again within a month";
 }
 
 TEST(AccountPermissions, CoordinatorsAreScopedToTheirTerritory) {

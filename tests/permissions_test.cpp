@@ -155,6 +155,8 @@ TEST_F(PermissionTable, EveryRoleAgainstEveryWriteEndpoint) {
       row("GET", "/espace/demandes", {}, 200, {L, N, N, N, Y, Y, Y}),
       row("GET", "/espace/comptes", {}, 200, {L, N, N, N, N, N, Y}),
       row("GET", "/espace/courriels", {}, 200, {L, N, N, N, N, N, Y}),
+      row("GET", "/espace/tableau-de-bord", {}, 200, {L, N, N, N, Y, Y, Y}),
+      row("GET", "/espace/tableau-de-bord?format=csv", {}, 200, {L, N, N, N, Y, Y, Y}),
   };
   auto expand = [&](std::string p) {
     auto put = [&](const std::string& key, const std::string& value) {
@@ -180,6 +182,22 @@ TEST_F(PermissionTable, EveryRoleAgainstEveryWriteEndpoint) {
       }
     }
   }
+}
+
+TEST_F(PermissionTable, ACoordinatorsDashboardHoldsTheirTerritoryOnly) {
+  WebSession in = session("coordinateur_du_territoire");
+  auto csv = in.get("/espace/tableau-de-bord?format=csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_NE(csv.body.find("\"" + a_.id + "\""), std::string::npos) << "place A is in the territory";
+  EXPECT_EQ(csv.body.find("\"" + b_.id + "\""), std::string::npos) << "place B is not";
+  EXPECT_EQ(csv.body.find("\"" + b_.departement + "\","), std::string::npos);
+  auto page = in.get("/espace/tableau-de-bord");
+  EXPECT_NE(page.body.find("Fiches à confirmer"), std::string::npos);
+  // A's manager is listed as such; its open report is counted.
+  auto line_start = csv.body.find("\"" + a_.id + "\"");
+  std::string line = csv.body.substr(line_start, csv.body.find("\r\n", line_start) - line_start);
+  EXPECT_NE(line.find(",\"oui\",1,"), std::string::npos) << line;
 }
 
 TEST_F(PermissionTable, AMissingOrWrongCsrfTokenIsRefusedEvenToAnAdministrator) {

@@ -58,6 +58,54 @@ TEST(SqliteStore, UpsertIsIdempotentAndLogsEveryChange) {
   EXPECT_FALSE(store->get("other", "b"));
 }
 
+TEST(SqliteStore, ManualFieldsWinOverLaterHarvestsUntilReleased) {
+  testing::TempDir dir;
+  std::string error;
+  auto store = open_sqlite(dir / "s.db", error);
+  ASSERT_TRUE(store) << error;
+  Status st;
+  auto run = store->begin_run("src", "f.json", st);
+  std::vector<Outcome> out;
+  std::vector<StoredPlace> batch = {make("src", "a", "Médiathèque"), make("src", "b", "EPN")};
+  batch[0].place[place::Field::kTelephone] = "+33100000000";
+  ASSERT_TRUE(store->upsert(*run, batch, out).ok);
+
+  using place::Field;
+  ASSERT_TRUE(store->set_manual_fields("src", "a", {{Field::kTelephone, "+33299000000"}}, {}, "compte:7").ok);
+  EXPECT_EQ(store->get("src", "a")->place[Field::kTelephone], "+33299000000");
+  auto manual = store->manual_fields("src", "a");
+  ASSERT_EQ(manual.size(), 1u);
+  EXPECT_EQ(manual[0].field, Field::kTelephone);
+  EXPECT_EQ(manual[0].actor, "compte:7");
+  auto history = store->history("src", "a", 10);
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].actor, "compte:7") << "the change log names who edited";
+  EXPECT_EQ(history[1].actor, "");
+  EXPECT_EQ(store->changes_since(history[0].seq - 1, 1).at(0).actor, "compte:7");
+
+  // The same harvest again: nothing changes. A harvest with new values: they apply, except the
+  // manual one.
+  ASSERT_TRUE(store->upsert(*run, batch, out).ok);
+  EXPECT_EQ(out[0], Outcome::kUnchanged);
+  batch[0].place[Field::kNom] = "Médiathèque François-Mitterrand";
+  batch[0].place[Field::kTelephone] = "+33111111111";
+  ASSERT_TRUE(store->upsert(*run, batch, out).ok);
+  EXPECT_EQ(out[0], Outcome::kUpdated);
+  auto a = store->get("src", "a");
+  EXPECT_EQ(a->place[Field::kNom], "Médiathèque François-Mitterrand");
+  EXPECT_EQ(a->place[Field::kTelephone], "+33299000000");
+  EXPECT_EQ(store->get("src", "b")->place[Field::kTelephone], "") << "other places untouched";
+
+  // Released: the latest harvested value comes back.
+  ASSERT_TRUE(store->set_manual_fields("src", "a", {}, {Field::kTelephone}, "compte:7").ok);
+  EXPECT_TRUE(store->manual_fields("src", "a").empty());
+  EXPECT_EQ(store->get("src", "a")->place[Field::kTelephone], "+33111111111");
+  EXPECT_EQ(store->get("src", "a")->place[Field::kNom], "Médiathèque François-Mitterrand");
+
+  EXPECT_FALSE(store->set_manual_fields("src", "zz", {{Field::kNom, "x"}}, {}, "compte:7").ok)
+      << "an unknown place";
+}
+
 TEST(SqliteStore, SameIdInTwoSourcesIsTwoPlacesWithQualifiedPublicIds) {
   testing::TempDir dir;
   std::string error;

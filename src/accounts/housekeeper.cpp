@@ -3,8 +3,9 @@
 namespace maillage::accounts {
 
 Housekeeper::Housekeeper(Service& service, std::chrono::seconds period,
-                         std::function<void(const std::string&)> log)
-    : service_(service), period_(period), log_(std::move(log)) {}
+                         std::function<void(const std::string&)> log,
+                         std::function<PlaceSummary(const PlaceKey&)> lookup)
+    : service_(service), period_(period), log_(std::move(log)), lookup_(std::move(lookup)) {}
 
 Housekeeper::~Housekeeper() { stop(); }
 
@@ -25,6 +26,10 @@ void Housekeeper::run() {
     lock.unlock();
     std::size_t deleted = service_.purge(store::utc_now());
     if (deleted > 0 && log_) log_(std::to_string(deleted) + " compte(s) inactif(s) ou jamais confirmé(s) effacé(s)");
+    if (lookup_) {
+      std::size_t reminded = send_reminders(service_, lookup_);
+      if (reminded > 0 && log_) log_(std::to_string(reminded) + " rappel(s) de confirmation envoyé(s) aux gestionnaires");
+    }
     lock.lock();
     cv_.wait_for(lock, period_, [this] { return stopping_; });
   }

@@ -1,6 +1,7 @@
 // The accounts' housekeeping inside `serve`: every hour, deletes expired sessions and tokens,
 // unconfirmed accounts whose link expired, and accounts inactive for Settings::inactive_months
-// (docs/accounts.md, "Données personnelles").
+// (docs/accounts.md, "Données personnelles"); and reminds managers of their stale places
+// (accounts/freshness.h) when given a way to look places up.
 #pragma once
 
 #include <chrono>
@@ -11,13 +12,15 @@
 #include <thread>
 
 #include "accounts/accounts.h"
+#include "accounts/freshness.h"
 
 namespace maillage::accounts {
 
 class Housekeeper {
  public:
   Housekeeper(Service& service, std::chrono::seconds period,
-              std::function<void(const std::string&)> log);
+              std::function<void(const std::string&)> log,
+              std::function<PlaceSummary(const PlaceKey&)> lookup = {});
   ~Housekeeper();
   void start();
   void stop();
@@ -27,6 +30,7 @@ class Housekeeper {
   Service& service_;
   std::chrono::seconds period_;
   std::function<void(const std::string&)> log_;
+  std::function<PlaceSummary(const PlaceKey&)> lookup_;
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable cv_;

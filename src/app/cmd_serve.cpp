@@ -134,9 +134,21 @@ int run_serve(const ServeArgs& args) {
   account_settings.public_url =
       args.public_url.empty() ? "http://" + args.host + ":" + std::to_string(args.port) : args.public_url;
   accounts::Service account_service(*account_store, std::move(sealer), account_settings);
-  accounts::Housekeeper housekeeper(account_service, std::chrono::hours(1), [](const std::string& line) {
-    std::fprintf(stderr, "maillage : %s\n", line.c_str());
-  });
+  // The housekeeper's own connection to the places, to remind managers of stale ones.
+  auto reminder_store = open_store(args.db);
+  if (!reminder_store) return 1;
+  accounts::Housekeeper housekeeper(
+      account_service, std::chrono::hours(1),
+      [](const std::string& line) { std::fprintf(stderr, "maillage : %s\n", line.c_str()); },
+      [&reminder_store](const accounts::PlaceKey& key) {
+        accounts::PlaceSummary summary;
+        if (auto p = reminder_store->get(key.first, key.second); p && p->status == "actif") {
+          summary.active = true;
+          summary.name = p->place[place::Field::kNom];
+          summary.date_maj = p->place[place::Field::kDateMaj];
+        }
+        return summary;
+      });
   housekeeper.start();
   http::ServerConfig config{args.host, args.port, args.threads, &search, territory_reference(), data_dir(),
                             args.rate_limit, site, admin};

@@ -80,6 +80,12 @@ class Index {
   std::size_t size() const { return live_.cardinality(); }
   // The places a default search can show: merged places and the records no merged place holds.
   std::size_t visible_size() const { return (live_ - absorbed_).cardinality(); }
+  // Calls `fn` with every place a default search can show (merged places and the records no
+  // merged place holds), in document order.
+  template <typename Fn>
+  void for_each_visible(Fn&& fn) const {
+    for (std::uint32_t doc : live_ - absorbed_) fn(docs_[doc]);
+  }
   // Room for `n` documents (before a bulk load).
   void reserve(std::size_t n);
 

@@ -507,6 +507,30 @@ class SqliteAccountStore final : public AccountStore {
     return out;
   }
 
+  std::vector<std::pair<std::string, std::string>> managed_places() override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_.handle(), "SELECT DISTINCT source, place_id FROM place_managers ORDER BY 1, 2");
+    std::vector<std::pair<std::string, std::string>> out;
+    while (s.step() == SQLITE_ROW) out.emplace_back(s.text(0), s.text(1));
+    return out;
+  }
+
+  std::string reminded_at(std::string_view source, std::string_view place_id) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_.handle(), "SELECT sent_at FROM place_reminders WHERE source = ? AND place_id = ?");
+    s.bind(1, source).bind(2, place_id);
+    return s.step() == SQLITE_ROW ? s.text(0) : "";
+  }
+
+  Status set_reminded(std::string_view source, std::string_view place_id) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_.handle(),
+                "INSERT INTO place_reminders (source, place_id, sent_at) VALUES (?, ?, ?) ON CONFLICT "
+                "(source, place_id) DO UPDATE SET sent_at = excluded.sent_at");
+    s.bind(1, source).bind(2, place_id).bind(3, utc_now());
+    return done(s, "rappel");
+  }
+
   Status put_expert(const ExpertRow& r) override {
     std::lock_guard lock(mutex_);
     Statement s(db_.handle(),

@@ -162,6 +162,11 @@ class AccountStore {
   // (source, place_id) → last confirmation (ISO 8601 UTC), every confirmed place.
   virtual std::vector<std::pair<std::pair<std::string, std::string>, std::string>>
   confirmations() = 0;
+  // Every (source, place_id) that has at least one manager.
+  virtual std::vector<std::pair<std::string, std::string>> managed_places() = 0;
+  // When managers were last reminded to confirm the place ("" when never).
+  virtual std::string reminded_at(std::string_view source, std::string_view place_id) = 0;
+  virtual Status set_reminded(std::string_view source, std::string_view place_id) = 0;
 
   // --- experts ---
   virtual Status put_expert(const ExpertRow& row) = 0;

@@ -249,6 +249,12 @@ CREATE TABLE place_confirmations (
   actor        TEXT NOT NULL,
   PRIMARY KEY (source, place_id)
 );
+CREATE TABLE place_reminders (
+  source   TEXT NOT NULL,
+  place_id TEXT NOT NULL,
+  sent_at  TEXT NOT NULL,
+  PRIMARY KEY (source, place_id)
+);
 CREATE TABLE experts (
   account_id   INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
   profile      TEXT NOT NULL,

@@ -8,9 +8,13 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts.h"
+#include "accounts/freshness.h"
 #include "common/utf8.h"
 #include "place/codec.h"
 #include "place/normalize.h"
@@ -1016,6 +1020,114 @@ void outbox_page(Pages& pages, const httplib::Request& req, httplib::Response& r
   send_html(*pages.site, res, pages.site->templates.render_page("outbox", std::move(d)));
 }
 
+// ---- freshness: the coordinators' dashboard ----
+
+void dashboard_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
+  auto p = who(pages, req);
+  if (!require_login(pages, req, res, p)) return;
+  if (!p.admin() && !p.coordinator()) return forbidden(pages, res);
+  auto& store = pages.services.accounts->store();
+  std::string departement = req.get_param_value("departement");
+  if (departement.size() > 3 || departement.find_first_not_of("0123456789ABab") != std::string::npos)
+    departement.clear();
+  std::map<accounts::PlaceKey, std::string> confirmed;
+  for (auto& [key, at] : store.confirmations()) confirmed[key] = at;
+  std::set<accounts::PlaceKey> managed;
+  for (auto& key : store.managed_places()) managed.insert(key);
+  std::map<accounts::PlaceKey, int> reports;
+  for (const auto& r : store.reports("nouveau", 100000)) ++reports[{r.source, r.place_id}];
+  const std::string cutoff = accounts::stale_before();
+  std::vector<accounts::PlaceFreshness> places;
+  pages.services.search.read([&](const search::Index& index) {
+    index.for_each_visible([&](const search::Document& doc) {
+      auto scope = scope_of(pages, doc);
+      if (!p.admin() && !accounts::covers(p, scope)) return;
+      if (!departement.empty() && scope.departement != departement) return;
+      accounts::PlaceFreshness f;
+      f.key = {doc.source, doc.id};
+      f.public_id = doc.public_id;
+      f.name = std::string(doc.place[Field::kNom]);
+      f.commune = std::string(doc.place[Field::kCommune]);
+      f.code_postal = std::string(doc.place[Field::kCodePostal]);
+      f.departement = scope.departement;
+      auto c = confirmed.find(f.key);
+      f.last_confirmed = accounts::last_confirmation(doc.place[Field::kDateMaj], c == confirmed.end() ? "" : c->second);
+      f.stale = f.last_confirmed.empty() || f.last_confirmed < cutoff;
+      f.managed = managed.count(f.key) > 0;
+      auto r = reports.find(f.key);
+      f.open_reports = r == reports.end() ? 0 : r->second;
+      f.missing = accounts::missing_fields(doc.place.unpack());
+      places.push_back(std::move(f));
+    });
+    return 0;
+  });
+  std::sort(places.begin(), places.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.departement, a.commune, a.name) < std::tie(b.departement, b.commune, b.name);
+  });
+  if (req.get_param_value("format") == "csv") {
+    res.set_header("Content-Disposition", "attachment; filename=\"tableau-de-bord.csv\"");
+    res.set_content(accounts::freshness_csv(places), "text/csv; charset=utf-8");
+    return;
+  }
+  auto section = [&](const std::string& id, const std::string& title, std::vector<const accounts::PlaceFreshness*> rows) {
+    Data s;
+    s.set("id", id);
+    s.set("title", title);
+    s.set("caption", title + " (" + french_count(rows.size()) + (rows.size() > 50 ? ", les 50 premières" : "") + ")");
+    List list;
+    for (std::size_t i = 0; i < rows.size() && i < 50; ++i) {
+      const auto& f = *rows[i];
+      Data r;
+      r.set("url", "/lieux/" + url_encode(f.public_id));
+      r.set("name", f.name);
+      r.set("commune", f.commune);
+      r.set("last", f.last_confirmed.empty() ? "jamais" : french_date(f.last_confirmed));
+      r.set("managed", f.managed ? "oui" : "non");
+      r.set("reports", std::to_string(f.open_reports));
+      std::string missing;
+      for (const auto& m : f.missing) missing += (missing.empty() ? "" : ", ") + m;
+      r.set("missing", missing);
+      list.push_back(r);
+    }
+    s.set("has_rows", !rows.empty());
+    s.set("rows", list);
+    return s;
+  };
+  std::vector<const accounts::PlaceFreshness*> stale, unmanaged, reported, incomplete;
+  for (const auto& f : places) {
+    if (f.stale) stale.push_back(&f);
+    if (!f.managed) unmanaged.push_back(&f);
+    if (f.open_reports > 0) reported.push_back(&f);
+    if (!f.missing.empty()) incomplete.push_back(&f);
+  }
+  std::stable_sort(stale.begin(), stale.end(), [](auto* a, auto* b) { return a->last_confirmed < b->last_confirmed; });
+  std::stable_sort(reported.begin(), reported.end(), [](auto* a, auto* b) { return a->open_reports > b->open_reports; });
+  std::stable_sort(incomplete.begin(), incomplete.end(), [](auto* a, auto* b) { return a->missing.size() > b->missing.size(); });
+  Data d = page_data(*pages.site, "Tableau de bord du territoire", "compte");
+  std::string scope_label;
+  if (p.admin()) scope_label = "Toute la France";
+  for (const auto& t : p.territories)
+    scope_label += (scope_label.empty() ? "" : ", ") +
+                   (t.kind == "region" ? "région " + std::string(pages.services.territory.region_name(t.code))
+                                       : std::string(pages.services.territory.departement_name(t.code)) + " (" + t.code + ")");
+  if (!departement.empty()) scope_label += " — département " + departement;
+  d.set("scope", scope_label);
+  d.set("departement", departement);
+  d.set("total", french_count(places.size()));
+  d.set("stale_count", french_count(stale.size()));
+  d.set("unmanaged_count", french_count(unmanaged.size()));
+  d.set("reported_count", french_count(reported.size()));
+  d.set("incomplete_count", french_count(incomplete.size()));
+  d.set("csv_url", "/espace/tableau-de-bord?format=csv" + (departement.empty() ? "" : "&departement=" + departement));
+  List sections;
+  sections.push_back(section("a-confirmer", "Fiches à confirmer, les plus anciennes d'abord", stale));
+  sections.push_back(section("signalees", "Fiches signalées", reported));
+  sections.push_back(section("incompletes", "Fiches incomplètes, les plus lacunaires d'abord", incomplete));
+  sections.push_back(section("sans-gestionnaire", "Fiches sans gestionnaire", unmanaged));
+  d.set("sections", sections);
+  send_html(*pages.site, res, pages.site->templates.render_page("dashboard", std::move(d)));
+}
+
 }  // namespace
 
 void add_account_place_fields(Pages& pages, const httplib::Request& req, httplib::Response& res,
@@ -1081,6 +1193,7 @@ void add_account_routes(httplib::Server& server, std::shared_ptr<Pages> pages) {
   server.Get("/espace/comptes", page(accounts_admin_page));
   server.Post(R"(/espace/comptes/(\d{1,12}))", page(account_role_submit));
   server.Get("/espace/courriels", page(outbox_page));
+  server.Get("/espace/tableau-de-bord", page(dashboard_page));
 }
 
 }  // namespace maillage::web

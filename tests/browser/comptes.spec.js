@@ -87,7 +87,8 @@ test('every page of a signed-in administrator passes axe-core, the edit form wit
   await expectNoAxeViolations(page, 'compte');
   const place = await somePlace(page);
   const pages = [`${place}`, `${place}/gerer`, `${place}/modifier`, `${place}/historique`,
-    '/espace/demandes', '/espace/signalements', '/espace/comptes', '/espace/courriels', '/compte/supprimer'];
+    '/espace/demandes', '/espace/signalements', '/espace/comptes', '/espace/courriels', '/compte/supprimer',
+    '/espace/tableau-de-bord?departement=16'];
   for (const url of pages) {
     await page.goto(url);
     await expect(page.locator('main h1')).toBeVisible();
