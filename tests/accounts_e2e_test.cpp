@@ -146,14 +146,18 @@ TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
   visitor.get(place_url + "/signaler");
   ASSERT_EQ(visitor.post(place_url + "/signaler", {{"categorie", "horaires"},
                                                    {"message", "Le lieu est fermé le samedi désormais."},
-                                                   {"courriel", "visiteur@exemple.fr"}}).status, 303);
+                                                   {"courriel", "visiteur@exemple.fr"},
+                                                   {"champ", "horaires"}, {"valeur", "Mo-Fr 09:00-12:00"}}).status, 303);
   auto reports = marie.get("/espace/signalements");
   ASSERT_EQ(reports.status, 200);
   EXPECT_TRUE(contains(reports.body, "fermé le samedi"));
   auto pending = accounts->reports("nouveau", 10);
   ASSERT_EQ(pending.size(), 1u);
-  ASSERT_EQ(marie.post("/espace/signalements/" + std::to_string(pending[0].id), {{"decision", "accepter"}}).status, 303);
+  EXPECT_TRUE(contains(reports.body, "Appliquer la correction proposée"));
+  ASSERT_EQ(marie.post("/espace/signalements/" + std::to_string(pending[0].id), {{"decision", "appliquer"}}).status, 303);
   EXPECT_EQ(accounts->report(pending[0].id)->status, "accepte");
+  EXPECT_EQ(nlohmann::json::parse(marie.get("/api/v1/lieux/" + id).body)["horaires"], "Mo-Fr 09:00-12:00")
+      << "the suggested value, applied";
   bool told = false;
   for (const auto& m : accounts->mail(20)) told |= m.recipient == "visiteur@exemple.fr";
   EXPECT_TRUE(told) << "the visitor who left an address is told";

@@ -135,6 +135,30 @@ std::vector<FieldError> check(std::multimap<std::string, std::string> form, stor
   return validate_report(form, out);
 }
 
+TEST(WebReport, ASuggestionNamesAKnownFieldAndAValue) {
+  store::ErrorReport out;
+  std::string field, value;
+  std::multimap<std::string, std::string> form = {{"categorie", "horaires"}, {"message", "Fermé le samedi désormais."},
+                                                 {"champ", "horaires"}, {"valeur", " Mo-Fr 09:00-12:00 "}};
+  EXPECT_TRUE(validate_report(form, out, field, value).empty());
+  EXPECT_EQ(out.suggestion, R"({"champ":"horaires","valeur":"Mo-Fr 09:00-12:00"})");
+  form.find("champ")->second = "id";
+  auto errors = validate_report(form, out, field, value);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "champ");
+  form.find("champ")->second = "telephone";
+  form.find("valeur")->second = "";
+  errors = validate_report(form, out, field, value);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "valeur");
+  form.find("valeur")->second = std::string(501, 'x');
+  EXPECT_EQ(validate_report(form, out, field, value).at(0).field, "valeur");
+  form.erase("champ");
+  form.erase("valeur");
+  EXPECT_TRUE(validate_report(form, out, field, value).empty());
+  EXPECT_EQ(out.suggestion, "");
+}
+
 TEST(WebReport, ValidReportIsTrimmedAndKept) {
   store::ErrorReport r;
   auto errors = check({{"categorie", "horaires"}, {"message", "  Fermé le mercredi après-midi.  "},

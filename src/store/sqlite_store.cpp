@@ -458,9 +458,9 @@ class SqliteStore final : public Store {
   Status add_error_report(const ErrorReport& r) override {
     sqlite::Statement s(db_.handle(),
                         "INSERT INTO error_reports (at, source, place_id, category, message, "
-                        "contact) VALUES (?, ?, ?, ?, ?, ?)");
+                        "contact, suggestion) VALUES (?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, now_utc()).bind(2, r.source).bind(3, r.place_id).bind(4, r.category);
-    s.bind(5, r.message).bind(6, r.contact);
+    s.bind(5, r.message).bind(6, r.contact).bind(7, r.suggestion);
     if (s.step() != SQLITE_DONE)
       return Status::failure("enregistrement du signalement impossible : " + db_.last_error());
     return Status::success();

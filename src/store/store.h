@@ -92,6 +92,8 @@ struct ErrorReport {
   std::string category;          // "adresse", "horaires", "contact", "services", "ferme", "autre"
   std::string message;
   std::string contact;           // an e-mail address to answer to, or empty
+  // A suggested value, as JSON {"champ": field name, "valeur": value}, or empty.
+  std::string suggestion;
 };
 
 struct ImportRun {

@@ -590,6 +590,41 @@ std::string field_help(const place::FieldSpec& s) {
   return help;
 }
 
+// The record a manager (or an accepted suggestion) gives, through the importer's normalisation
+// and rules; `date_maj` becomes today. Null with the errors (field, French message) when invalid.
+std::optional<place::Place> normalize_edit(Pages& pages, const search::Document& doc,
+                                           const place::Place& values,
+                                           std::vector<accounts::Result>& errors) {
+  place::RawRecord raw;
+  raw.line = 1;
+  for (const auto& s : place::all_fields()) {
+    std::string value = s.field == Field::kDateMaj ? store::utc_now().substr(0, 10) : values[s.field];
+    if (!value.empty()) raw.fields.emplace_back(std::string(s.name), value);
+  }
+  place::NormalizeContext ctx;
+  ctx.territory = &pages.services.territory;
+  ctx.file = "formulaire";
+  ctx.import_source = doc.source;
+  auto result = place::normalize(raw, ctx);
+  for (const auto& d : result.diagnostics)
+    if (d.severity == Severity::kError || d.severity == Severity::kWarning)
+      errors.push_back(accounts::Result::failure(d.field, d.message));
+  if (!result.accepted && errors.empty())
+    errors.push_back(accounts::Result::failure("", "La fiche n'est pas valable."));
+  if (!errors.empty()) return std::nullopt;
+  return result.place;
+}
+
+// The editable fields whose normalised value differs from the current one, with date_maj.
+std::vector<std::pair<Field, std::string>> changed_fields(const place::Place& current,
+                                                          const place::Place& next) {
+  std::vector<std::pair<Field, std::string>> set;
+  for (const auto& s : place::all_fields())
+    if (editable(s.field) && next[s.field] != current[s.field]) set.emplace_back(s.field, next[s.field]);
+  if (!set.empty()) set.emplace_back(Field::kDateMaj, next[Field::kDateMaj]);
+  return set;
+}
+
 void render_edit(Pages& pages, const httplib::Request& req, httplib::Response& res,
                  const search::Document& doc, const place::Place& values,
                  const std::vector<accounts::Result>& errors, int status) {
@@ -661,41 +696,18 @@ void edit_submit(Pages& pages, const httplib::Request& req, httplib::Response& r
   if (!accounts::can_edit_place(p, scope_of(pages, *doc))) return forbidden(pages, res);
   if (!allow_write(pages, p, req, res)) return;
   place::Place current = doc->place.unpack();
-  // The record as the form gives it, through the importer's normalisation and rules.
-  place::RawRecord raw;
-  raw.line = 1;
-  for (const auto& s : place::all_fields()) {
-    std::string value = editable(s.field) ? form(req, std::string(s.name).c_str()) : current[s.field];
-    if (s.field == Field::kDateMaj) value = store::utc_now().substr(0, 10);
-    if (!value.empty()) raw.fields.emplace_back(std::string(s.name), value);
-  }
-  place::NormalizeContext ctx;
-  ctx.territory = &pages.services.territory;
-  ctx.file = "formulaire";
-  ctx.import_source = doc->source;
-  auto result = place::normalize(raw, ctx);
-  std::vector<accounts::Result> errors;
-  for (const auto& d : result.diagnostics) {
-    if (d.severity != Severity::kError && d.severity != Severity::kWarning) continue;
-    errors.push_back(accounts::Result::failure(d.field, d.message));
-  }
-  if (!result.accepted || !errors.empty()) {
-    place::Place entered;
-    for (const auto& [k, v] : raw.fields)
-      if (auto f = place::field_by_name(k)) entered[*f] = v;
-    if (errors.empty()) errors.push_back(accounts::Result::failure("", "La fiche n'est pas valable."));
-    return render_edit(pages, req, res, *doc, entered, errors, 400);
-  }
-  std::vector<std::pair<Field, std::string>> set;
+  place::Place entered = current;
   for (const auto& s : place::all_fields())
-    if (editable(s.field) && result.place[s.field] != current[s.field])
-      set.emplace_back(s.field, result.place[s.field]);
+    if (editable(s.field)) entered[s.field] = form(req, std::string(s.name).c_str());
+  std::vector<accounts::Result> errors;
+  auto result = normalize_edit(pages, *doc, entered, errors);
+  if (!result) return render_edit(pages, req, res, *doc, entered, errors, 400);
+  auto set = changed_fields(current, *result);
   std::vector<Field> release;
   auto [first, last] = req.params.equal_range("rendre");
   for (auto it = first; it != last; ++it)
     if (auto f = place::field_by_name(it->second); f && editable(*f)) release.push_back(*f);
   if (set.empty() && release.empty()) return redirect(res, "/lieux/" + url_encode(doc->public_id));
-  if (!set.empty()) set.emplace_back(Field::kDateMaj, result.place[Field::kDateMaj]);
   auto st = pages.services.edit_place(doc->source, doc->id, set, release, p.actor());
   if (!st.ok) return send_message(*pages.site, res, 500, "Fiche non enregistrée", st.message);
   // A change is also a confirmation that the record is current.
@@ -891,7 +903,12 @@ void reports_page(Pages& pages, const httplib::Request& req, httplib::Response& 
     details.push_back(detail("Le", french_date(r.at.substr(0, 10))));
     details.push_back(detail("Ce qui est faux", r.category));
     details.push_back(detail("Message", r.message));
-    if (!r.suggestion.empty()) details.push_back(detail("Correction proposée", r.suggestion));
+    auto suggestion = nlohmann::json::parse(r.suggestion.empty() ? "null" : r.suggestion, nullptr, false);
+    if (suggestion.is_object() && suggestion["champ"].is_string() && suggestion["valeur"].is_string()) {
+      details.push_back(detail("Correction proposée", suggestion["champ"].get<std::string>() + " : « " +
+                                                         suggestion["valeur"].get<std::string>() + " »"));
+      x.set("can_apply", true);
+    }
     x.set("details", details);
     x.set("accept_label", "C'est corrigé");
     x.set("reject_label", "Rejeter");
@@ -917,8 +934,34 @@ void report_decide(Pages& pages, const httplib::Request& req, httplib::Response&
   if (!doc || !report_visible(pages, p, *doc)) return forbidden(pages, res);
   if (!allow_write(pages, p, req, res)) return;
   std::string decision = form(req, "decision"), reason = std::string(utf8::trim(form(req, "motif")));
-  if ((decision != "accepter" && decision != "refuser") || !utf8::is_valid(reason) || reason.size() > 2000)
+  if ((decision != "accepter" && decision != "refuser" && decision != "appliquer") || !utf8::is_valid(reason) ||
+      reason.size() > 2000)
     return send_message(*pages.site, res, 400, "Décision incomplète", "Choisissez « C'est corrigé » ou « Rejeter ».");
+  if (decision == "appliquer") {
+    // The suggested value, through the same rules as the edit form, becomes a manual field.
+    auto suggestion = nlohmann::json::parse(r->suggestion, nullptr, false);
+    auto field = suggestion.is_object() && suggestion["champ"].is_string()
+                     ? place::field_by_name(suggestion["champ"].get<std::string>())
+                     : std::nullopt;
+    if (!field || !editable(*field) || !suggestion["valeur"].is_string())
+      return send_message(*pages.site, res, 400, "Pas de correction proposée", "Ce signalement ne propose pas de valeur à appliquer.");
+    place::Place current = doc->place.unpack();
+    place::Place next = current;
+    next[*field] = suggestion["valeur"].get<std::string>();
+    std::vector<accounts::Result> errors;
+    auto normalised = normalize_edit(pages, *doc, next, errors);
+    if (!normalised)
+      return send_message(*pages.site, res, 400, "Correction non valable",
+                          "La valeur proposée pour « " + std::string(place::name(*field)) + " » ne respecte pas le standard : " +
+                              errors.front().message + " Corrigez la fiche vous-même, puis marquez le signalement comme traité.");
+    auto set = changed_fields(current, *normalised);
+    if (!set.empty()) {
+      auto st = pages.services.edit_place(doc->source, doc->id, set, {}, p.actor());
+      if (!st.ok) return send_message(*pages.site, res, 500, "Fiche non enregistrée", st.message);
+      pages.services.search.catch_up();
+    }
+    decision = "accepter";
+  }
   if (decision == "refuser" && reason.empty())
     return send_message(*pages.site, res, 400, "Motif manquant", "Indiquez pourquoi le signalement est rejeté.");
   auto st = svc.store().decide_report(r->id, decision == "accepter" ? "accepte" : "rejete", p.actor(), reason);

@@ -219,7 +219,8 @@ namespace {
 
 void render_report_form(Pages& pages, const httplib::Request& req, httplib::Response& res,
                         const search::Document& doc, const std::vector<FieldError>& errors,
-                        const store::ErrorReport& entered, int status) {
+                        const store::ErrorReport& entered, int status,
+                        const std::string& suggested_field = {}, const std::string& suggested_value = {}) {
   Data d = page_data(*pages.site, (errors.empty() ? "" : "Erreur — ") + std::string("Signaler une erreur — ") +
                                       std::string(doc.place[Field::kNom]), "recherche");
   d.set("nom", std::string(doc.place[Field::kNom]));
@@ -236,6 +237,17 @@ void render_report_form(Pages& pages, const httplib::Request& req, httplib::Resp
     categories.push_back(cd);
   }
   d.set("categories", categories);
+  List fields;
+  for (const auto& c : suggestable_fields()) {
+    Data fd;
+    fd.set("code", std::string(c.code));
+    fd.set("label", std::string(c.label));
+    fd.set("selected", suggested_field == c.code);
+    fields.push_back(fd);
+  }
+  d.set("suggestable", fields);
+  d.set("valeur", suggested_value);
+  d.set("suggestion_max", std::to_string(kSuggestionMax));
   d.set("message", entered.message);
   d.set("courriel", entered.contact);
   d.set("message_max", std::to_string(kReportMessageMax));
@@ -275,8 +287,10 @@ void report_submit(Pages& pages, const httplib::Request& req, httplib::Response&
   store::ErrorReport report;
   report.source = doc->source;
   report.place_id = doc->id;
-  auto errors = validate_report(req.params, report);
-  if (!errors.empty()) return render_report_form(pages, req, res, *doc, errors, report, 400);
+  std::string suggested_field, suggested_value;
+  auto errors = validate_report(req.params, report, suggested_field, suggested_value);
+  if (!errors.empty())
+    return render_report_form(pages, req, res, *doc, errors, report, 400, suggested_field, suggested_value);
   if (!pages.site->reports.take(req.remote_addr).allowed)
     return send_message(*pages.site, res, 429, "Trop de signalements",
                         "Vous avez envoyé beaucoup de signalements en peu de temps. Réessayez dans "

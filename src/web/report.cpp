@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "common/utf8.h"
 
 namespace maillage::web {
@@ -48,12 +50,31 @@ bool plausible_email(std::string_view s) {
   });
 }
 
+constexpr ReportCategory kSuggestable[] = {
+    {"horaires", "Horaires d'ouverture (horaires)"},
+    {"telephone", "Téléphone"},
+    {"courriels", "Courriel"},
+    {"site_web", "Site internet"},
+    {"adresse", "Adresse (numéro et rue)"},
+    {"complement_adresse", "Complément d'adresse"},
+    {"prise_rdv", "Lien de prise de rendez-vous"},
+    {"presentation_resume", "Présentation"},
+};
+
 }  // namespace
 
 std::span<const ReportCategory> report_categories() { return kCategories; }
+std::span<const ReportCategory> suggestable_fields() { return kSuggestable; }
 
 std::vector<FieldError> validate_report(const std::multimap<std::string, std::string>& form,
                                         store::ErrorReport& out) {
+  std::string field, value;
+  return validate_report(form, out, field, value);
+}
+
+std::vector<FieldError> validate_report(const std::multimap<std::string, std::string>& form,
+                                        store::ErrorReport& out, std::string& suggested_field,
+                                        std::string& suggested_value) {
   std::vector<FieldError> errors;
   bool repeated = false;
   std::string category = single(form, "categorie", repeated);
@@ -90,6 +111,28 @@ std::vector<FieldError> validate_report(const std::multimap<std::string, std::st
       errors.push_back({"courriel", "L'adresse de courriel est trop longue."});
     else if (!contact.empty() && !plausible_email(contact))
       errors.push_back({"courriel", "L'adresse de courriel doit avoir la forme nom@exemple.fr."});
+  }
+  std::string field = single(form, "champ", repeated);
+  std::string value = single(form, "valeur", repeated);
+  if (!utf8::is_valid(value) || has_control_characters(value, false)) {
+    errors.push_back({"valeur", "La valeur proposée contient des caractères illisibles."});
+  } else {
+    value = std::string(utf8::trim(value));
+    out.suggestion.clear();
+    auto known_field = std::find_if(std::begin(kSuggestable), std::end(kSuggestable),
+                                    [&](const ReportCategory& c) { return c.code == field; });
+    if (!field.empty() && known_field == std::end(kSuggestable))
+      errors.push_back({"champ", "Choisissez le champ à corriger dans la liste."});
+    else if (!field.empty() && value.empty())
+      errors.push_back({"valeur", "Indiquez la bonne valeur, ou ne choisissez pas de champ."});
+    else if (utf8::length(value) > kSuggestionMax)
+      errors.push_back({"valeur", "La valeur proposée dépasse " + std::to_string(kSuggestionMax) + " caractères."});
+    else if (field.empty() && !value.empty())
+      errors.push_back({"champ", "Choisissez le champ que cette valeur corrige."});
+    else if (!field.empty())
+      out.suggestion = nlohmann::json{{"champ", field}, {"valeur", value}}.dump();
+    suggested_field = field;
+    suggested_value = value;
   }
   if (repeated) errors.insert(errors.begin(), {"formulaire", "Le formulaire reçu est incomplet : rechargez la page."});
   return errors;
