@@ -1,7 +1,8 @@
 // The accounts' housekeeping inside `serve`: every hour, deletes expired sessions and tokens,
 // unconfirmed accounts whose link expired, and accounts inactive for Settings::inactive_months
 // (docs/accounts.md, "Données personnelles"); and reminds managers of their stale places
-// (accounts/freshness.h) when given a way to look places up.
+// (accounts/freshness.h) when given a way to look places up; every 15 seconds, sends the
+// outbox when given a transport (accounts/mailer.h).
 #pragma once
 
 #include <chrono>
@@ -13,6 +14,7 @@
 
 #include "accounts/accounts.h"
 #include "accounts/freshness.h"
+#include "accounts/mailer.h"
 
 namespace maillage::accounts {
 
@@ -20,7 +22,7 @@ class Housekeeper {
  public:
   Housekeeper(Service& service, std::chrono::seconds period,
               std::function<void(const std::string&)> log,
-              std::function<PlaceSummary(const PlaceKey&)> lookup = {});
+              std::function<PlaceSummary(const PlaceKey&)> lookup = {}, Transport transport = {});
   ~Housekeeper();
   void start();
   void stop();
@@ -31,6 +33,7 @@ class Housekeeper {
   std::chrono::seconds period_;
   std::function<void(const std::string&)> log_;
   std::function<PlaceSummary(const PlaceKey&)> lookup_;
+  Transport transport_;
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable cv_;

@@ -16,6 +16,7 @@
 #include "http/admin.h"
 #include "accounts/accounts.h"
 #include "accounts/housekeeper.h"
+#include "accounts/mailer.h"
 #include "http/server.h"
 #include "store/accounts.h"
 #include "search/service.h"
@@ -36,6 +37,7 @@ struct ServeArgs {
   bool no_dedup = false, no_harvest = false;
   int harvest_check_s = 60;
   std::string admin_token_file;
+  std::string smtp, sender;  // outbox delivery; the credentials come from the environment
 };
 
 // The administrators' token: the first line of --jeton-admin-fichier, else MAILLAGE_JETON_ADMIN.
@@ -52,6 +54,17 @@ bool read_admin_token(const std::string& file, std::string& token, std::string& 
   }
   if (const char* env = std::getenv("MAILLAGE_JETON_ADMIN"); env && *env) token = env;
   return true;
+}
+
+// --smtp and --expediteur, with MAILLAGE_SMTP_UTILISATEUR and MAILLAGE_SMTP_MOT_DE_PASSE from the
+// environment (never on the command line, where `ps` shows it).
+accounts::SmtpSettings smtp_settings(const ServeArgs& args) {
+  accounts::SmtpSettings s;
+  s.url = args.smtp;
+  s.from = args.sender;
+  if (const char* u = std::getenv("MAILLAGE_SMTP_UTILISATEUR")) s.user = u;
+  if (const char* p = std::getenv("MAILLAGE_SMTP_MOT_DE_PASSE")) s.password = p;
+  return s;
 }
 
 http::Server* g_server = nullptr;  // for the signal handler only
@@ -148,7 +161,8 @@ int run_serve(const ServeArgs& args) {
           summary.date_maj = p->place[place::Field::kDateMaj];
         }
         return summary;
-      });
+      },
+      args.smtp.empty() ? accounts::Transport{} : accounts::smtp_transport(smtp_settings(args)));
   housekeeper.start();
   http::ServerConfig config{args.host, args.port, args.threads, &search, territory_reference(), data_dir(),
                             args.rate_limit, site, admin};
@@ -222,7 +236,24 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "Fichier dont la première ligne est le jeton de l'API d'administration (32 "
                   "caractères au moins ; sinon variable MAILLAGE_JETON_ADMIN ; sans jeton, l'API "
                   "d'administration est désactivée)");
-  cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
+  cmd->add_option("--smtp", args->smtp,
+                  "Serveur d'envoi des courriels (smtp://hôte:587 ou smtps://hôte:465 ; identifiants "
+                  "dans MAILLAGE_SMTP_UTILISATEUR et MAILLAGE_SMTP_MOT_DE_PASSE). Sans serveur, les "
+                  "courriels attendent dans /espace/courriels");
+  cmd->add_option("--expediteur", args->sender, "Adresse d'expédition des courriels (avec --smtp)");
+  cmd->callback([args, &exit_code] {
+    if (!args->smtp.empty() && (args->smtp.rfind("smtp://", 0) != 0 && args->smtp.rfind("smtps://", 0) != 0)) {
+      std::fprintf(stderr, "maillage : --smtp doit commencer par smtp:// ou smtps://\n");
+      exit_code = 2;
+      return;
+    }
+    if (!args->smtp.empty() && args->sender.find('@') == std::string::npos) {
+      std::fprintf(stderr, "maillage : --smtp demande --expediteur (une adresse de courriel)\n");
+      exit_code = 2;
+      return;
+    }
+    exit_code = run_serve(*args);
+  });
 }
 
 }  // namespace maillage::app
