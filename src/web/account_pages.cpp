@@ -932,6 +932,7 @@ void add_account_routes(httplib::Server& server, std::shared_ptr<Pages> pages) {
   server.Get("/espace/comptes", page(accounts_admin_page));
   server.Post(R"(/espace/comptes/(\d{1,12}))", page(account_role_submit));
   server.Get("/espace/courriels", page(outbox_page));
+  add_expert_routes(server, pages);
 }
 
 }  // namespace maillage::web
