@@ -21,6 +21,7 @@
 #include "search/service.h"
 #include "territory/reference.h"
 #include "web/csrf.h"
+#include "web/forms.h"
 #include "web/labels.h"
 #include "web/pages.h"
 
@@ -28,36 +29,8 @@ namespace maillage::web {
 namespace {
 
 using place::Field;
-constexpr const char* kSessionCookie = "maillage_session";
 
 // ---- requests ----
-
-std::string cookie(const httplib::Request& req, std::string_view name) {
-  std::string header = req.get_header_value("Cookie");
-  std::string_view rest = header;
-  while (!rest.empty()) {
-    auto end = rest.find(';');
-    std::string_view part = rest.substr(0, end);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.size() > name.size() && part.substr(0, name.size()) == name && part[name.size()] == '=')
-      return std::string(part.substr(name.size() + 1));
-    if (end == std::string_view::npos) break;
-    rest.remove_prefix(end + 1);
-  }
-  return {};
-}
-
-// The single value of a form field; "" when missing or repeated.
-std::string form(const httplib::Request& req, const char* name) {
-  if (req.get_param_value_count(name) != 1) return {};
-  return req.get_param_value(name);
-}
-
-accounts::Principal who(Pages& pages, const httplib::Request& req) {
-  std::string token = cookie(req, kSessionCookie);
-  if (token.empty()) return {};
-  return pages.services.accounts->principal(token);
-}
 
 bool secure_site(const Pages& pages) { return pages.site->options.public_url.rfind("https://", 0) == 0; }
 
@@ -72,39 +45,9 @@ void set_session_cookie(Pages& pages, httplib::Response& res, const std::string&
   res.set_header("Set-Cookie", c);
 }
 
-void redirect(httplib::Response& res, const std::string& to) {
-  res.status = 303;
-  res.set_header("Location", to);
-}
-
 void forbidden(Pages& pages, httplib::Response& res) {
   send_message(*pages.site, res, 403, "Accès refusé",
                "Cette action est réservée aux personnes qui gèrent ce lieu ou coordonnent son territoire.");
-}
-
-void expired_form(Pages& pages, httplib::Response& res) {
-  send_message(*pages.site, res, 403, "Formulaire expiré",
-               "Le formulaire a expiré ou vient d'un autre site. Revenez en arrière, rechargez la page et recommencez.");
-}
-
-// Sends to the login page (GET) when nobody is signed in; true when someone is.
-bool require_login(Pages& pages, const httplib::Request& req, httplib::Response& res,
-                   const accounts::Principal& p) {
-  if (p.signed_in()) return true;
-  if (req.method == "GET")
-    redirect(res, "/compte/connexion?retour=" + url_encode(req.path));
-  else
-    send_message(*pages.site, res, 401, "Connexion nécessaire", "Connectez-vous pour faire cette action.");
-  return false;
-}
-
-bool allow_write(Pages& pages, const accounts::Principal& p, const httplib::Request& req,
-                 httplib::Response& res) {
-  std::string key = p.signed_in() ? "compte:" + std::to_string(p.id) : req.remote_addr;
-  if (pages.site->writes.take(key).allowed) return true;
-  send_message(*pages.site, res, 429, "Trop de demandes",
-               "Vous avez fait beaucoup de modifications en peu de temps. Réessayez dans une minute.");
-  return false;
 }
 
 // A local path to go back to after login ("/lieux/x/gerer"), never another site.
@@ -114,98 +57,6 @@ std::string safe_return(const std::string& r) {
   for (char c : r)
     if (static_cast<unsigned char>(c) < 0x20) return "/compte";
   return r;
-}
-
-// ---- form model ----
-
-struct FormField {
-  std::string name, label, help, type = "text", value, error, autocomplete;
-  bool required = false;
-  int maxlength = 0;
-};
-
-Data field_data(const FormField& f) {
-  Data d;
-  d.set("name", f.name);
-  d.set("label", f.label);
-  d.set("help", f.help);
-  d.set("value", f.value);
-  d.set("error", f.error);
-  d.set("required", f.required);
-  d.set("autocomplete", f.autocomplete);
-  if (f.maxlength > 0) d.set("maxlength", std::to_string(f.maxlength));
-  d.set("is_checkbox", f.type == "checkbox");
-  d.set("checked", f.type == "checkbox" && f.value == "oui");
-  d.set("is_textarea", f.type == "textarea");
-  d.set("rows", "4");
-  d.set("is_input", f.type != "checkbox" && f.type != "textarea" && f.type != "select");
-  d.set("type", f.type);
-  return d;
-}
-
-struct FormPage {
-  std::string title, heading, action, submit, notice;
-  std::vector<std::string> intro;
-  std::vector<FormField> fields;
-  std::vector<std::pair<std::string, std::string>> hidden, links;  // name/value; url/label
-  std::vector<accounts::Result> errors;
-  bool show_form = true;
-  std::string place_url, place_name, cancel_url;
-};
-
-void render_form(Pages& pages, const httplib::Request& req, httplib::Response& res, FormPage f,
-                 int status = 200, List extra_fields = List()) {
-  Data d = page_data(*pages.site, (f.errors.empty() ? "" : "Erreur — ") + f.title, "");
-  d.set("heading", f.heading.empty() ? f.title : f.heading);
-  List intro;
-  for (auto& i : f.intro) intro.push_back(Data(i));
-  d.set("intro", intro);
-  d.set("notice", f.notice);
-  d.set("action", f.action);
-  d.set("submit", f.submit);
-  d.set("show_form", f.show_form);
-  d.set("jeton", csrf_token(req, res));
-  d.set("cancel_url", f.cancel_url);
-  if (!f.place_url.empty()) {
-    d.set("crumbs_place", true);
-    d.set("place_url", f.place_url);
-    d.set("place_name", f.place_name);
-  }
-  for (const auto& e : f.errors)
-    for (auto& field : f.fields)
-      if (field.name == e.field && field.error.empty()) field.error = e.message;
-  List fields;
-  for (const auto& field : f.fields) fields.push_back(field_data(field));
-  for (auto& x : extra_fields) fields.push_back(x);
-  d.set("fields", fields);
-  List hidden;
-  for (const auto& [n, v] : f.hidden) {
-    Data h;
-    h.set("name", n);
-    h.set("value", v);
-    hidden.push_back(h);
-  }
-  d.set("hidden", hidden);
-  List links;
-  for (const auto& [u, l] : f.links) {
-    Data x;
-    x.set("url", u);
-    x.set("label", l);
-    links.push_back(x);
-  }
-  d.set("links", links);
-  if (!f.errors.empty()) {
-    List errors;
-    for (const auto& e : f.errors) {
-      Data x;
-      x.set("field", e.field);
-      x.set("message", e.message);
-      errors.push_back(x);
-    }
-    d.set("errors", errors);
-    d.set("has_errors", true);
-  }
-  send_html(*pages.site, res, pages.site->templates.render_page("account_form", std::move(d)), false, status);
 }
 
 // ---- sign-up, confirmation, login, reset ----
@@ -378,7 +229,8 @@ void account_page(Pages& pages, const httplib::Request& req, httplib::Response& 
     });
     x.set("url", "/lieux/" + url_encode(doc ? doc->public_id : id));
     x.set("name", doc ? std::string(doc->place[Field::kNom]) : id + " (retiré)");
-    x.set("commune", doc ? std::string(doc->place[Field::kCommune]) : "");
+    // An empty string is "true" for the Mustache sections: optional texts are set when present.
+    if (doc && !doc->place[Field::kCommune].empty()) x.set("commune", std::string(doc->place[Field::kCommune]));
     places.push_back(x);
   }
   d.set("has_places", !places.empty());
@@ -389,7 +241,7 @@ void account_page(Pages& pages, const httplib::Request& req, httplib::Response& 
     x.set("url", "/lieux/" + url_encode(c.place_id));
     x.set("place", c.place_id);
     x.set("status", c.status == "en_attente" ? "en attente" : c.status == "acceptee" ? "acceptée" : "refusée");
-    x.set("reason", c.reason);
+    if (!c.reason.empty()) x.set("reason", c.reason);
     claims.push_back(x);
   }
   d.set("has_claims", !claims.empty());
@@ -813,7 +665,7 @@ Data task(const httplib::Request& req, httplib::Response& res, std::int64_t id,
   x.set("id", std::to_string(id));
   x.set("place_url", "/lieux/" + url_encode(doc.public_id));
   x.set("place_name", std::string(doc.place[Field::kNom]));
-  x.set("commune", std::string(doc.place[Field::kCommune]));
+  if (!doc.place[Field::kCommune].empty()) x.set("commune", std::string(doc.place[Field::kCommune]));
   x.set("action", action);
   x.set("jeton", csrf_token(req, res));
   return x;
@@ -1194,7 +1046,7 @@ void add_account_place_fields(Pages& pages, const httplib::Request& req, httplib
     std::string manual;
     for (const auto& m : pages.services.manual_fields(doc.source, doc.id))
       manual += (manual.empty() ? "" : ", ") + std::string(place::name(m.field));
-    d.set("manual_fields", manual);
+    if (!manual.empty()) d.set("manual_fields", manual);
   }
   if (req.has_param("modification")) d.set("edit_saved", true);
   if (req.has_param("confirmation")) d.set("confirm_saved", true);
@@ -1237,6 +1089,7 @@ void add_account_routes(httplib::Server& server, std::shared_ptr<Pages> pages) {
   server.Post(R"(/espace/comptes/(\d{1,12}))", page(account_role_submit));
   server.Get("/espace/courriels", page(outbox_page));
   server.Get("/espace/tableau-de-bord", page(dashboard_page));
+  add_expert_routes(server, pages);
 }
 
 }  // namespace maillage::web

@@ -43,6 +43,15 @@ void add_account_place_fields(Pages& pages, const httplib::Request& req, httplib
                               const search::Document& doc,
                               Data& d);
 
+// expert_pages.cpp: the directory of experts, their public profiles, the relay contact form and
+// one's own profile (docs/experts.md); called by add_account_routes.
+void add_expert_routes(httplib::Server& server, std::shared_ptr<Pages> pages);
+// expert_profile_pages.cpp: a person's own expert profile (/compte/expert).
+void expert_profile_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+void expert_profile_submit(Pages& pages, const httplib::Request& req, httplib::Response& res);
+void expert_delete_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+void expert_delete_submit(Pages& pages, const httplib::Request& req, httplib::Response& res);
+
 // opendata_page.cpp
 void opendata_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
 

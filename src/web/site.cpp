@@ -88,7 +88,7 @@ void add_page_fields(Data& d, const Site& site, const std::string& title, std::s
   d.set("title", title);
   d.set("tile_url", site.options.tile_url);
   d.set("tile_attribution", site.options.tile_attribution);
-  for (std::string_view nav : {"recherche", "donnees", "integrer", "compte"})
+  for (std::string_view nav : {"recherche", "experts", "donnees", "integrer", "compte"})
     d.set("nav_" + std::string(nav), nav == active_nav);
 }
 
@@ -106,14 +106,18 @@ std::int64_t unix_now() {
       .count();
 }
 
+int page_number(std::string_view v) {
+  int p = 0;
+  for (char c : v) p = (c >= '0' && c <= '9' && p < 100000) ? p * 10 + (c - '0') : -1;
+  return p >= 1 && p <= 10000 ? p : 0;
+}
+
 PageSearch read_search(const Params& request_params, const territory::Reference& territory,
                        std::size_t default_limit, std::size_t max_limit) {
   PageSearch s;
   for (const auto& [k, v] : request_params) {
     if (k == "page") {
-      int p = 0;
-      for (char c : v) p = (c >= '0' && c <= '9' && p < 100000) ? p * 10 + (c - '0') : -1;
-      if (p >= 1 && p <= 10000) s.page = p;
+      if (int p = page_number(v); p > 0) s.page = p;
       continue;
     }
     if (v.empty() || k == "envoi") continue;  // empty form fields, the submit button

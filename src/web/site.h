@@ -28,7 +28,8 @@ class Site {
         reports(o.reports_per_10_minutes / 10.0, o.reports_per_10_minutes),
         writes(o.writes_per_minute, o.writes_per_minute),
         logins(o.logins_per_minute, o.logins_per_minute),
-        signups(0.5, 5) {}
+        signups(0.5, 5),
+        contacts(o.contacts_per_hour / 60.0, o.contacts_per_hour) {}
   Options options;
   std::string tile_origin;  // "https://tile.openstreetmap.org", for the CSP; "" without tiles
   Templates templates;
@@ -36,6 +37,7 @@ class Site {
   http::RateLimiter writes;   // account writes (edits, claims, decisions) per account
   http::RateLimiter logins;   // login attempts per client address
   http::RateLimiter signups;  // sign-ups and reset requests per client address
+  http::RateLimiter contacts;  // messages to experts (relay form) per client address
   Data api_paths = Data(Data::type::list);  // from the OpenAPI document, for /donnees
 };
 
@@ -78,6 +80,9 @@ struct PageSearch {
   bool searched = false;       // the person asked for something (any parameter)
   int page = 1;                // display only: the rank of the first result is (page-1)*limit+1
 };
+
+// The number of a "page" parameter (the web pages' paging): 1 to 10,000, else 0.
+int page_number(std::string_view v);
 
 // Reads the request's query string: web-only parameters (page) apart, empty values dropped,
 // `default_limit` when limite is absent, `max_limit` enforced.

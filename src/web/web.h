@@ -51,6 +51,9 @@ struct Options {
   // Account writes (edits, claims, decisions) per account per minute; logins per address.
   int writes_per_minute = 30;
   int logins_per_minute = 10;
+  // Messages to experts through their contact form, per client address per hour (bursts of as
+  // many).
+  int contacts_per_hour = 6;
 };
 
 class Site;  // the loaded templates and per-process state (zones, rate limits)

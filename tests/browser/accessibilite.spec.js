@@ -16,6 +16,9 @@ const PAGES = {
   integrer: '/integrer/code?departement=16',
   donnees: '/donnees',
   introuvable: '/lieux/nulle-part',
+  experts: '/experts',
+  'experts-recherche': '/experts?autour=Rennes&rayon_km=50&domaine=demarches_en_ligne',
+  'experts-erreur': '/experts?autour=Nullepartville',
 };
 
 async function placeUrl(page) {

@@ -23,9 +23,10 @@
     return map;
   }
 
-  function markerIcon(name, selected) {
+  // `kind`: "expert" for the experts' own marker (class marqueur-expert), else a place's.
+  function markerIcon(name, selected, kind) {
     return L.divIcon({
-      className: 'marqueur' + (selected ? ' selectionne' : ''),
+      className: 'marqueur' + (kind ? ' marqueur-' + kind : '') + (selected ? ' selectionne' : ''),
       html: '<span aria-hidden="true"></span><b class="visuellement-cache">' + escapeHtml(name) + '</b>',
       iconSize: null
     });
@@ -38,6 +39,42 @@
     var lat = parseFloat(one.dataset.lat), lon = parseFloat(one.dataset.lon);
     var placeMap = baseMap(one).setView([lat, lon], 15);
     L.marker([lat, lon], { icon: markerIcon(one.dataset.nom, false), keyboard: false }).addTo(placeMap);
+  }
+
+  // ---- Experts (/experts): round green markers at the centre of their commune ----
+  var experts = document.getElementById('carte-experts');
+  if (experts) {
+    document.getElementById('carte-cadre').hidden = false;
+    var expertMap = baseMap(experts).setView([46.6, 2.4], 5);
+    if (L.MarkerCluster) L.MarkerCluster.mergeOptions({ keyboard: false });
+    var expertGroups = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      iconCreateFunction: function (cluster) {
+        var n = cluster.getChildCount();
+        return L.divIcon({
+          className: 'grappe grappe-experts',
+          html: '<span aria-hidden="true">' + n + '</span><b class="visuellement-cache">Groupe de ' + n + ' experts, agrandir</b>',
+          iconSize: L.point(40, 40)
+        });
+      }
+    });
+    expertMap.addLayer(expertGroups);
+    fetch(experts.dataset.api)
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        var layers = (body.experts || []).map(function (row) {
+          var name = row[1] + ', ' + row[2];
+          // Out of the tab order, like the places' markers: the list is the keyboard path.
+          var marker = L.marker([row[3], row[4]], { icon: markerIcon(name, false, 'expert'), keyboard: false, title: name });
+          marker.bindPopup('<p class="popup-nom"><a href="/experts/' + encodeURIComponent(row[0]) + '">' +
+            escapeHtml(row[1]) + '</a></p><p>' + escapeHtml(row[2]) + '</p>');
+          return marker;
+        });
+        expertGroups.addLayers(layers);
+        if (layers.length) expertMap.fitBounds(expertGroups.getBounds().pad(0.1), { maxZoom: 12 });
+      })
+      .catch(function () {});
+    return;
   }
 
   // ---- Search results ----
