@@ -43,6 +43,13 @@ async function logIn(page, email, password) {
   await expect(page).toHaveURL(/\/compte$/);
 }
 
+// A place the other browser tests do not look at (they search around Angoulême): this one may be
+// edited.
+async function placeToEdit(page) {
+  await page.goto('/recherche?autour=Grenoble');
+  return page.locator('.liste > .resultat h3 a').nth(2).getAttribute('href');
+}
+
 async function somePlace(page) {
   await page.goto('/recherche?autour=Angoul%C3%AAme&q=mediatheque');
   return page.locator('.liste > .resultat h3 a').first().getAttribute('href');
@@ -88,7 +95,7 @@ test('every page of a signed-in administrator passes axe-core, the edit form wit
   const place = await somePlace(page);
   const pages = [`${place}`, `${place}/gerer`, `${place}/modifier`, `${place}/historique`,
     '/espace/demandes', '/espace/signalements', '/espace/comptes', '/espace/courriels', '/compte/supprimer',
-    '/espace/tableau-de-bord?departement=16'];
+    '/espace/tableau-de-bord?departement=16', '/compte/expert', '/compte/expert/supprimer'];
   for (const url of pages) {
     await page.goto(url);
     await expect(page.locator('main h1')).toBeVisible();
@@ -127,4 +134,57 @@ test('keyboard only: sign up, log in, claim a place', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/compte\?message=demande$/);
   await expect(page.getByRole('status')).toContainText('Votre demande est envoyée');
+});
+
+test('a manager edits a place, confirms it, applies a visitor\'s suggestion, downloads and deletes their data', async ({ page, browser }) => {
+  test.setTimeout(150000);
+  const email = `gestion-${Date.now()}-${Math.floor(Math.random() * 1e6)}@exemple.fr`;
+  await signUp(page, email, 'le mot de passe du lieu');
+  maillage('comptes', 'role', email, 'administrateur', '--db', db);
+  await logIn(page, email, 'le mot de passe du lieu');
+  const place = await placeToEdit(page);
+
+  // Edit: a new phone number, through the form.
+  await page.goto(`${place}/modifier`);
+  await page.locator('#telephone').fill('+33545000000');
+  await page.getByRole('button', { name: 'Enregistrer la fiche' }).click();
+  await expect(page.getByRole('status')).toContainText('La fiche est enregistrée');
+  await expect(page.locator('main')).toContainText('telephone');
+
+  // "Still correct", in one click.
+  await page.getByRole('button', { name: 'Les informations sont toujours exactes' }).click();
+  await expect(page.getByRole('status')).toContainText('la fiche est confirmée à jour');
+
+  // A visitor, in another browser, reports an error with the right value.
+  const visitorContext = await browser.newContext();
+  const visitor = await visitorContext.newPage();
+  await visitor.goto(`${place}/signaler`);
+  await visitor.getByLabel("Qu'est-ce qui est faux ?").selectOption('horaires');
+  await visitor.getByLabel(/Décrivez l'erreur/).fill('Le lieu ouvre maintenant le samedi matin.');
+  await visitor.getByLabel('Champ à corriger').selectOption('horaires');
+  await visitor.getByLabel(/Bonne valeur/).fill('Mo-Sa 09:00-12:00');
+  await visitor.getByRole('button', { name: 'Envoyer le signalement' }).click();
+  await expect(visitor.getByRole('status')).toContainText('Merci');
+  await visitorContext.close();
+
+  // The manager applies it from the queue.
+  await page.goto('/espace/signalements');
+  await expectNoAxeViolations(page, 'signalements avec une tâche');
+  const task = page.locator('.carte-tache', { hasText: 'Mo-Sa 09:00-12:00' }).first();
+  await task.getByRole('button', { name: 'Appliquer la correction proposée' }).click();
+  await expect(page.getByRole('status')).toContainText('Décision enregistrée');
+  await page.goto(`${place}/historique`);
+  await expect(page.locator('main')).toContainText('Mo-Sa 09:00-12:00');
+
+  // Their data, then their account.
+  const data = await page.request.get('/compte/donnees');
+  expect(data.status()).toBe(200);
+  const json = await data.json();
+  expect(json.compte.courriel).toBe(email);
+  await page.goto('/compte/supprimer');
+  await page.getByLabel('Votre mot de passe, pour confirmer').fill('le mot de passe du lieu');
+  await page.getByRole('button', { name: 'Supprimer définitivement mon compte' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compte supprimé');
+  await page.goto('/compte');
+  await expect(page).toHaveURL(/\/compte\/connexion/);
 });
