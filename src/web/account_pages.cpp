@@ -221,7 +221,10 @@ void account_page(Pages& pages, const httplib::Request& req, httplib::Response& 
     territories.push_back(Data((t.kind == "region" ? "région " : "département ") + t.code));
   d.set("territories", territories);
   List places;
-  for (const auto& [source, id] : p.places) {
+  for (const auto& key : p.places) {
+    // Named copies: clang 14 does not let a lambda capture structured bindings.
+    const std::string& source = key.first;
+    const std::string& id = key.second;
     Data x;
     auto doc = pages.services.search.read([&](const search::Index& index) -> std::optional<search::Document> {
       if (const auto* found = index.find(source, id)) return *found;

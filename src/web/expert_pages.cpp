@@ -61,7 +61,7 @@ ExpertSearch read_expert_search(const Params& request, const territory::Referenc
       continue;
     }
     if (v.empty() ||
-        std::none_of(std::begin(kKnown), std::end(kKnown), [&](const char* n) { return k == n; }))
+        std::none_of(std::begin(kKnown), std::end(kKnown), [&name = k](const char* n) { return name == n; }))
       continue;
     if (s.params.count(k)) {
       fail(k, "le paramètre « " + k + " » est donné plusieurs fois.");
