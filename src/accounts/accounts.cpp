@@ -284,9 +284,7 @@ Result Service::confirm(std::string_view token) {
   std::lock_guard lock(first_admin_mutex_);
   auto a = store_.account(*account);
   if (!a) return Result::failure("", "Ce compte n'existe plus.");
-  bool any_admin = false;
-  for (const auto& other : store_.accounts(100000))
-    if (other.role == "administrateur" && other.status == "actif") any_admin = true;
+  const bool any_admin = store_.has_active_administrator();
   std::string before = a->status + "/" + a->role;
   a->status = "actif";
   a->confirmed_at = store::utc_now();
@@ -510,9 +508,8 @@ std::size_t Service::purge(std::string_view now) {
     }
   }
   std::string unconfirmed_before = store::utc_in(-std::int64_t{settings_.confirmation_hours} * 3600);
-  for (const auto& a : store_.accounts(1000000))
-    if (a.status == "a_confirmer" && a.created_at < unconfirmed_before && store_.delete_account(a.id).ok)
-      ++deleted;
+  for (std::int64_t id : store_.unconfirmed_accounts(unconfirmed_before))
+    if (store_.delete_account(id).ok) ++deleted;
   return deleted;
 }
 

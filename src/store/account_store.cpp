@@ -4,24 +4,11 @@
 #include <mutex>
 
 #include "store/accounts.h"
+#include "store/clock.h"
 #include "store/database.h"
 #include "store/sqlite.h"
 
 namespace maillage::store {
-
-std::string utc_in(std::int64_t seconds) {
-  auto now = std::chrono::system_clock::now() + std::chrono::seconds(seconds);
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
-
-std::string utc_now() { return utc_in(0); }
 
 namespace {
 
@@ -87,13 +74,6 @@ OutboxMail read_mail(const Statement& s) {
   return m;
 }
 
-std::string sql(std::string_view head, std::string_view tail) {
-  std::string out;
-  out.reserve(head.size() + tail.size());
-  out.append(head).append(tail);
-  return out;
-}
-
 std::int64_t as_int(std::size_t n) { return static_cast<std::int64_t>(n); }
 
 class SqliteAccountStore final : public AccountStore {
@@ -125,7 +105,7 @@ class SqliteAccountStore final : public AccountStore {
 
   std::optional<Account> account(std::int64_t id) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kAccountColumns, " WHERE id = ?"));
+    Statement s(db_.handle(), join_sql(kAccountColumns, " WHERE id = ?"));
     s.bind(1, id);
     if (s.step() != SQLITE_ROW) return std::nullopt;
     return read_account(s);
@@ -133,7 +113,7 @@ class SqliteAccountStore final : public AccountStore {
 
   std::optional<Account> account_by_email(std::string_view email) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kAccountColumns, " WHERE email = ?"));
+    Statement s(db_.handle(), join_sql(kAccountColumns, " WHERE email = ?"));
     s.bind(1, email);
     if (s.step() != SQLITE_ROW) return std::nullopt;
     return read_account(s);
@@ -141,7 +121,7 @@ class SqliteAccountStore final : public AccountStore {
 
   std::vector<Account> accounts(std::size_t limit) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kAccountColumns, " ORDER BY id LIMIT ?"));
+    Statement s(db_.handle(), join_sql(kAccountColumns, " ORDER BY id LIMIT ?"));
     s.bind(1, as_int(limit));
     std::vector<Account> out;
     while (s.step() == SQLITE_ROW) out.push_back(read_account(s));
@@ -206,6 +186,23 @@ class SqliteAccountStore final : public AccountStore {
     std::vector<std::int64_t> out;
     while (s.step() == SQLITE_ROW) out.push_back(s.integer(0));
     return out;
+  }
+
+  std::vector<std::int64_t> unconfirmed_accounts(std::string_view before) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_.handle(),
+                "SELECT id FROM accounts WHERE status = 'a_confirmer' AND created_at < ? ORDER BY id");
+    s.bind(1, before);
+    std::vector<std::int64_t> out;
+    while (s.step() == SQLITE_ROW) out.push_back(s.integer(0));
+    return out;
+  }
+
+  bool has_active_administrator() override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_.handle(),
+                "SELECT 1 FROM accounts WHERE role = 'administrateur' AND status = 'actif' LIMIT 1");
+    return s.step() == SQLITE_ROW;
   }
 
   Status put_session(std::string_view hash, std::int64_t account,
@@ -296,7 +293,7 @@ class SqliteAccountStore final : public AccountStore {
 
   std::vector<OutboxMail> unsent_mail(std::size_t limit) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kMailColumns, " WHERE sent_at = '' AND attempts < 10 ORDER BY id LIMIT ?"));
+    Statement s(db_.handle(), join_sql(kMailColumns, " WHERE sent_at = '' AND attempts < 10 ORDER BY id LIMIT ?"));
     s.bind(1, as_int(limit));
     std::vector<OutboxMail> out;
     while (s.step() == SQLITE_ROW) out.push_back(read_mail(s));
@@ -305,7 +302,7 @@ class SqliteAccountStore final : public AccountStore {
 
   std::vector<OutboxMail> mail(std::size_t limit) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kMailColumns, " ORDER BY id DESC LIMIT ?"));
+    Statement s(db_.handle(), join_sql(kMailColumns, " ORDER BY id DESC LIMIT ?"));
     s.bind(1, as_int(limit));
     std::vector<OutboxMail> out;
     while (s.step() == SQLITE_ROW) out.push_back(read_mail(s));
@@ -377,7 +374,7 @@ class SqliteAccountStore final : public AccountStore {
 
   std::optional<Claim> claim(std::int64_t id) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kClaimColumns, " WHERE id = ?"));
+    Statement s(db_.handle(), join_sql(kClaimColumns, " WHERE id = ?"));
     s.bind(1, id);
     if (s.step() != SQLITE_ROW) return std::nullopt;
     return read_claim(s);
@@ -385,7 +382,7 @@ class SqliteAccountStore final : public AccountStore {
 
   std::vector<Claim> claims(std::string_view status, std::size_t limit) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kClaimColumns, " WHERE status = ? ORDER BY id LIMIT ?"));
+    Statement s(db_.handle(), join_sql(kClaimColumns, " WHERE status = ? ORDER BY id LIMIT ?"));
     s.bind(1, status).bind(2, as_int(limit));
     std::vector<Claim> out;
     while (s.step() == SQLITE_ROW) out.push_back(read_claim(s));
@@ -394,7 +391,7 @@ class SqliteAccountStore final : public AccountStore {
 
   std::vector<Claim> claims_of(std::int64_t account) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kClaimColumns, " WHERE account_id = ? ORDER BY id"));
+    Statement s(db_.handle(), join_sql(kClaimColumns, " WHERE account_id = ? ORDER BY id"));
     s.bind(1, account);
     std::vector<Claim> out;
     while (s.step() == SQLITE_ROW) out.push_back(read_claim(s));
@@ -442,21 +439,21 @@ class SqliteAccountStore final : public AccountStore {
 
   std::vector<StoredReport> reports(std::string_view status, std::size_t limit) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kReportColumns, " WHERE status = ? ORDER BY id LIMIT ?"));
+    Statement s(db_.handle(), join_sql(kReportColumns, " WHERE status = ? ORDER BY id LIMIT ?"));
     s.bind(1, status).bind(2, as_int(limit));
     return read_reports(s);
   }
 
   std::vector<StoredReport> reports_of(std::string_view source, std::string_view place_id) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kReportColumns, " WHERE source = ? AND place_id = ? ORDER BY id DESC"));
+    Statement s(db_.handle(), join_sql(kReportColumns, " WHERE source = ? AND place_id = ? ORDER BY id DESC"));
     s.bind(1, source).bind(2, place_id);
     return read_reports(s);
   }
 
   std::optional<StoredReport> report(std::int64_t id) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kReportColumns, " WHERE id = ?"));
+    Statement s(db_.handle(), join_sql(kReportColumns, " WHERE id = ?"));
     s.bind(1, id);
     if (s.step() != SQLITE_ROW) return std::nullopt;
     return read_report(s);
@@ -476,7 +473,7 @@ class SqliteAccountStore final : public AccountStore {
 
   std::vector<StoredReport> reports_by_contact(std::string_view email) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(), sql(kReportColumns, " WHERE lower(contact) = ? ORDER BY id"));
+    Statement s(db_.handle(), join_sql(kReportColumns, " WHERE lower(contact) = ? ORDER BY id"));
     s.bind(1, email);
     return read_reports(s);
   }

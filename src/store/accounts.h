@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/clock.h"
 #include "store/store.h"
 
 namespace maillage::store {
@@ -101,6 +102,9 @@ class AccountStore {
   virtual Status delete_account(std::int64_t account) = 0;
   // Accounts whose last activity is older than `before` (ISO 8601), for the purge.
   virtual std::vector<std::int64_t> inactive_accounts(std::string_view before) = 0;
+  // Accounts still waiting for confirmation, created before `before`.
+  virtual std::vector<std::int64_t> unconfirmed_accounts(std::string_view before) = 0;
+  virtual bool has_active_administrator() = 0;
 
   // --- sessions and single-use tokens (hashes only) ---
   virtual Status put_session(std::string_view hash, std::int64_t account,
@@ -179,8 +183,5 @@ class AccountStore {
 std::unique_ptr<AccountStore> open_account_store(const std::filesystem::path& path,
                                                  std::string& error);
 
-// ISO 8601 UTC now ("2026-11-29T08:00:00.000Z") and `seconds` from now, as the store writes.
-std::string utc_now();
-std::string utc_in(std::int64_t seconds);
 
 }  // namespace maillage::store

@@ -13,6 +13,7 @@
 #include <ctime>
 
 #include "place/codec.h"
+#include "store/clock.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/sqlite.h"
@@ -20,27 +21,6 @@
 
 namespace maillage::store {
 namespace {
-
-// A statement from a shared column list and its clauses (appended: GCC 12 warns falsely on
-// `std::string(a) + b` once inlined).
-std::string join_sql(std::string_view columns, std::string_view clauses) {
-  std::string sql;
-  sql.reserve(columns.size() + clauses.size());
-  sql.append(columns).append(clauses);
-  return sql;
-}
-
-std::string now_utc() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
 
 std::string_view header_text(const StoredPlace& p) {
   return p.raw_header ? std::string_view(*p.raw_header) : std::string_view();
@@ -102,7 +82,7 @@ bool migrate(sqlite::Connection& db_, std::string& error) {
     std::string e = applied ? "" : db_.exec(m.sql);
     if (e.empty() && !applied) {
       sqlite::Statement ins(db_.handle(), "INSERT INTO schema_migrations VALUES (?, ?, ?)");
-      ins.bind(1, static_cast<std::int64_t>(m.version)).bind(2, m.description).bind(3, now_utc());
+      ins.bind(1, static_cast<std::int64_t>(m.version)).bind(2, m.description).bind(3, utc_now());
       if (ins.step() != SQLITE_DONE) e = db_.last_error();
     }
     if (e.empty()) e = db_.exec("COMMIT");
@@ -116,6 +96,13 @@ bool migrate(sqlite::Connection& db_, std::string& error) {
 }
 
 }  // namespace
+
+std::string join_sql(std::string_view columns, std::string_view clauses) {
+  std::string sql;
+  sql.reserve(columns.size() + clauses.size());
+  sql.append(columns).append(clauses);
+  return sql;
+}
 
 bool open_database(sqlite::Connection& db_, const std::filesystem::path& path, std::string& error) {
   if (!db_.open(path.string(), error)) {
@@ -155,7 +142,7 @@ class SqliteStore final : public Store {
                                         Status& status) override {
     sqlite::Statement s(db_.handle(),
                         "INSERT INTO import_runs (source, file, started_at) VALUES (?, ?, ?)");
-    s.bind(1, source).bind(2, file).bind(3, now_utc());
+    s.bind(1, source).bind(2, file).bind(3, utc_now());
     if (s.step() != SQLITE_DONE) {
       status = Status::failure("enregistrement de l'import impossible : " + db_.last_error());
       return std::nullopt;
@@ -167,7 +154,7 @@ class SqliteStore final : public Store {
     sqlite::Statement s(db_.handle(),
                         "UPDATE import_runs SET finished_at = ?, status = ?, read = ?, added = ?, "
                         "updated = ?, unchanged = ?, rejected = ?, warnings = ? WHERE id = ?");
-    s.bind(1, now_utc()).bind(2, outcome).bind(3, c.read).bind(4, c.added).bind(5, c.updated);
+    s.bind(1, utc_now()).bind(2, outcome).bind(3, c.read).bind(4, c.added).bind(5, c.updated);
     s.bind(6, c.unchanged).bind(7, c.rejected).bind(8, c.warnings).bind(9, run);
     if (s.step() != SQLITE_DONE) return Status::failure(db_.last_error());
     return Status::success();
@@ -180,7 +167,7 @@ class SqliteStore final : public Store {
     if (auto e = db_.exec("BEGIN IMMEDIATE"); !e.empty())
       return Status::failure("début de transaction impossible : " + e);
     Status s = begin_batch();
-    const std::string now = now_utc();
+    const std::string now = utc_now();
     for (std::size_t i = 0; s.ok && i < batch.size(); ++i) {
       Outcome o = Outcome::kUnchanged;
       s = upsert_one(run, batch[i], now, o);
@@ -369,7 +356,7 @@ class SqliteStore final : public Store {
     s.bind(1, d.name).bind(2, d.publisher).bind(3, d.location).bind(4, d.format).bind(5, d.profile);
     s.bind(6, d.licence).bind(7, d.attribution).bind(8, d.schedule_hours);
     s.bind(9, static_cast<std::int64_t>(d.enabled));
-    if (!replace) s.bind(10, now_utc());
+    if (!replace) s.bind(10, utc_now());
     if (s.step() != SQLITE_DONE) return Status::failure(db_.last_error());
     if (sqlite3_changes(db_.handle()) != 1)
       return Status::failure(replace ? "la source « " + d.name + " » n'existe pas."
@@ -426,7 +413,7 @@ class SqliteStore final : public Store {
     const bool swap = std::tie(d.source_b, d.id_b) < std::tie(d.source_a, d.id_a);
     s.bind(1, swap ? d.source_b : d.source_a).bind(2, swap ? d.id_b : d.id_a);
     s.bind(3, swap ? d.source_a : d.source_b).bind(4, swap ? d.id_a : d.id_b);
-    s.bind(5, d.decision).bind(6, d.actor).bind(7, d.reason).bind(8, d.at.empty() ? now_utc() : d.at);
+    s.bind(5, d.decision).bind(6, d.actor).bind(7, d.reason).bind(8, d.at.empty() ? utc_now() : d.at);
     if (s.step() != SQLITE_DONE) return Status::failure(db_.last_error());
     return Status::success();
   }
@@ -459,7 +446,7 @@ class SqliteStore final : public Store {
     sqlite::Statement s(db_.handle(),
                         "INSERT INTO error_reports (at, source, place_id, category, message, "
                         "contact, suggestion) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    s.bind(1, now_utc()).bind(2, r.source).bind(3, r.place_id).bind(4, r.category);
+    s.bind(1, utc_now()).bind(2, r.source).bind(3, r.place_id).bind(4, r.category);
     s.bind(5, r.message).bind(6, r.contact).bind(7, r.suggestion);
     if (s.step() != SQLITE_DONE)
       return Status::failure("enregistrement du signalement impossible : " + db_.last_error());
@@ -531,7 +518,7 @@ class SqliteStore final : public Store {
     record_ = cur.text(0);
     const std::int64_t prev = cur.integer(1);
     cur.reset();
-    const std::string now = now_utc();
+    const std::string now = utc_now();
     const std::int64_t seq = next_seq_++;
     StoredPlace key;
     key.source = std::string(source);
@@ -734,7 +721,7 @@ class SqliteStore final : public Store {
         if (Status st = put_base(source, id, json); !st.ok) return st;
       }
     }
-    const std::string now = now_utc();
+    const std::string now = utc_now();
     for (place::Field f : release) {
       sqlite::Statement d(db_.handle(),
                           "DELETE FROM manual_fields WHERE source = ? AND place_id = ? AND field = ?");

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts.h"
+#include "accounts/claims.h"
 #include "accounts/freshness.h"
 #include "common/utf8.h"
 #include "place/codec.h"
@@ -329,42 +330,6 @@ std::optional<search::Document> place_or_404(Pages& pages, const httplib::Reques
   return doc;
 }
 
-std::string domain_of_email(std::string_view e) {
-  auto at = e.rfind('@');
-  return at == std::string_view::npos ? "" : std::string(e.substr(at + 1));
-}
-
-std::string lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
-// True when the person's e-mail domain is the place's own (its website's host or one of its
-// e-mail addresses' domains), and not a shared webmail domain.
-bool domain_matches(const std::string& email, const place::Place& place) {
-  static const char* kShared[] = {"gmail.com", "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com",
-                                  "outlook.fr", "outlook.com", "orange.fr", "free.fr", "laposte.net",
-                                  "sfr.fr", "wanadoo.fr", "live.fr", "icloud.com", "protonmail.com"};
-  std::string domain = lower(domain_of_email(email));
-  if (domain.empty()) return false;
-  for (const char* s : kShared)
-    if (domain == s) return false;
-  for (auto e : place::split_values(place[Field::kCourriels]))
-    if (lower(domain_of_email(e)) == domain) return true;
-  for (auto w : place::split_values(place[Field::kSiteWeb])) {
-    std::string host = lower(std::string(w));
-    auto scheme = host.find("://");
-    if (scheme != std::string::npos) host = host.substr(scheme + 3);
-    host = host.substr(0, host.find_first_of("/:?#"));
-    if (host.rfind("www.", 0) == 0) host = host.substr(4);
-    if (host == domain || (host.size() > domain.size() + 1 &&
-                           host.compare(host.size() - domain.size() - 1, std::string::npos, "." + domain) == 0))
-      return true;
-  }
-  return false;
-}
-
 FormPage claim_form(const search::Document& doc) {
   FormPage f;
   f.title = "Gérer cette fiche";
@@ -401,26 +366,16 @@ void claim_submit(Pages& pages, const httplib::Request& req, httplib::Response& 
     f.errors.push_back(accounts::Result::failure("message", "Le message dépasse 500 caractères ou contient des caractères illisibles."));
     return render_form(pages, req, res, f, 400);
   }
-  auto& svc = *pages.services.accounts;
-  if (p.places.count({doc->source, doc->id})) return redirect(res, "/compte");
-  for (const auto& c : svc.store().claims_of(p.id))
-    if (c.status == "en_attente" && c.source == doc->source && c.place_id == doc->id)
-      return redirect(res, "/compte?message=demande");
-  place::Place place = doc->place.unpack();
-  bool automatic = domain_matches(p.email, place);
-  store::Claim c{0, p.id, doc->source, doc->id, std::string(utf8::trim(message)),
-                 automatic ? "acceptee" : "en_attente", "", automatic ? store::utc_now() : "",
-                 automatic ? "automatique" : "", automatic ? "domaine de courriel du lieu" : ""};
-  store::Status st;
-  auto id = svc.store().add_claim(c, st);
-  if (!id) return send_message(*pages.site, res, 500, "Demande non enregistrée", st.message);
-  svc.store().audit({0, "", p.actor(), "demande_gestion", "lieu:" + doc->source + ":" + doc->id, "",
-                     automatic ? "acceptee (domaine)" : "en_attente"});
-  if (automatic) {
-    svc.grant_place("automatique", p.id, {doc->source, doc->id});
-    return redirect(res, "/compte?message=accepte");
+  std::string error;
+  auto outcome = accounts::claim_place(*pages.services.accounts, p, {doc->source, doc->id},
+                                       doc->place.unpack(), utf8::trim(message), error);
+  if (!outcome) return send_message(*pages.site, res, 500, "Demande non enregistrée", error);
+  switch (*outcome) {
+    case accounts::ClaimOutcome::kAlreadyManager: return redirect(res, "/compte");
+    case accounts::ClaimOutcome::kApproved: return redirect(res, "/compte?message=accepte");
+    case accounts::ClaimOutcome::kAlreadyPending:
+    case accounts::ClaimOutcome::kPending: return redirect(res, "/compte?message=demande");
   }
-  redirect(res, "/compte?message=demande");
 }
 
 // The standard's fields a manager edits (everything but identifiers and the source's own).
@@ -681,6 +636,31 @@ Data detail(const std::string& label, const std::string& value) {
   return d;
 }
 
+// A moderator's decision: "accepter", "refuser" or one of `extra`, with an optional reason
+// (trimmed, at most 2,000 bytes). Empty when the form is not one of these.
+std::string read_decision(const httplib::Request& req, std::string& reason,
+                          std::initializer_list<std::string_view> extra = {}) {
+  std::string decision = form(req, "decision");
+  reason = std::string(utf8::trim(form(req, "motif")));
+  bool known = decision == "accepter" || decision == "refuser" ||
+               std::find(extra.begin(), extra.end(), decision) != extra.end();
+  if (!known || !utf8::is_valid(reason) || reason.size() > 2000) return {};
+  return decision;
+}
+
+// A queue page (claims, reports): its tasks, each with its decision form.
+void send_queue(Pages& pages, const httplib::Request& req, httplib::Response& res,
+                const std::string& title, const std::string& heading, const std::string& intro,
+                const List& items) {
+  Data d = page_data(*pages.site, title, "");
+  d.set("heading", heading);
+  d.set("intro", intro);
+  d.set("has_items", !items.empty());
+  d.set("items", items);
+  if (req.has_param("fait")) d.set("notice", "Décision enregistrée.");
+  send_html(*pages.site, res, pages.site->templates.render_page("queue", std::move(d)));
+}
+
 void claims_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
   auto p = who(pages, req);
   if (!require_login(pages, req, res, p)) return;
@@ -701,13 +681,8 @@ void claims_page(Pages& pages, const httplib::Request& req, httplib::Response& r
     x.set("reject_label", "Refuser");
     items.push_back(x);
   }
-  Data d = page_data(*pages.site, "Demandes de gestion", "");
-  d.set("heading", "Demandes de gestion de fiches");
-  d.set("intro", "Les personnes qui demandent à tenir à jour la fiche d'un lieu de votre territoire.");
-  d.set("has_items", !items.empty());
-  d.set("items", items);
-  if (req.has_param("fait")) d.set("notice", "Décision enregistrée.");
-  send_html(*pages.site, res, pages.site->templates.render_page("queue", std::move(d)));
+  send_queue(pages, req, res, "Demandes de gestion", "Demandes de gestion de fiches",
+             "Les personnes qui demandent à tenir à jour la fiche d'un lieu de votre territoire.", items);
 }
 
 void claim_decide(Pages& pages, const httplib::Request& req, httplib::Response& res) {
@@ -720,20 +695,13 @@ void claim_decide(Pages& pages, const httplib::Request& req, httplib::Response& 
   auto doc = doc_of(pages, c->source, c->place_id);
   if (!doc || !accounts::can_decide_claim(p, scope_of(pages, *doc))) return forbidden(pages, res);
   if (!allow_write(pages, p, req, res)) return;
-  std::string decision = form(req, "decision"), reason = std::string(utf8::trim(form(req, "motif")));
-  if ((decision != "accepter" && decision != "refuser") || !utf8::is_valid(reason) || reason.size() > 2000)
+  std::string reason, decision = read_decision(req, reason);
+  if (decision.empty())
     return send_message(*pages.site, res, 400, "Décision incomplète", "Choisissez « Accepter » ou « Refuser ».");
-  if (decision == "refuser" && reason.empty())
-    return send_message(*pages.site, res, 400, "Motif manquant", "Indiquez le motif du refus : il est envoyé à la personne.");
-  auto st = svc.store().decide_claim(c->id, decision == "accepter" ? "acceptee" : "refusee", p.actor(), reason);
-  if (!st.ok) return send_message(*pages.site, res, 409, "Déjà traitée", st.message);
-  svc.store().audit({0, "", p.actor(), decision == "accepter" ? "demande_acceptee" : "demande_refusee",
-                     "lieu:" + c->source + ":" + c->place_id, "", "compte:" + std::to_string(c->account_id)});
-  if (decision == "accepter") svc.grant_place(p.actor(), c->account_id, {c->source, c->place_id});
-  if (auto a = svc.store().account(c->account_id))
-    svc.queue_mail(a->email, decision == "accepter" ? "Vous gérez maintenant une fiche" : "Votre demande n'a pas été acceptée",
-                   "Bonjour,\n\nVotre demande pour la fiche « " + std::string(doc->place[Field::kNom]) + " » a été " +
-                       (decision == "accepter" ? "acceptée." : "refusée : " + reason) + "\n");
+  auto r = accounts::decide_claim(svc, p, *c, decision == "accepter", reason, doc->place[Field::kNom]);
+  if (!r.ok)
+    return r.field == "motif" ? send_message(*pages.site, res, 400, "Motif manquant", r.message)
+                              : send_message(*pages.site, res, 409, "Déjà traitée", r.message);
   redirect(res, "/espace/demandes?fait=1");
 }
 
@@ -769,13 +737,10 @@ void reports_page(Pages& pages, const httplib::Request& req, httplib::Response& 
     x.set("reject_label", "Rejeter");
     items.push_back(x);
   }
-  Data d = page_data(*pages.site, "Signalements", "");
-  d.set("heading", "Signalements à traiter");
-  d.set("intro", "Les erreurs signalées par le public sur les fiches que vous gérez ou coordonnez. Corrigez la fiche, puis marquez le signalement comme traité.");
-  d.set("has_items", !items.empty());
-  d.set("items", items);
-  if (req.has_param("fait")) d.set("notice", "Décision enregistrée.");
-  send_html(*pages.site, res, pages.site->templates.render_page("queue", std::move(d)));
+  send_queue(pages, req, res, "Signalements", "Signalements à traiter",
+             "Les erreurs signalées par le public sur les fiches que vous gérez ou coordonnez. Corrigez la "
+             "fiche, puis marquez le signalement comme traité.",
+             items);
 }
 
 void report_decide(Pages& pages, const httplib::Request& req, httplib::Response& res) {
@@ -788,9 +753,8 @@ void report_decide(Pages& pages, const httplib::Request& req, httplib::Response&
   auto doc = doc_of(pages, r->source, r->place_id);
   if (!doc || !report_visible(pages, p, *doc)) return forbidden(pages, res);
   if (!allow_write(pages, p, req, res)) return;
-  std::string decision = form(req, "decision"), reason = std::string(utf8::trim(form(req, "motif")));
-  if ((decision != "accepter" && decision != "refuser" && decision != "appliquer") || !utf8::is_valid(reason) ||
-      reason.size() > 2000)
+  std::string reason, decision = read_decision(req, reason, {"appliquer"});
+  if (decision.empty())
     return send_message(*pages.site, res, 400, "Décision incomplète", "Choisissez « C'est corrigé » ou « Rejeter ».");
   if (decision == "appliquer") {
     // The suggested value, through the same rules as the edit form, becomes a manual field.
@@ -817,16 +781,10 @@ void report_decide(Pages& pages, const httplib::Request& req, httplib::Response&
     }
     decision = "accepter";
   }
-  if (decision == "refuser" && reason.empty())
-    return send_message(*pages.site, res, 400, "Motif manquant", "Indiquez pourquoi le signalement est rejeté.");
-  auto st = svc.store().decide_report(r->id, decision == "accepter" ? "accepte" : "rejete", p.actor(), reason);
-  if (!st.ok) return send_message(*pages.site, res, 409, "Déjà traité", st.message);
-  svc.store().audit({0, "", p.actor(), decision == "accepter" ? "signalement_accepte" : "signalement_rejete",
-                     "lieu:" + r->source + ":" + r->place_id, "", reason});
-  if (!r->contact.empty())
-    svc.queue_mail(r->contact, "Votre signalement sur maillage",
-                   "Bonjour,\n\nMerci pour votre signalement sur la fiche « " + std::string(doc->place[Field::kNom]) +
-                       " ». " + (decision == "accepter" ? "La fiche a été corrigée." : "Il n'a pas été retenu : " + reason) + "\n");
+  auto decided = accounts::decide_report(svc, p, *r, decision == "accepter", reason, doc->place[Field::kNom]);
+  if (!decided.ok)
+    return decided.field == "motif" ? send_message(*pages.site, res, 400, "Motif manquant", decided.message)
+                                    : send_message(*pages.site, res, 409, "Déjà traité", decided.message);
   redirect(res, "/espace/signalements?fait=1");
 }
 

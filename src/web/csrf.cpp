@@ -1,4 +1,5 @@
 #include "web/csrf.h"
+#include "web/forms.h"
 
 #include <httplib.h>
 #include <sodium.h>
@@ -18,22 +19,8 @@ bool well_formed(std::string_view token) {
 }
 
 std::string cookie_token(const httplib::Request& req) {
-  std::string header = req.get_header_value("Cookie");
-  std::string_view rest = header;
-  std::string_view prefix = kCsrfCookie;
-  while (!rest.empty()) {
-    auto end = rest.find(';');
-    std::string_view part = rest.substr(0, end);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.size() > prefix.size() && part.substr(0, prefix.size()) == prefix &&
-        part[prefix.size()] == '=') {
-      std::string_view value = part.substr(prefix.size() + 1);
-      if (well_formed(value)) return std::string(value);
-    }
-    if (end == std::string_view::npos) break;
-    rest.remove_prefix(end + 1);
-  }
-  return {};
+  std::string value = cookie(req, kCsrfCookie);
+  return well_formed(value) ? value : std::string();
 }
 
 }  // namespace
