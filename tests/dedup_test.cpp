@@ -232,7 +232,7 @@ TEST_F(DedupStore, SearchShowsMergedPlacesOrEverySourceRecord) {
     q.limit = 50;
     return service.read([&](const search::Index& index) {
       std::vector<std::string> out;
-      for (const auto& h : index.search(q).hits) out.push_back(index.document(h.doc)->id);
+      for (const auto& h : index.search(q).hits) out.push_back(std::string(index.document(h.doc)->id));
       std::sort(out.begin(), out.end());
       return out;
     });

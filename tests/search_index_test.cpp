@@ -8,6 +8,7 @@
 #include <set>
 
 #include "search/service.h"
+#include "store/store.h"
 #include "exchange/importer.h"
 #include "support/bundled_search.h"
 #include "territory/reference.h"
@@ -136,6 +137,76 @@ TEST_F(SearchIndexTest, CursorPagingVisitsEveryResultOnce) {
   }
   Query bad = parse({{"curseur", "pas-un-curseur"}});
   EXPECT_TRUE(run(bad).error.has_value());
+}
+
+// The start-up build (bulk, on three threads, postings written in runs) and place-by-place
+// upserts, then removals and re-insertions (which unindex texts and filter values from the
+// document's own record), must give the same answers.
+TEST_F(SearchIndexTest, ABulkBuildAnswersAsPlaceByPlaceUpsertsDo) {
+  std::string error;
+  auto store = store::open_sqlite(bundled_->dir / "m.db", error);
+  ASSERT_TRUE(store) << error;
+  Index one_by_one(territory::Reference::bundled());
+  std::vector<store::StoredPlace> places;
+  ASSERT_TRUE(store->scan([&](const store::StoredPlace& p) { places.push_back(p); }).ok);
+  for (const auto& p : places) one_by_one.upsert(p);
+  // Every tenth place removed, then every twentieth put back.
+  for (std::size_t i = 0; i < places.size(); i += 10) one_by_one.remove(places[i].source, places[i].id);
+  for (std::size_t i = 0; i < places.size(); i += 20) one_by_one.upsert(places[i]);
+  std::set<std::pair<std::string, std::string>> removed;
+  for (std::size_t i = 10; i < places.size(); i += 20) removed.emplace(places[i].source, places[i].id);
+  EXPECT_EQ(one_by_one.size(), places.size() - removed.size());
+
+  auto answer = [&](const Index& index, const Query& q) {
+    SearchResult r = index.search(q);
+    std::vector<std::string> ids;
+    for (const auto& h : r.hits) ids.emplace_back(index.document(h.doc)->public_id);
+    return std::make_tuple(r.total, ids, r.facets);
+  };
+  const std::vector<std::multimap<std::string, std::string>> queries = {
+      {{"q", "médiathèque"}, {"facettes", "services,frais_a_charge,departement,source"}},
+      {{"q", "bibli"}, {"tri", "nom"}, {"limite", "50"}},
+      {{"q", "acompagnement numerique"}},
+      {{"services", "Aide aux démarches administratives"}, {"facettes", "typologie,region"}},
+      {{"departement", "13"}, {"tri", "date_maj"}, {"limite", "100"}},
+      {{"autour", "Marseille"}, {"rayon_km", "20"}, {"tri", "distance"}},
+      {{"typologie", "BIB"}, {"facettes", "code_postal"}},
+      {{"ouvert_le", "2026-12-01T10:00"}, {"facettes", "services"}},
+  };
+  for (const auto& params : queries) {
+    const Query q = parse(params);
+    // The removed places are absent from the incremental index only.
+    const std::uint64_t total = one_by_one.search(q).total;
+    const std::uint64_t bulk_total = service_->read([&](const Index& index) { return index.search(q).total; });
+    std::uint64_t removed_matches = 0;
+    service_->read([&](const Index& index) {
+      Query all = q;
+      all.limit = 1000;
+      all.cursor.clear();
+      for (std::string cursor;;) {
+        all.cursor = cursor;
+        SearchResult r = index.search(all);
+        for (const auto& h : r.hits) {
+          const Document* d = index.document(h.doc);
+          removed_matches += removed.count({std::string(d->source), std::string(d->id)});
+        }
+        if (r.next_cursor.empty()) break;
+        cursor = r.next_cursor;
+      }
+      return 0;
+    });
+    EXPECT_EQ(total + removed_matches, bulk_total) << params.begin()->second;
+  }
+  // With the same places, the same answers, facets included.
+  for (std::size_t i = 10; i < places.size(); i += 20) one_by_one.upsert(places[i]);
+  for (const auto& params : queries) {
+    const Query q = parse(params);
+    auto incremental = answer(one_by_one, q);
+    auto bulk = service_->read([&](const Index& index) { return answer(index, q); });
+    EXPECT_EQ(std::get<0>(incremental), std::get<0>(bulk)) << params.begin()->second;
+    EXPECT_EQ(std::get<1>(incremental), std::get<1>(bulk)) << params.begin()->second;
+    EXPECT_EQ(std::get<2>(incremental), std::get<2>(bulk)) << params.begin()->second;
+  }
 }
 
 TEST(SearchQuery, BadParametersNameTheParameterInFrench) {

@@ -102,7 +102,7 @@ class OpenNowOnRealData : public testing::BundledSearchTest {
       if (!q) break;
       cursor = service_->read([&](const Index& index) {
         auto r = index.search(*q);
-        for (const auto& h : r.hits) out.insert(index.document(h.doc)->public_id);
+        for (const auto& h : r.hits) out.insert(std::string(index.document(h.doc)->public_id));
         return r.next_cursor;
       });
     } while (!cursor.empty());
@@ -119,7 +119,7 @@ class OpenNowOnRealData : public testing::BundledSearchTest {
         if (d->has_position) pos = std::make_pair(d->latitude, d->longitude);
         auto s = opening_status({d->place[place::Field::kHoraires], d->place[place::Field::kCodeInsee], pos},
                                 zone.from_wall_compatible(w));
-        if (s.open == true) out.insert(d->public_id);
+        if (s.open == true) out.insert(std::string(d->public_id));
       }
       return 0;
     });

@@ -63,7 +63,7 @@ class SearchQueries : public testing::BundledSearchTest {
     return service_->read([&](const Index& index) { return index.search(q); });
   }
   static std::string public_id(const Hit& h) {
-    return service_->read([&](const Index& index) { return index.document(h.doc)->public_id; });
+    return service_->read([&](const Index& index) { return std::string(index.document(h.doc)->public_id); });
   }
   static std::string name_of(const std::string& public_id) {
     return service_->read([&](const Index& index) {

@@ -44,6 +44,18 @@ std::string_view CompactPlace::operator[](Field f) const {
   }
 }
 
+CompactPlace::Views CompactPlace::views() const {
+  Views out{};
+  if (data_.empty()) return out;
+  std::size_t at = 0;
+  for (auto& v : out) {
+    const std::size_t n = get_length(data_, at);
+    v = std::string_view(data_).substr(at, n);
+    at += n;
+  }
+  return out;
+}
+
 Place CompactPlace::unpack() const {
   Place p;
   if (data_.empty()) return p;

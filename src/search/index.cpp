@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
 
 #include "place/codec.h"
 #include "place/vocabulary.h"
@@ -18,8 +21,39 @@ namespace {
 constexpr double kCellDegrees = 0.1;
 constexpr std::size_t kMaxCells = 40000;
 
-std::string key_of(const std::string& source, const std::string& id) {
-  return source + '\x1f' + id;
+std::string key_of(std::string_view source, std::string_view id) {
+  std::string key;
+  key.reserve(source.size() + 1 + id.size());
+  key.append(source).push_back('\x1f');
+  key.append(id);
+  return key;
+}
+
+constexpr std::size_t kPoolBlock = std::size_t{1} << 20;
+
+// What each filter slot (position in filter_fields()) reads of a document.
+enum class FilterKind { kField, kSource, kDepartement, kRegion };
+struct FilterPlan {
+  FilterKind kind;
+  place::Field field;
+};
+const std::vector<FilterPlan>& filter_plan() {
+  static const std::vector<FilterPlan> plan = [] {
+    std::vector<FilterPlan> out;
+    for (const auto& name : filter_fields()) {
+      if (name == "source") {
+        out.push_back({FilterKind::kSource, place::Field::kId});
+      } else if (name == "departement") {
+        out.push_back({FilterKind::kDepartement, place::Field::kCodeInsee});
+      } else if (name == "region") {
+        out.push_back({FilterKind::kRegion, place::Field::kCodeInsee});
+      } else {
+        out.push_back({FilterKind::kField, *place::field_by_name(name)});
+      }
+    }
+    return out;
+  }();
+  return plan;
 }
 
 // Field classes of the searched fields.
@@ -42,7 +76,36 @@ constexpr TextField kTextFields[] = {
 
 }  // namespace
 
-Index::Index(const territory::Reference& territory) : territory_(territory) {}
+std::string_view StringPool::add(std::string_view s) {
+  if (s.empty()) return {};
+  bytes_ += s.size();
+  if (s.size() > kPoolBlock / 4) {  // a long string gets a block of its own, before the open one
+    std::unique_ptr<char[]> block(new char[s.size()]);
+    std::memcpy(block.get(), s.data(), s.size());
+    const std::string_view view(block.get(), s.size());
+    blocks_.insert(blocks_.empty() ? blocks_.end() : blocks_.end() - 1, std::move(block));
+    return view;
+  }
+  if (used_ + s.size() > capacity_) {
+    blocks_.emplace_back(new char[kPoolBlock]);
+    used_ = 0;
+    capacity_ = kPoolBlock;
+  }
+  char* at = blocks_.back().get() + used_;
+  std::memcpy(at, s.data(), s.size());
+  used_ += s.size();
+  return {at, s.size()};
+}
+
+Index::Index(const territory::Reference& territory)
+    : territory_(territory), filters_(filter_fields().size()) {}
+
+int Index::filter_slot(std::string_view field) {
+  const auto& fields = filter_fields();
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    if (fields[i] == field) return static_cast<int>(i);
+  return -1;
+}
 
 std::uint64_t Index::cell_of(double lat, double lon) {
   auto la = static_cast<std::int64_t>(std::floor((lat + 90.0) / kCellDegrees));
@@ -54,22 +117,64 @@ const Document* Index::document(std::uint32_t doc) const {
   return doc < docs_.size() && docs_[doc].live ? &docs_[doc] : nullptr;
 }
 
+// A public id is the record's id, or "source:id" when several live records share the id.
 const Document* Index::find_public(const std::string& public_id) const {
-  auto it = by_public_id_.find(public_id);
-  return it == by_public_id_.end() ? nullptr : document(it->second);
+  auto [first, last] = by_record_id_.equal_range(public_id);
+  for (auto it = first; it != last; ++it)
+    if (const Document* d = document(it->second); d && d->public_id == public_id) return d;
+  for (auto colon = public_id.find(':'); colon != std::string::npos;
+       colon = public_id.find(':', colon + 1)) {
+    auto it = by_key_.find(key_of(std::string_view(public_id).substr(0, colon),
+                                  std::string_view(public_id).substr(colon + 1)));
+    if (it == by_key_.end()) continue;
+    if (const Document* d = document(it->second); d && d->public_id == public_id) return d;
+  }
+  return nullptr;
 }
 
 const Document* Index::find(const std::string& source, const std::string& id) const {
-  auto it = by_key_.find(source + '\x1f' + id);
+  auto it = by_key_.find(key_of(source, id));
   if (it == by_key_.end() || !live_.contains(it->second)) return nullptr;
   return document(it->second);
+}
+
+void Index::begin_bulk() {
+  bulk_ = true;
+  text_.begin_bulk();
+}
+
+void Index::flush_pending() {
+  filter_pending_.flush([this](std::size_t list) -> Roaring& { return filter_postings_[list]; });
+  if (!texts_elsewhere_) text_.flush();
+}
+
+void Index::end_bulk() {
+  texts_elsewhere_ = false;
+  flush_pending();
+  filter_pending_.release();
+  text_.end_bulk();
+  bulk_ = false;
+}
+
+void Index::index_texts(const std::vector<PreparedPlace>& batch, std::uint32_t first_doc) {
+  std::uint32_t doc = first_doc;
+  for (const auto& p : batch) {
+    for_each_text(p.place.views(), [&](FieldClass cls, std::string_view text) { text_.add(doc, cls, text); });
+    if ((doc & 0xFFFF) == 0xFFFF) text_.flush();
+    ++doc;
+  }
+}
+
+void Index::insert_indexed_texts(PreparedPlace&& p) {
+  if (!bulk_) throw std::logic_error("Index::insert_indexed_texts outside a bulk load");
+  texts_elsewhere_ = true;
+  insert(std::move(p), true);
 }
 
 void Index::reserve(std::size_t n) {
   docs_.reserve(n);
   by_key_.reserve(n);
   by_record_id_.reserve(n);
-  by_public_id_.reserve(n);
 }
 
 Roaring Index::visible(const Query& q) const {
@@ -118,47 +223,94 @@ std::vector<const Document*> Index::members_of(const Document& merged) const {
   return out;
 }
 
-void Index::upsert(const store::StoredPlace& p) {
+namespace {
+
+// The sort keys and position of a prepared place (its `place` already packed).
+void finish_prepare(const place::Place& p, std::optional<std::pair<double, double>> approx,
+                    PreparedPlace& out) {
+  out.place = place::CompactPlace(p);
+  out.has_position = p.has(place::Field::kLatitude) && p.has(place::Field::kLongitude);
+  out.approx_position = false;
+  if (out.has_position) {
+    out.latitude = std::strtod(p[place::Field::kLatitude].c_str(), nullptr);
+    out.longitude = std::strtod(p[place::Field::kLongitude].c_str(), nullptr);
+  } else if (approx) {
+    out.has_position = out.approx_position = true;
+    out.latitude = approx->first;
+    out.longitude = approx->second;
+  }
+  out.name_key = text::fold(p[place::Field::kNom]);
+  out.date_key = p[place::Field::kDateMaj];
+  for (char& c : out.date_key)
+    if (c >= '0' && c <= '9') c = static_cast<char>('9' - (c - '0'));
+}
+
+void set_members_of(std::string_view provenance, PreparedPlace& out) {
+  out.members.clear();
+  if (out.source != store::kFusionSource) return;
+  for (const auto& [source, id] : store::provenance_members(provenance))
+    out.members.push_back(key_of(source, id));
+}
+
+}  // namespace
+
+PreparedPlace Index::prepare(const store::StoredPlace& p) {
+  PreparedPlace out;
+  out.source = p.source;
+  out.id = p.id;
+  finish_prepare(p.place, p.approx_position, out);
+  set_members_of(p.raw, out);
+  return out;
+}
+
+bool Index::prepare(const store::PlaceRecord& r, PreparedPlace& out) {
+  thread_local place::Place p;
+  if (!place::from_json(r.record, p)) return false;
+  out.source.assign(r.source);
+  out.id.assign(r.id);
+  finish_prepare(p, r.approx_position, out);
+  set_members_of(r.provenance, out);
+  return true;
+}
+
+void Index::upsert(const store::StoredPlace& p) { insert(prepare(p)); }
+
+void Index::insert(PreparedPlace&& p) { insert(std::move(p), false); }
+
+void Index::insert(PreparedPlace&& p, bool texts_indexed) {
   std::string key = key_of(p.source, p.id);
   std::uint32_t doc;
   if (auto it = by_key_.find(key); it != by_key_.end()) {
+    // index_texts() numbered this place as a new document.
+    if (texts_indexed) throw std::logic_error("Index: the same place twice in a bulk load");
     doc = it->second;
-    unindex_document(doc);
+    if (docs_[doc].live) unindex_document(doc);
   } else {
     doc = static_cast<std::uint32_t>(docs_.size());
-    docs_.emplace_back();
-    by_key_.emplace(key, doc);
-    by_record_id_[p.id].push_back(doc);
+    Document& d = docs_.emplace_back();
+    const std::string_view pooled = strings_.add(key);
+    d.source = pooled.substr(0, p.source.size());
+    d.id = pooled.substr(p.source.size() + 1);
+    by_key_.emplace(pooled, doc);
+    by_record_id_.emplace(d.id, doc);
   }
   Document& d = docs_[doc];
-  d.source = p.source;
-  d.id = p.id;
-  d.place = place::CompactPlace(p.place);
-  d.has_position = p.place.has(place::Field::kLatitude) && p.place.has(place::Field::kLongitude);
-  d.approx_position = false;
-  if (d.has_position) {
-    d.latitude = std::stod(p.place[place::Field::kLatitude]);
-    d.longitude = std::stod(p.place[place::Field::kLongitude]);
-  } else if (p.approx_position) {
-    d.has_position = d.approx_position = true;
-    d.latitude = p.approx_position->first;
-    d.longitude = p.approx_position->second;
-  }
-  d.name_key = text::fold(p.place[place::Field::kNom]);
-  d.date_key = p.place[place::Field::kDateMaj];
-  for (char& c : d.date_key)
-    if (c >= '0' && c <= '9') c = static_cast<char>('9' - (c - '0'));
+  d.place = std::move(p.place);
+  d.has_position = p.has_position;
+  d.approx_position = p.approx_position;
+  d.latitude = p.latitude;
+  d.longitude = p.longitude;
+  if (d.name_key != p.name_key) d.name_key = strings_.add(p.name_key);
+  if (d.date_key != p.date_key) d.date_key = strings_.add(p.date_key);
   d.live = true;
-  if (p.source == store::kFusionSource) {
+  if (d.source == store::kFusionSource) {
     fusion_.add(doc);
-    std::vector<std::string> members;
-    for (const auto& [source, id] : store::provenance_members(p.raw)) members.push_back(key_of(source, id));
-    set_members(key, std::move(members));
+    set_members(key, std::move(p.members));
   } else if (absorbed_by_.count(key)) {
     absorbed_.add(doc);
   }
   index_document(doc);
-  refresh_public_ids(p.id);
+  refresh_public_ids(d.id);
 }
 
 void Index::remove(const std::string& source, const std::string& id) {
@@ -166,10 +318,10 @@ void Index::remove(const std::string& source, const std::string& id) {
   if (it == by_key_.end() || !docs_[it->second].live) return;
   unindex_document(it->second);
   docs_[it->second].live = false;
-  refresh_public_ids(id);
+  refresh_public_ids(docs_[it->second].id);
   if (source == store::kFusionSource) {
     fusion_.remove(it->second);
-    set_members(it->first, {});
+    set_members(std::string(it->first), {});
   }
 }
 
@@ -177,92 +329,135 @@ void Index::apply(const store::Change& change) {
   if (change.op == "retrait" || change.record.empty()) {
     remove(change.source, change.place_id);
   } else {
-    store::StoredPlace p;
-    p.source = change.source;
-    p.id = change.place_id;
-    p.raw = change.provenance;
-    if (place::from_json(change.record, p.place)) {
+    store::PlaceRecord r;
+    r.source = change.source;
+    r.id = change.place_id;
+    r.record = change.record;
+    r.provenance = change.provenance;
+    PreparedPlace p;
+    thread_local place::Place parsed;
+    if (place::from_json(change.record, parsed)) {
       // The change carries the normalised record; an approximate position is recomputed
       // from the commune, as the importer does.
-      if (!p.place.has(place::Field::kLatitude)) {
-        if (const auto* c = territory_.by_insee(p.place[place::Field::kCodeInsee]))
-          p.approx_position = std::make_pair(c->latitude, c->longitude);
-      }
-      upsert(p);
+      if (!parsed.has(place::Field::kLatitude))
+        if (const auto* c = territory_.by_insee(parsed[place::Field::kCodeInsee]))
+          r.approx_position = std::make_pair(c->latitude, c->longitude);
+      if (prepare(r, p)) insert(std::move(p));
     }
   }
   applied_seq_ = std::max(applied_seq_, change.seq);
 }
 
-void Index::refresh_public_ids(const std::string& id) {
-  auto& list = by_record_id_[id];
+void Index::refresh_public_ids(std::string_view id) {
+  auto [first, last] = by_record_id_.equal_range(id);
   std::size_t live = 0;
-  for (auto doc : list) live += docs_[doc].live;
-  for (auto doc : list) {
-    Document& d = docs_[doc];
-    if (!d.public_id.empty()) by_public_id_.erase(d.public_id);
+  for (auto it = first; it != last; ++it) live += docs_[it->second].live;
+  for (auto it = first; it != last; ++it) {
+    Document& d = docs_[it->second];
     if (!d.live) {
-      d.public_id.clear();
-      continue;
+      d.public_id = {};
+    } else if (live == 1) {
+      d.public_id = d.id;
+    } else if (d.public_id.size() != d.source.size() + 1 + d.id.size()) {
+      d.public_id = strings_.add(std::string(d.source) + ":" + std::string(d.id));
     }
-    d.public_id = live > 1 ? d.source + ":" + d.id : d.id;
-    by_public_id_[d.public_id] = doc;
   }
+}
+
+template <typename Fn>
+void Index::for_each_filter_value(const Document& d, const place::CompactPlace::Views& v,
+                                  Fn&& fn) const {
+  const auto& plan = filter_plan();
+  for (std::size_t slot = 0; slot < plan.size(); ++slot) {
+    const FilterPlan& f = plan[slot];
+    switch (f.kind) {
+      case FilterKind::kSource: {
+        // A merged place is found under the source of each of its members.
+        auto members = d.source == store::kFusionSource
+                           ? fusion_members_.find(key_of(d.source, d.id))
+                           : fusion_members_.end();
+        if (members == fusion_members_.end()) {
+          fn(slot, d.source);
+        } else {
+          std::vector<std::string_view> seen;
+          for (const auto& m : members->second) {
+            std::string_view s = std::string_view(m).substr(0, m.find('\x1f'));
+            if (std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
+            seen.push_back(s);
+            fn(slot, s);
+          }
+        }
+        break;
+      }
+      case FilterKind::kDepartement:
+      case FilterKind::kRegion:
+        if (const auto* c = territory_.by_insee(v[static_cast<std::size_t>(place::Field::kCodeInsee)]))
+          fn(slot, std::string_view(f.kind == FilterKind::kDepartement ? c->departement : c->region));
+        break;
+      case FilterKind::kField:
+        for (auto value : place::split_values(v[static_cast<std::size_t>(f.field)])) fn(slot, value);
+        break;
+    }
+  }
+}
+
+template <typename Fn>
+void Index::for_each_text(const place::CompactPlace::Views& v, Fn&& fn) {
+  for (const auto& tf : kTextFields) {
+    const std::string_view text = v[static_cast<std::size_t>(tf.field)];
+    if (!text.empty()) fn(tf.cls, text);
+  }
+  for (auto code : place::split_values(v[static_cast<std::size_t>(place::Field::kTypologie)]))
+    if (const auto* t = place::vocabulary::typologie_by_code(code)) {
+      fn(kLabelClass, std::string_view(t->label));
+      fn(kLabelClass, std::string_view(t->code));
+    }
 }
 
 void Index::index_document(std::uint32_t doc) {
   const Document& d = docs_[doc];
+  const auto v = d.place.views();
   live_.add(doc);
-  for (const auto& field : filter_fields()) {
-    std::vector<std::string> values;
-    if (field == "source") {
-      // A merged place is found under the source of each of its members.
-      auto members = d.source == store::kFusionSource
-                         ? fusion_members_.find(key_of(d.source, d.id))
-                         : fusion_members_.end();
-      if (members == fusion_members_.end()) {
-        values.push_back(d.source);
-      } else {
-        for (const auto& m : members->second) {
-          std::string s = m.substr(0, m.find('\x1f'));
-          if (std::find(values.begin(), values.end(), s) == values.end()) values.push_back(std::move(s));
-        }
-      }
-    } else if (field == "departement" || field == "region") {
-      const std::string_view insee = d.place[place::Field::kCodeInsee];
-      if (const auto* c = territory_.by_insee(insee))
-        values.push_back(field == "departement" ? c->departement : c->region);
-    } else if (auto f = place::field_by_name(field)) {
-      for (auto v : place::split_values(d.place[*f])) values.emplace_back(v);
+  for_each_filter_value(d, v, [&](std::size_t slot, std::string_view value) {
+    if (value.empty()) return;
+    auto& values = filters_[slot];
+    auto it = values.find(value);
+    if (it == values.end()) {
+      it = values.emplace(std::string(value), static_cast<std::uint32_t>(filter_postings_.size())).first;
+      filter_postings_.emplace_back();
     }
-    for (const auto& v : values)
-      if (!v.empty()) filters_[field][v].add(doc);
-  }
+    if (bulk_) {
+      filter_pending_.add(it->second, doc);
+    } else {
+      filter_postings_[it->second].add(doc);
+    }
+  });
   if (d.has_position) cells_[cell_of(d.latitude, d.longitude)].add(doc);
-  for (const auto& tf : kTextFields) {
-    const std::string_view v = d.place[tf.field];
-    if (!v.empty()) text_.add(doc, tf.cls, v);
-  }
+  if (!texts_elsewhere_)
+    for_each_text(v, [&](FieldClass cls, std::string_view text) { text_.add(doc, cls, text); });
   std::optional<std::pair<double, double>> position;
   if (d.has_position) position = std::make_pair(d.latitude, d.longitude);
-  opening_.set(doc, {d.place[place::Field::kHoraires], d.place[place::Field::kCodeInsee], position});
-  for (auto code : place::split_values(d.place[place::Field::kTypologie]))
-    if (const auto* t = place::vocabulary::typologie_by_code(code)) {
-      text_.add(doc, kLabelClass, t->label);
-      text_.add(doc, kLabelClass, t->code);
-    }
+  opening_.set(doc, {v[static_cast<std::size_t>(place::Field::kHoraires)],
+                     v[static_cast<std::size_t>(place::Field::kCodeInsee)], position});
+  // Written every 65,536 documents (a Roaring container's span): the pending postings stay
+  // a few tens of MB.
+  if (bulk_ && (doc & 0xFFFF) == 0xFFFF) flush_pending();
 }
 
 void Index::unindex_document(std::uint32_t doc) {
+  if (bulk_) flush_pending();
   const Document& d = docs_[doc];
+  const auto v = d.place.views();
   live_.remove(doc);
-  for (auto& [field, values] : filters_)
-    for (auto& [value, bitmap] : values) bitmap.remove(doc);
+  for_each_filter_value(d, v, [&](std::size_t slot, std::string_view value) {
+    if (auto it = filters_[slot].find(value); it != filters_[slot].end())
+      filter_postings_[it->second].remove(doc);
+  });
   if (d.has_position) {
     if (auto it = cells_.find(cell_of(d.latitude, d.longitude)); it != cells_.end())
       it->second.remove(doc);
   }
-  text_.remove(doc);
+  for_each_text(v, [&](FieldClass cls, std::string_view text) { text_.remove(doc, cls, text); });
   opening_.clear(doc);
 }
 
@@ -270,11 +465,12 @@ Roaring Index::filter_set(const Query& q, const std::string& except_field) const
   Roaring result = live_;
   for (const auto& [field, values] : q.filters) {
     if (field == except_field) continue;
-    auto f = filters_.find(field);
+    const int slot = filter_slot(field);
     std::vector<const Roaring*> parts;
-    if (f != filters_.end())
+    if (slot >= 0)
       for (const auto& v : values)
-        if (auto b = f->second.find(v); b != f->second.end()) parts.push_back(&b->second);
+        if (auto b = filters_[slot].find(v); b != filters_[slot].end())
+          parts.push_back(&filter_postings_[b->second]);
     if (parts.empty()) return Roaring();
     result &= Roaring::fastunion(parts.size(), parts.data());
   }

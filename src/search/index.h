@@ -31,14 +31,39 @@ class Reference;
 
 namespace maillage::search {
 
+// Strings of the index, stored back to back in large blocks: a view stays valid for the life
+// of the index. Nothing is freed before the index is (an edited name leaves its old bytes
+// behind: a few bytes per edit, against the 3 to 5 heap strings per place this replaces).
+class StringPool {
+ public:
+  std::string_view add(std::string_view s);
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0, capacity_ = 0, bytes_ = 0;
+};
+
 struct Document {
-  std::string source, id, public_id;
+  std::string_view source, id, public_id;  // into the index's string pool
   place::CompactPlace place;  // the normalised record (unpack() for a place::Place)
   double latitude = 0, longitude = 0;
   bool has_position = false, approx_position = false;
-  std::string name_key;  // folded name, for sorting
-  std::string date_key;  // date_maj with its digits complemented: newest sorts first
   bool live = false;
+  std::string_view name_key;  // folded name, for sorting
+  std::string_view date_key;  // date_maj with its digits complemented: newest sorts first
+};
+
+// A place ready to index: parsed, packed, its sort keys computed. Everything of an upsert that
+// needs no index state, so that a bulk build prepares places on one thread while another
+// indexes them.
+struct PreparedPlace {
+  std::string source, id;
+  place::CompactPlace place;
+  double latitude = 0, longitude = 0;
+  bool has_position = false, approx_position = false;
+  std::string name_key, date_key;
+  std::vector<std::string> members;  // a merged place's members ("source\x1fid")
 };
 
 struct Hit {
@@ -61,6 +86,10 @@ class Index {
 
   // Adds or replaces the place (source, id).
   void upsert(const store::StoredPlace& p);
+  void insert(PreparedPlace&& p);
+  static PreparedPlace prepare(const store::StoredPlace& p);
+  // From the store's light read; false when the record is not readable JSON.
+  static bool prepare(const store::PlaceRecord& r, PreparedPlace& out);
   void remove(const std::string& source, const std::string& id);
   // Applies one entry of the change log (the record is in the change).
   void apply(const store::Change& change);
@@ -78,6 +107,7 @@ class Index {
   const Document* merged_into(const Document& d) const;
   std::vector<const Document*> members_of(const Document& merged) const;
   std::size_t size() const { return live_.cardinality(); }
+  bool fresh() const { return docs_.empty(); }  // nothing ever inserted
   // The places a default search can show: merged places and the records no merged place holds.
   std::size_t visible_size() const { return (live_ - absorbed_).cardinality(); }
   // Calls `fn` with every place a default search can show (merged places and the records no
@@ -88,6 +118,16 @@ class Index {
   }
   // Room for `n` documents (before a bulk load).
   void reserve(std::size_t n);
+  // Bulk load (a build): between the two, postings are gathered and written in runs; searches
+  // must wait for end_bulk().
+  void begin_bulk();
+  void end_bulk();
+  // A bulk build on two indexing threads: one indexes the texts of each batch with
+  // index_texts(batch, first_doc), the other then inserts its places in the same order with
+  // insert_indexed_texts(). Needs an empty index at begin_bulk() and places of distinct
+  // (source, id), as a store's scan gives: the n-th place inserted is document n.
+  void index_texts(const std::vector<PreparedPlace>& batch, std::uint32_t first_doc);
+  void insert_indexed_texts(PreparedPlace&& p);
 
  private:
   Roaring filter_set(const Query& q, const std::string& except_field) const;
@@ -96,18 +136,32 @@ class Index {
   void set_members(const std::string& fusion_key, std::vector<std::string> members);
   void mark_absorbed(const std::string& key, bool absorbed);
   Roaring geo_set(const Query& q) const;
+  // The filter values of a document (fn(slot, value)), and its texts (fn(class, text)): what
+  // index_document adds and unindex_document removes.
+  template <typename Fn>
+  void for_each_filter_value(const Document& d, const place::CompactPlace::Views& v, Fn&& fn) const;
+  template <typename Fn>
+  static void for_each_text(const place::CompactPlace::Views& v, Fn&& fn);
+  void flush_pending();
+  void insert(PreparedPlace&& p, bool texts_indexed);
+  // The position of `field` in filter_fields(), or -1.
+  static int filter_slot(std::string_view field);
   Roaring cells_in(double min_lat, double min_lon, double max_lat, double max_lon) const;
   void index_document(std::uint32_t doc);
   void unindex_document(std::uint32_t doc);
-  void refresh_public_ids(const std::string& id);
+  void refresh_public_ids(std::string_view id);
   static std::uint64_t cell_of(double lat, double lon);
 
   const territory::Reference& territory_;
+  StringPool strings_;
   std::vector<Document> docs_;
-  std::unordered_map<std::string, std::uint32_t> by_key_;  // source + '\x1f' + id
-  std::unordered_map<std::string, std::vector<std::uint32_t>> by_record_id_;
-  std::unordered_map<std::string, std::uint32_t> by_public_id_;
-  std::unordered_map<std::string, std::unordered_map<std::string, Roaring>> filters_;
+  std::unordered_map<std::string_view, std::uint32_t, StringHash> by_key_;  // source \x1f id, pooled
+  std::unordered_multimap<std::string_view, std::uint32_t, StringHash> by_record_id_;  // id → documents
+  std::vector<StringMap<std::uint32_t>> filters_;  // by filter slot: value → posting
+  std::vector<Roaring> filter_postings_;
+  PendingPostings filter_pending_;  // bulk mode
+  bool bulk_ = false;
+  bool texts_elsewhere_ = false;  // index_texts() is in use: index_document leaves the texts
   std::unordered_map<std::uint64_t, Roaring> cells_;
   Roaring live_;
   // Merged places (source "fusion") and the records they absorb: a search shows the merged

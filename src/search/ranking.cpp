@@ -50,9 +50,9 @@ SearchResult Index::search(const Query& q) const {
   for (const auto& field : q.facets) {
     Roaring facet_base = context & filter_set(q, field);
     auto& counts = result.facets[field];
-    if (auto f = filters_.find(field); f != filters_.end())
-      for (const auto& [value, bitmap] : f->second)
-        if (auto n = facet_base.and_cardinality(bitmap)) counts[value] = n;
+    if (const int slot = filter_slot(field); slot >= 0)
+      for (const auto& [value, posting] : filters_[slot])
+        if (auto n = facet_base.and_cardinality(filter_postings_[posting])) counts[value] = n;
   }
 
   // Sort keys of the candidates after the cursor.

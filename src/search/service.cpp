@@ -1,6 +1,9 @@
 #include "search/service.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <optional>
 
 namespace maillage::search {
 
@@ -16,15 +19,98 @@ Service::~Service() {
   if (follower_.joinable()) follower_.join();
 }
 
+namespace {
+
+// Batches of prepared places handed from the reading thread to the indexing one.
+class BatchQueue {
+ public:
+  using Batch = std::vector<PreparedPlace>;
+  void push(Batch batch) {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [this] { return batches_.size() < kDepth; });
+    batches_.push_back(std::move(batch));
+    ready_.notify_one();
+  }
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    ready_.notify_one();
+  }
+  std::optional<Batch> pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [this] { return !batches_.empty() || closed_; });
+    if (batches_.empty()) return std::nullopt;
+    Batch b = std::move(batches_.front());
+    batches_.pop_front();
+    room_.notify_one();
+    return b;
+  }
+
+ private:
+  static constexpr std::size_t kDepth = 8;
+  std::mutex mutex_;
+  std::condition_variable ready_, room_;
+  std::deque<Batch> batches_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+// Three threads: one reads the store and prepares the places (parsing, packing, sort keys),
+// one indexes their texts, this one the rest (filters, positions, opening hours, keys).
 bool Service::build(std::string& error) {
   const auto start = std::chrono::steady_clock::now();
   std::lock_guard store_lock(store_mutex_);
   std::int64_t seq = store_->last_seq();
   std::unique_lock lock(mutex_);
+  if (!index_.fresh()) {
+    error = "l'index est déjà construit";
+    return false;
+  }
   index_.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, store_->count_active())));
-  store::Status s = store_->scan([&](const store::StoredPlace& p) { index_.upsert(p); });
-  if (!s.ok) {
-    error = s.message;
+  constexpr std::size_t kBatch = 1024;
+  BatchQueue prepared, texts_done;
+  store::Status read_status = store::Status::success();
+  std::thread reader([&] {
+    BatchQueue::Batch batch;
+    batch.reserve(kBatch);
+    store::Status unreadable = store::Status::success();
+    store::Status scanned = store_->scan_records([&](const store::PlaceRecord& r) {
+      PreparedPlace p;
+      if (!Index::prepare(r, p)) {
+        if (unreadable.ok)
+          unreadable = store::Status::failure("enregistrement illisible dans la base : " +
+                                              std::string(r.source) + " / " + std::string(r.id));
+        return;
+      }
+      batch.push_back(std::move(p));
+      if (batch.size() == kBatch) {
+        prepared.push(std::move(batch));
+        batch = {};
+        batch.reserve(kBatch);
+      }
+    });
+    read_status = scanned.ok ? unreadable : scanned;
+    if (!batch.empty()) prepared.push(std::move(batch));
+    prepared.close();
+  });
+  index_.begin_bulk();
+  std::thread texts([&] {
+    std::uint32_t first = 0;
+    while (auto batch = prepared.pop()) {
+      index_.index_texts(*batch, first);
+      first += static_cast<std::uint32_t>(batch->size());
+      texts_done.push(std::move(*batch));
+    }
+    texts_done.close();
+  });
+  while (auto batch = texts_done.pop())
+    for (auto& p : *batch) index_.insert_indexed_texts(std::move(p));
+  texts.join();
+  reader.join();
+  index_.end_bulk();
+  if (!read_status.ok) {
+    error = read_status.message;
     return false;
   }
   index_.set_applied_seq(seq);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <xxhash.h>
+
 #include "text/tokenize.h"
 
 namespace maillage::search {
@@ -33,6 +35,10 @@ void deletions(const std::string& word, int depth, std::vector<std::string>& out
 }
 
 }  // namespace
+
+std::size_t StringHash::operator()(std::string_view s) const {
+  return static_cast<std::size_t>(XXH3_64bits(s.data(), s.size()));
+}
 
 Roaring WordHits::any() const {
   std::vector<const Roaring*> all;
@@ -73,25 +79,62 @@ TextIndex::WordIds TextIndex::word_ids(std::string_view word) {
   return ids;
 }
 
-void TextIndex::add(std::uint32_t doc, FieldClass fc, std::string_view text) {
-  if (doc_terms_.size() <= doc) doc_terms_.resize(doc + 1);
-  auto& mine = doc_terms_[doc];
-  text::for_each_word(text, [&](std::string_view word) {
-    const WordIds ids = word_ids(word);
-    if (ids.term == kStopWord) return;
-    term_postings_[ids.term][fc].add(doc);
-    stem_postings_[ids.stem][fc].add(doc);
-    mine.push_back(ids);
+void TextIndex::flush() {
+  term_pending_.flush([this](std::size_t list) -> Roaring& {
+    return term_postings_[list / kFieldClasses][list % kFieldClasses];
+  });
+  stem_pending_.flush([this](std::size_t list) -> Roaring& {
+    return stem_postings_[list / kFieldClasses][list % kFieldClasses];
   });
 }
 
-void TextIndex::remove(std::uint32_t doc) {
-  if (doc >= doc_terms_.size()) return;
-  for (const auto& ids : doc_terms_[doc]) {
-    for (auto& r : term_postings_[ids.term]) r.remove(doc);
-    for (auto& r : stem_postings_[ids.stem]) r.remove(doc);
+void TextIndex::end_bulk() {
+  flush();
+  term_pending_.release();
+  stem_pending_.release();
+  bulk_ = false;
+}
+
+void TextIndex::add(std::uint32_t doc, FieldClass fc, std::string_view text) {
+  auto post = [&](WordIds ids) {
+    if (bulk_) {
+      term_pending_.add(ids.term * kFieldClasses + fc, doc);
+      stem_pending_.add(ids.stem * kFieldClasses + fc, doc);
+    } else {
+      term_postings_[ids.term][fc].add(doc);
+      stem_postings_[ids.stem][fc].add(doc);
+    }
+  };
+  constexpr std::size_t kMaxCachedText = 512, kMaxCachedTexts = 200000;
+  if (fc == kLabelClass && text.size() <= kMaxCachedText) {
+    auto it = label_texts_.find(text);
+    if (it == label_texts_.end() && label_texts_.size() < kMaxCachedTexts) {
+      std::vector<WordIds> ids;
+      text::for_each_word(text, [&](std::string_view word) {
+        if (const WordIds w = word_ids(word); w.term != kStopWord) ids.push_back(w);
+      });
+      it = label_texts_.emplace(std::string(text), std::move(ids)).first;
+    }
+    if (it != label_texts_.end()) {
+      for (const WordIds& ids : it->second) post(ids);
+      return;
+    }
   }
-  doc_terms_[doc] = {};
+  text::for_each_word(text, [&](std::string_view word) {
+    if (const WordIds ids = word_ids(word); ids.term != kStopWord) post(ids);
+  });
+}
+
+// A document's texts are removed together (Index::unindex_document), so a word another text of
+// the same class also holds may go with the first.
+void TextIndex::remove(std::uint32_t doc, FieldClass fc, std::string_view text) {
+  if (bulk_) flush();
+  text::for_each_word(text, [&](std::string_view word) {
+    const WordIds ids = word_ids(word);
+    if (ids.term == kStopWord) return;
+    term_postings_[ids.term][fc].remove(doc);
+    stem_postings_[ids.stem][fc].remove(doc);
+  });
 }
 
 int TextIndex::edit_distance(std::string_view a_text, std::string_view b_text, int max) {

@@ -199,6 +199,28 @@ class SqliteStore final : public Store {
     return visit_places(s, visit);
   }
 
+  Status scan_records(const std::function<void(const PlaceRecord&)>& visit) override {
+    sqlite::Statement s(db_.handle(),
+                        "SELECT p.source, p.id, COALESCE(NULLIF(p.record, ''), c.record), "
+                        "p.approx_lat, p.approx_lon, CASE WHEN p.source = 'fusion' THEN p.raw END "
+                        "FROM places p LEFT JOIN change_log c ON c.seq = p.last_seq "
+                        "WHERE p.status = 'actif' ORDER BY p.pk");
+    if (!s.valid()) return Status::failure(db_.last_error());
+    int rc;
+    PlaceRecord r;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      r.source = s.text_view(0);
+      r.id = s.text_view(1);
+      r.record = s.text_view(2);
+      r.approx_position.reset();
+      if (!s.is_null(3) && !s.is_null(4)) r.approx_position = std::make_pair(s.real(3), s.real(4));
+      r.provenance = s.text_view(5);
+      visit(r);
+    }
+    if (rc != SQLITE_DONE) return Status::failure(db_.last_error());
+    return Status::success();
+  }
+
   Status scan_source(std::string_view source,
                      const std::function<void(const StoredPlace&)>& visit) override {
     sqlite::Statement s(db_.handle(), std::string(kSelectPlace) +

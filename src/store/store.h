@@ -52,6 +52,15 @@ struct StoredPlace {
   std::int64_t last_seq = 0;
 };
 
+// What the search index reads of an active place (Store::scan_records): views valid during the
+// visit only.
+struct PlaceRecord {
+  std::string_view source, id;
+  std::string_view record;  // the normalised record, as JSON (place::from_json)
+  std::optional<std::pair<double, double>> approx_position;
+  std::string_view provenance;  // the raw record, read for merged places ("fusion") only
+};
+
 enum class Outcome { kAdded, kUpdated, kUnchanged };
 
 struct Change {
@@ -162,6 +171,10 @@ class Store {
 
   // Calls `visit` for every active place, ordered by (source, id).
   virtual Status scan(const std::function<void(const StoredPlace&)>& visit) = 0;
+
+  // Calls `visit` for every active place in storage order with only what the search index
+  // needs, copying nothing: the lightest full read (the index's build at start-up).
+  virtual Status scan_records(const std::function<void(const PlaceRecord&)>& visit) = 0;
 
   // Calls `visit` for every active place of one source, ordered by id.
   virtual Status scan_source(std::string_view source,

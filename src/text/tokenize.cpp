@@ -76,8 +76,14 @@ std::size_t word_run(std::string_view utf8, std::size_t at, bool& is_word) {
   while (i < n) {
     const int32_t before = i;
     UChar32 c;
-    U8_NEXT(p, i, n, c);
-    const bool word_char = c >= 0 && (u_isalnum(c) || u_getCombiningClass(c) != 0);
+    bool word_char;
+    if (p[i] < 0x80) {  // ASCII, most of the text: no call into ICU
+      c = p[i++];
+      word_char = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    } else {
+      U8_NEXT(p, i, n, c);
+      word_char = c >= 0 && (u_isalnum(c) || u_getCombiningClass(c) != 0);
+    }
     if (first) {
       is_word = word_char;
       first = false;

@@ -317,7 +317,7 @@ void privacy_page(Pages& pages, const httplib::Request&, httplib::Response& res)
 // ---- places: scope, claims, edit, history, confirmation ----
 
 accounts::PlaceScope scope_of(Pages& pages, const search::Document& doc) {
-  return accounts::place_scope(pages.services.territory, doc.source, doc.id,
+  return accounts::place_scope(pages.services.territory, std::string(doc.source), std::string(doc.id),
                                doc.place[Field::kCodeInsee], doc.place[Field::kCodePostal]);
 }
 
@@ -367,7 +367,7 @@ void claim_submit(Pages& pages, const httplib::Request& req, httplib::Response& 
     return render_form(pages, req, res, f, 400);
   }
   std::string error;
-  auto outcome = accounts::claim_place(*pages.services.accounts, p, {doc->source, doc->id},
+  auto outcome = accounts::claim_place(*pages.services.accounts, p, {std::string(doc->source), std::string(doc->id)},
                                        doc->place.unpack(), utf8::trim(message), error);
   if (!outcome) return send_message(*pages.site, res, 500, "Demande non enregistrée", error);
   switch (*outcome) {
@@ -451,7 +451,7 @@ void render_edit(Pages& pages, const httplib::Request& req, httplib::Response& r
              "l'import (standard national des lieux de médiation numérique)."};
   std::map<Field, std::string> manual_at;
   if (pages.services.manual_fields)
-    for (const auto& m : pages.services.manual_fields(doc.source, doc.id)) manual_at[m.field] = french_date(m.at.substr(0, 10));
+    for (const auto& m : pages.services.manual_fields(std::string(doc.source), std::string(doc.id))) manual_at[m.field] = french_date(m.at.substr(0, 10));
   List fields;
   for (const auto& s : place::all_fields()) {
     if (!editable(s.field)) continue;
@@ -518,7 +518,7 @@ void edit_submit(Pages& pages, const httplib::Request& req, httplib::Response& r
   for (auto it = first; it != last; ++it)
     if (auto f = place::field_by_name(it->second); f && editable(*f)) release.push_back(*f);
   if (set.empty() && release.empty()) return redirect(res, "/lieux/" + url_encode(doc->public_id));
-  auto st = pages.services.edit_place(doc->source, doc->id, set, release, p.actor());
+  auto st = pages.services.edit_place(std::string(doc->source), std::string(doc->id), set, release, p.actor());
   if (!st.ok) return send_message(*pages.site, res, 500, "Fiche non enregistrée", st.message);
   // A change is also a confirmation that the record is current.
   pages.services.accounts->store().confirm_place(doc->source, doc->id, p.actor());
@@ -558,7 +558,7 @@ void history_page(Pages& pages, const httplib::Request& req, httplib::Response& 
   d.set("place_url", "/lieux/" + url_encode(doc->public_id));
   d.set("place_name", std::string(doc->place[Field::kNom]));
   List manual;
-  for (const auto& m : pages.services.manual_fields(doc->source, doc->id)) {
+  for (const auto& m : pages.services.manual_fields(std::string(doc->source), std::string(doc->id))) {
     Data x;
     x.set("field", std::string(place::name(m.field)));
     x.set("value", m.value);
@@ -568,7 +568,7 @@ void history_page(Pages& pages, const httplib::Request& req, httplib::Response& 
   }
   d.set("has_manual", !manual.empty());
   d.set("manual", manual);
-  auto changes = pages.services.history(doc->source, doc->id);
+  auto changes = pages.services.history(std::string(doc->source), std::string(doc->id));
   List list;
   for (std::size_t i = 0; i < changes.size(); ++i) {
     const auto& c = changes[i];
@@ -595,7 +595,7 @@ void history_page(Pages& pages, const httplib::Request& req, httplib::Response& 
   }
   d.set("changes", list);
   List audit;
-  for (const auto& e : pages.services.accounts->store().audit_of("lieu:" + doc->source + ":" + doc->id, 100)) {
+  for (const auto& e : pages.services.accounts->store().audit_of("lieu:" + std::string(doc->source) + ":" + std::string(doc->id), 100)) {
     Data x;
     x.set("at", e.at.substr(0, 10));
     x.set("action", e.action);
@@ -775,7 +775,7 @@ void report_decide(Pages& pages, const httplib::Request& req, httplib::Response&
                               errors.front().message + " Corrigez la fiche vous-même, puis marquez le signalement comme traité.");
     auto set = changed_fields(current, *normalised);
     if (!set.empty()) {
-      auto st = pages.services.edit_place(doc->source, doc->id, set, {}, p.actor());
+      auto st = pages.services.edit_place(std::string(doc->source), std::string(doc->id), set, {}, p.actor());
       if (!st.ok) return send_message(*pages.site, res, 500, "Fiche non enregistrée", st.message);
       pages.services.search.catch_up();
     }
@@ -900,7 +900,7 @@ void dashboard_page(Pages& pages, const httplib::Request& req, httplib::Response
       if (!p.admin() && !accounts::covers(p, scope)) return;
       if (!departement.empty() && scope.departement != departement) return;
       accounts::PlaceFreshness f;
-      f.key = {doc.source, doc.id};
+      f.key = {std::string(doc.source), std::string(doc.id)};
       f.public_id = doc.public_id;
       f.name = std::string(doc.place[Field::kNom]);
       f.commune = std::string(doc.place[Field::kCommune]);
@@ -1005,7 +1005,7 @@ void add_account_place_fields(Pages& pages, const httplib::Request& req, httplib
   }
   if (pages.services.manual_fields) {
     std::string manual;
-    for (const auto& m : pages.services.manual_fields(doc.source, doc.id))
+    for (const auto& m : pages.services.manual_fields(std::string(doc.source), std::string(doc.id)))
       manual += (manual.empty() ? "" : ", ") + std::string(place::name(m.field));
     if (!manual.empty()) d.set("manual_fields", manual);
   }

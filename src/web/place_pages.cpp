@@ -131,7 +131,7 @@ Data place_data(const search::Document& doc, const std::string& base, bool with_
   d.set("has_accueil", accueil);
   d.set("has_contact", p.has(Field::kTelephone) || p.has(Field::kCourriels) ||
                            is_web_link(p[Field::kSiteWeb]) || is_web_link(p[Field::kPriseRdv]));
-  d.set("source", p.has(Field::kSource) ? p[Field::kSource] : doc.source);
+  d.set("source", p.has(Field::kSource) ? p[Field::kSource] : std::string(doc.source));
   d.set("date_maj", french_date(p[Field::kDateMaj]));
   std::string url = "/lieux/" + url_encode(doc.public_id);
   d.set("page_url", base + url);
@@ -172,11 +172,11 @@ void place_page(Pages& pages, const httplib::Request& req, httplib::Response& re
   std::vector<Link> members;
   std::string merged_url;
   pages.services.search.read([&](const search::Index& index) {
-    const search::Document* self = index.find_public(doc->public_id);
+    const search::Document* self = index.find_public(std::string(doc->public_id));
     if (!self) return 0;
     for (const auto* m : index.members_of(*self))
       members.push_back({"/lieux/" + url_encode(m->public_id),
-                         m->place.has(Field::kSource) ? std::string(m->place[Field::kSource]) : m->source,
+                         std::string(m->place.has(Field::kSource) ? m->place[Field::kSource] : m->source),
                          french_date(m->place[Field::kDateMaj])});
     if (const auto* merged = index.merged_into(*self)) merged_url = "/lieux/" + url_encode(merged->public_id);
     return 0;

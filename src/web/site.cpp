@@ -144,7 +144,7 @@ Data result_data(const search::Document& doc, const search::Hit& hit, std::int64
   using place::Field;
   const place::Place& p = doc.place;
   Data d;
-  d.set("id", doc.public_id);
+  d.set("id", std::string(doc.public_id));
   d.set("url", "/lieux/" + url_encode(doc.public_id));
   d.set("nom", p[Field::kNom]);
   d.set("adresse", p[Field::kAdresse]);
