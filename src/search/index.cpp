@@ -173,6 +173,10 @@ void Index::insert_indexed_texts(PreparedPlace&& p) {
 
 void Index::reserve(std::size_t n) {
   docs_.reserve(n);
+  name_prefix_.reserve(n);
+  date_prefix_.reserve(n);
+  lat_.reserve(n);
+  lon_.reserve(n);
   by_key_.reserve(n);
   by_record_id_.reserve(n);
 }
@@ -302,6 +306,16 @@ void Index::insert(PreparedPlace&& p, bool texts_indexed) {
   d.longitude = p.longitude;
   if (d.name_key != p.name_key) d.name_key = strings_.add(p.name_key);
   if (d.date_key != p.date_key) d.date_key = strings_.add(p.date_key);
+  if (name_prefix_.size() < docs_.size()) {
+    name_prefix_.resize(docs_.size());
+    date_prefix_.resize(docs_.size());
+    lat_.resize(docs_.size());
+    lon_.resize(docs_.size());
+  }
+  name_prefix_[doc] = sort_prefix(d.name_key);
+  date_prefix_[doc] = sort_prefix(d.date_key);
+  lat_[doc] = d.latitude;
+  lon_[doc] = d.longitude;
   d.live = true;
   if (d.source == store::kFusionSource) {
     fusion_.add(doc);
@@ -496,28 +510,55 @@ Roaring Index::cells_in(double min_lat, double min_lon, double max_lat, double m
   return parts.empty() ? Roaring() : Roaring::fastunion(parts.size(), parts.data());
 }
 
+// Candidates by cell, then each document's own position checked, except in cells wholly inside
+// the box (most of a département's): those are taken whole.
 Roaring Index::geo_set(const Query& q) const {
   Roaring out;
+  std::vector<std::uint32_t> kept;
   if (q.radius_km) {
     double dlat = *q.radius_km / 111.0;
     double dlon = *q.radius_km / (111.0 * std::max(0.01, std::cos(q.point->latitude * M_PI / 180)));
     Roaring near = cells_in(q.point->latitude - dlat, q.point->longitude - dlon,
                             q.point->latitude + dlat, q.point->longitude + dlon);
-    for (auto doc : near) {
-      const Document& d = docs_[doc];
-      if (territory::distance_km(q.point->latitude, q.point->longitude, d.latitude, d.longitude) <=
-          *q.radius_km)
-        out.add(doc);
-    }
+    for (auto doc : near)
+      if (territory::distance_km(q.point->latitude, q.point->longitude, lat_[doc], lon_[doc]) <= *q.radius_km)
+        kept.push_back(doc);
+    out.addMany(kept.size(), kept.data());
   }
   if (q.bbox) {
-    Roaring in_box;
     const auto& b = *q.bbox;
-    for (auto doc : cells_in(b.min_lat, b.min_lon, b.max_lat, b.max_lon)) {
-      const Document& d = docs_[doc];
-      if (d.latitude >= b.min_lat && d.latitude <= b.max_lat && d.longitude >= b.min_lon &&
-          d.longitude <= b.max_lon)
-        in_box.add(doc);
+    auto la0 = static_cast<std::int64_t>(std::floor((b.min_lat + 90.0) / kCellDegrees));
+    auto la1 = static_cast<std::int64_t>(std::floor((b.max_lat + 90.0) / kCellDegrees));
+    auto lo0 = static_cast<std::int64_t>(std::floor((b.min_lon + 180.0) / kCellDegrees));
+    auto lo1 = static_cast<std::int64_t>(std::floor((b.max_lon + 180.0) / kCellDegrees));
+    Roaring in_box;
+    kept.clear();
+    std::vector<const Roaring*> whole;
+    auto check = [&](const Roaring& cell) {
+      for (auto doc : cell)
+        if (lat_[doc] >= b.min_lat && lat_[doc] <= b.max_lat && lon_[doc] >= b.min_lon && lon_[doc] <= b.max_lon)
+          kept.push_back(doc);
+    };
+    if (static_cast<std::uint64_t>((la1 - la0 + 1) * (lo1 - lo0 + 1)) > kMaxCells) {
+      for (const auto& [cell, bitmap] : cells_) check(bitmap);
+    } else {
+      for (auto la = la0; la <= la1; ++la)
+        for (auto lo = lo0; lo <= lo1; ++lo) {
+          auto it = cells_.find(static_cast<std::uint64_t>(la) * 10000u + static_cast<std::uint64_t>(lo));
+          if (it == cells_.end()) continue;
+          // A cell strictly between the edge cells lies inside the box.
+          if (la > la0 && la < la1 && lo > lo0 && lo < lo1) {
+            whole.push_back(&it->second);
+          } else {
+            check(it->second);
+          }
+        }
+    }
+    std::sort(kept.begin(), kept.end());
+    in_box.addMany(kept.size(), kept.data());
+    if (!whole.empty()) {
+      whole.push_back(&in_box);
+      in_box = Roaring::fastunion(whole.size(), whole.data());
     }
     out = q.radius_km ? (out & in_box) : std::move(in_box);
   }

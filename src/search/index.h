@@ -155,6 +155,10 @@ class Index {
   const territory::Reference& territory_;
   StringPool strings_;
   std::vector<Document> docs_;
+  // By document, dense (a query over many candidates reads these, not the documents): sort
+  // prefixes of name_key and date_key, and the position.
+  std::vector<std::uint64_t> name_prefix_, date_prefix_;
+  std::vector<double> lat_, lon_;
   std::unordered_map<std::string_view, std::uint32_t, StringHash> by_key_;  // source \x1f id, pooled
   std::unordered_multimap<std::string_view, std::uint32_t, StringHash> by_record_id_;  // id → documents
   std::vector<StringMap<std::uint32_t>> filters_;  // by filter slot: value → posting

@@ -55,24 +55,54 @@ SearchResult Index::search(const Query& q) const {
         if (auto n = facet_base.and_cardinality(filter_postings_[posting])) counts[value] = n;
   }
 
-  // Sort keys of the candidates after the cursor.
+  // Sort keys of the candidates after the cursor. A key is compared by its numbers first
+  // (score, distance, the 8-byte prefix of its text) and reads the document's strings only
+  // on a tie, so a broad query ranks a million candidates from dense arrays.
+  const bool uses_text = q.sort == Sort::kName || q.sort == Sort::kUpdate ||
+                         (q.sort == Sort::kRelevance && !q.point);
+  const auto& prefixes = q.sort == Sort::kUpdate ? date_prefix_ : name_prefix_;
   struct Keyed {
-    SortKeyView key;
+    int primary = 0, secondary = 0;
+    double distance = 0;
+    std::uint64_t prefix = 0;
     Hit hit;
+  };
+  auto view_of = [&](const Keyed& k) {
+    const Document& d = docs_[k.hit.doc];
+    std::string_view text;
+    if (uses_text) text = q.sort == Sort::kUpdate ? d.date_key : d.name_key;
+    return SortKeyView{k.primary, k.secondary, k.distance, text, d.public_id};
+  };
+  auto by_key = [&](const Keyed& a, const Keyed& b) {
+    if (a.primary != b.primary) return a.primary > b.primary;
+    if (a.secondary != b.secondary) return a.secondary > b.secondary;
+    if (a.distance != b.distance) return a.distance < b.distance;
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return comes_before(view_of(a), view_of(b));
+  };
+  std::optional<Keyed> after_key;  // the cursor's numbers
+  if (after) after_key = Keyed{after->primary, after->secondary, after->distance,
+                               uses_text ? sort_prefix(after->text) : 0, {}};
+  // Strictly after the cursor?
+  auto after_cursor_key = [&](const Keyed& k) {
+    const Keyed& a = *after_key;
+    if (a.primary != k.primary) return a.primary > k.primary;
+    if (a.secondary != k.secondary) return a.secondary > k.secondary;
+    if (a.distance != k.distance) return a.distance < k.distance;
+    if (a.prefix != k.prefix) return a.prefix < k.prefix;
+    return comes_before(after->view(), view_of(k));
   };
   // The best `limit` keys after the cursor, in a max-heap (its top is the worst kept), and how
   // many candidates come after the cursor at all (is there a next page?).
-  auto by_key = [](const Keyed& a, const Keyed& b) { return comes_before(a.key, b.key); };
   std::vector<Keyed> heap;
   heap.reserve(q.limit);
   std::uint64_t after_cursor = 0;
   for (auto doc : matches) {
-    const Document& d = docs_[doc];
-    Keyed k{{}, {doc, -1}};
-    if (q.point && d.has_position)
-      k.hit.distance_km = territory::distance_km(q.point->latitude, q.point->longitude,
-                                                 d.latitude, d.longitude);
-    double dist = q.point ? (d.has_position ? k.hit.distance_km : 1e9) : 0;
+    Keyed k;
+    k.hit.doc = doc;
+    if (q.point && docs_[doc].has_position)
+      k.hit.distance_km = territory::distance_km(q.point->latitude, q.point->longitude, lat_[doc], lon_[doc]);
+    const double dist = q.point ? (k.hit.distance_km >= 0 ? k.hit.distance_km : 1e9) : 0;
     switch (q.sort) {
       case Sort::kRelevance:
         for (const auto& w : words) {
@@ -84,18 +114,17 @@ SearchResult Index::search(const Query& q) const {
                 best_kind = kKindWeight[kind];
                 best_class = std::max(best_class, kClassWeight[c]);
               }
-          k.key.primary += best_kind;
-          k.key.secondary += best_class;
+          k.primary += best_kind;
+          k.secondary += best_class;
         }
-        k.key.distance = dist;
-        if (!q.point) k.key.text = d.name_key;
+        k.distance = dist;
         break;
-      case Sort::kDistance: k.key.distance = dist; break;
-      case Sort::kName: k.key.text = d.name_key; break;
-      case Sort::kUpdate: k.key.text = d.date_key; break;
+      case Sort::kDistance: k.distance = dist; break;
+      case Sort::kName:
+      case Sort::kUpdate: break;
     }
-    k.key.public_id = d.public_id;
-    if (after && !comes_before(after->view(), k.key)) continue;
+    if (uses_text) k.prefix = prefixes[doc];
+    if (after_key && !after_cursor_key(k)) continue;
     ++after_cursor;
     if (heap.size() < q.limit) {
       heap.push_back(k);
@@ -111,7 +140,7 @@ SearchResult Index::search(const Query& q) const {
     result.hits.push_back(k.hit);
     result.hits.back().open = opening_.open(k.hit.doc, probe);
   }
-  if (after_cursor > heap.size() && !heap.empty()) result.next_cursor = encode_cursor(heap.back().key);
+  if (after_cursor > heap.size() && !heap.empty()) result.next_cursor = encode_cursor(view_of(heap.back()));
   return result;
 }
 
