@@ -29,7 +29,7 @@ struct ServeArgs {
   std::string db = kDefaultDb;
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 8;
+  int threads = 64;  // see http::ServerConfig::threads
   int rate_limit = 1200;
   std::string tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
   std::string public_url;

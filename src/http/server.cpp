@@ -122,6 +122,8 @@ struct Server::Impl {
     // Nagle's algorithm holds the body until the client's delayed ACK (40 ms on Linux) on every
     // keep-alive request after the first few.
     http.set_tcp_nodelay(true);
+    // Up to 100 requests per keep-alive connection (cpp-httplib's default, 5, reconnects often).
+    http.set_keep_alive_max_count(100);
     http.set_payload_max_length(1 << 20);
     // Without it, a response of several segments waits for the client's delayed ACK (~40 ms).
     http.set_tcp_nodelay(true);

@@ -29,7 +29,9 @@ struct AdminConfig;
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 8;
+  // cpp-httplib gives a worker to each keep-alive connection while it lasts: the pool must be
+  // larger than the connections expected at once (idle workers cost only their stacks).
+  int threads = 64;
   // The search API is served when both are set.
   search::Service* search = nullptr;
   const territory::Reference* territory = nullptr;

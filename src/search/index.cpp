@@ -154,6 +154,32 @@ void Index::end_bulk() {
   filter_pending_.release();
   text_.end_bulk();
   bulk_ = false;
+  rank();
+}
+
+void Index::unrank(std::uint32_t doc) {
+  if (doc < name_rank_.size() && name_rank_[doc] != kNoRank && docs_[doc].live) {
+    name_rank_[doc] = date_rank_[doc] = kNoRank;
+    ++unranked_;
+  }
+}
+
+void Index::rank() {
+  std::vector<std::uint32_t> order;
+  order.reserve(live_.cardinality());
+  for (auto doc : live_) order.push_back(doc);
+  auto rank_by = [&](auto key_of_doc, std::vector<std::uint32_t>& ranks) {
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const std::string_view ka = key_of_doc(a), kb = key_of_doc(b);
+      if (ka != kb) return ka < kb;
+      return docs_[a].public_id < docs_[b].public_id;
+    });
+    std::fill(ranks.begin(), ranks.end(), kNoRank);
+    for (std::uint32_t r = 0; r < order.size(); ++r) ranks[order[r]] = r;
+  };
+  rank_by([&](std::uint32_t d) { return docs_[d].name_key; }, name_rank_);
+  rank_by([&](std::uint32_t d) { return docs_[d].date_key; }, date_rank_);
+  unranked_ = 0;
 }
 
 void Index::index_texts(const std::vector<PreparedPlace>& batch, std::uint32_t first_doc) {
@@ -284,6 +310,7 @@ void Index::insert(PreparedPlace&& p) { insert(std::move(p), false); }
 void Index::insert(PreparedPlace&& p, bool texts_indexed) {
   std::string key = key_of(p.source, p.id);
   std::uint32_t doc;
+  bool created = false;
   if (auto it = by_key_.find(key); it != by_key_.end()) {
     // index_texts() numbered this place as a new document.
     if (texts_indexed) throw std::logic_error("Index: the same place twice in a bulk load");
@@ -291,6 +318,7 @@ void Index::insert(PreparedPlace&& p, bool texts_indexed) {
     if (docs_[doc].live) unindex_document(doc);
   } else {
     doc = static_cast<std::uint32_t>(docs_.size());
+    created = true;
     Document& d = docs_.emplace_back();
     const std::string_view pooled = strings_.add(key);
     d.source = pooled.substr(0, p.source.size());
@@ -299,6 +327,7 @@ void Index::insert(PreparedPlace&& p, bool texts_indexed) {
     by_record_id_.emplace(d.id, doc);
   }
   Document& d = docs_[doc];
+  const bool was_live = d.live;
   d.place = std::move(p.place);
   d.has_position = p.has_position;
   d.approx_position = p.approx_position;
@@ -311,6 +340,13 @@ void Index::insert(PreparedPlace&& p, bool texts_indexed) {
     date_prefix_.resize(docs_.size());
     lat_.resize(docs_.size());
     lon_.resize(docs_.size());
+    name_rank_.resize(docs_.size(), kNoRank);
+    date_rank_.resize(docs_.size(), kNoRank);
+  }
+  // unranked_ counts the live documents without a rank (a bulk load ranks all at its end).
+  if (!bulk_) {
+    if (created || !was_live || name_rank_[doc] != kNoRank) ++unranked_;
+    name_rank_[doc] = date_rank_[doc] = kNoRank;
   }
   name_prefix_[doc] = sort_prefix(d.name_key);
   date_prefix_[doc] = sort_prefix(d.date_key);
@@ -332,6 +368,7 @@ void Index::remove(const std::string& source, const std::string& id) {
   if (it == by_key_.end() || !docs_[it->second].live) return;
   unindex_document(it->second);
   docs_[it->second].live = false;
+  if (name_rank_[it->second] == kNoRank) --unranked_;
   refresh_public_ids(docs_[it->second].id);
   if (source == store::kFusionSource) {
     fusion_.remove(it->second);
@@ -371,9 +408,11 @@ void Index::refresh_public_ids(std::string_view id) {
     if (!d.live) {
       d.public_id = {};
     } else if (live == 1) {
+      if (d.public_id.data() != d.id.data()) unrank(it->second);
       d.public_id = d.id;
     } else if (d.public_id.size() != d.source.size() + 1 + d.id.size()) {
       d.public_id = strings_.add(std::string(d.source) + ":" + std::string(d.id));
+      unrank(it->second);
     }
   }
 }

@@ -108,6 +108,10 @@ class Index {
   std::vector<const Document*> members_of(const Document& merged) const;
   std::size_t size() const { return live_.cardinality(); }
   bool fresh() const { return docs_.empty(); }  // nothing ever inserted
+  // Ranks every document for sorting (about a second per million places); worth it once
+  // `unranked()` documents compare by their strings.
+  void rank();
+  std::size_t unranked() const { return unranked_; }
   // The places a default search can show: merged places and the records no merged place holds.
   std::size_t visible_size() const { return (live_ - absorbed_).cardinality(); }
   // Calls `fn` with every place a default search can show (merged places and the records no
@@ -143,6 +147,7 @@ class Index {
   template <typename Fn>
   static void for_each_text(const place::CompactPlace::Views& v, Fn&& fn);
   void flush_pending();
+  void unrank(std::uint32_t doc);
   void insert(PreparedPlace&& p, bool texts_indexed);
   // The position of `field` in filter_fields(), or -1.
   static int filter_slot(std::string_view field);
@@ -159,6 +164,13 @@ class Index {
   // prefixes of name_key and date_key, and the position.
   std::vector<std::uint64_t> name_prefix_, date_prefix_;
   std::vector<double> lat_, lon_;
+  // The rank of each document in the order of (name_key, public id) and of (date_key, public
+  // id), so that ties of prefix compare integers too; kNoRank for documents changed since the
+  // last ranking (they compare by their strings). Ranked by end_bulk() and by rank() when
+  // enough documents lost theirs.
+  static constexpr std::uint32_t kNoRank = 0xFFFFFFFF;
+  std::vector<std::uint32_t> name_rank_, date_rank_;
+  std::size_t unranked_ = 0;
   std::unordered_map<std::string_view, std::uint32_t, StringHash> by_key_;  // source \x1f id, pooled
   std::unordered_multimap<std::string_view, std::uint32_t, StringHash> by_record_id_;  // id → documents
   std::vector<StringMap<std::uint32_t>> filters_;  // by filter slot: value → posting

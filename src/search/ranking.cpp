@@ -61,10 +61,12 @@ SearchResult Index::search(const Query& q) const {
   const bool uses_text = q.sort == Sort::kName || q.sort == Sort::kUpdate ||
                          (q.sort == Sort::kRelevance && !q.point);
   const auto& prefixes = q.sort == Sort::kUpdate ? date_prefix_ : name_prefix_;
+  const auto& ranks = q.sort == Sort::kUpdate ? date_rank_ : name_rank_;
   struct Keyed {
     int primary = 0, secondary = 0;
     double distance = 0;
     std::uint64_t prefix = 0;
+    std::uint32_t rank = kNoRank;
     Hit hit;
   };
   auto view_of = [&](const Keyed& k) {
@@ -78,11 +80,12 @@ SearchResult Index::search(const Query& q) const {
     if (a.secondary != b.secondary) return a.secondary > b.secondary;
     if (a.distance != b.distance) return a.distance < b.distance;
     if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    if (a.rank != kNoRank && b.rank != kNoRank) return a.rank < b.rank;
     return comes_before(view_of(a), view_of(b));
   };
   std::optional<Keyed> after_key;  // the cursor's numbers
   if (after) after_key = Keyed{after->primary, after->secondary, after->distance,
-                               uses_text ? sort_prefix(after->text) : 0, {}};
+                               uses_text ? sort_prefix(after->text) : 0, kNoRank, {}};
   // Strictly after the cursor?
   auto after_cursor_key = [&](const Keyed& k) {
     const Keyed& a = *after_key;
@@ -123,7 +126,10 @@ SearchResult Index::search(const Query& q) const {
       case Sort::kName:
       case Sort::kUpdate: break;
     }
-    if (uses_text) k.prefix = prefixes[doc];
+    if (uses_text) {
+      k.prefix = prefixes[doc];
+      k.rank = ranks[doc];
+    }
     if (after_key && !after_cursor_key(k)) continue;
     ++after_cursor;
     if (heap.size() < q.limit) {

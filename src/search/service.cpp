@@ -137,6 +137,8 @@ std::size_t Service::catch_up() {
     std::unique_lock lock(mutex_);
     for (const auto& c : changes) index_.apply(c);
     applied += changes.size();
+    // Changed places sort by their strings until ranked again: rank once they are many.
+    if (index_.unranked() > std::max<std::size_t>(10000, index_.size() / 20)) index_.rank();
   }
   return applied;
 }
