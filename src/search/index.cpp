@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 #include "place/codec.h"
 #include "place/vocabulary.h"
@@ -165,10 +166,10 @@ void Index::unrank(std::uint32_t doc) {
 }
 
 void Index::rank() {
-  std::vector<std::uint32_t> order;
-  order.reserve(live_.cardinality());
-  for (auto doc : live_) order.push_back(doc);
-  auto rank_by = [&](auto key_of_doc, std::vector<std::uint32_t>& ranks) {
+  std::vector<std::uint32_t> live;
+  live.reserve(live_.cardinality());
+  for (auto doc : live_) live.push_back(doc);
+  auto rank_by = [this](std::vector<std::uint32_t> order, auto key_of_doc, std::vector<std::uint32_t>& ranks) {
     std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
       const std::string_view ka = key_of_doc(a), kb = key_of_doc(b);
       if (ka != kb) return ka < kb;
@@ -177,8 +178,10 @@ void Index::rank() {
     std::fill(ranks.begin(), ranks.end(), kNoRank);
     for (std::uint32_t r = 0; r < order.size(); ++r) ranks[order[r]] = r;
   };
-  rank_by([&](std::uint32_t d) { return docs_[d].name_key; }, name_rank_);
-  rank_by([&](std::uint32_t d) { return docs_[d].date_key; }, date_rank_);
+  // The two orders on two threads (a second each at a million places).
+  std::thread by_date([&] { rank_by(live, [this](std::uint32_t d) { return docs_[d].date_key; }, date_rank_); });
+  rank_by(live, [this](std::uint32_t d) { return docs_[d].name_key; }, name_rank_);
+  by_date.join();
   unranked_ = 0;
 }
 

@@ -56,8 +56,9 @@ SearchResult Index::search(const Query& q) const {
   }
 
   // Sort keys of the candidates after the cursor. A key is compared by its numbers first
-  // (score, distance, the 8-byte prefix of its text) and reads the document's strings only
-  // on a tie, so a broad query ranks a million candidates from dense arrays.
+  // (score, distance, then the rank of its text, or for a place changed since the last
+  // ranking the 8-byte prefix of its text) and reads the document's strings only on a tie, so
+  // a broad query ranks a million candidates from one dense array.
   const bool uses_text = q.sort == Sort::kName || q.sort == Sort::kUpdate ||
                          (q.sort == Sort::kRelevance && !q.point);
   const auto& prefixes = q.sort == Sort::kUpdate ? date_prefix_ : name_prefix_;
@@ -79,8 +80,12 @@ SearchResult Index::search(const Query& q) const {
     if (a.primary != b.primary) return a.primary > b.primary;
     if (a.secondary != b.secondary) return a.secondary > b.secondary;
     if (a.distance != b.distance) return a.distance < b.distance;
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
     if (a.rank != kNoRank && b.rank != kNoRank) return a.rank < b.rank;
+    // An unranked place (changed since the last ranking): prefixes, then strings.
+    if (uses_text) {
+      const std::uint64_t pa = prefixes[a.hit.doc], pb = prefixes[b.hit.doc];
+      if (pa != pb) return pa < pb;
+    }
     return comes_before(view_of(a), view_of(b));
   };
   std::optional<Keyed> after_key;  // the cursor's numbers
@@ -92,7 +97,7 @@ SearchResult Index::search(const Query& q) const {
     if (a.primary != k.primary) return a.primary > k.primary;
     if (a.secondary != k.secondary) return a.secondary > k.secondary;
     if (a.distance != k.distance) return a.distance < k.distance;
-    if (a.prefix != k.prefix) return a.prefix < k.prefix;
+    if (uses_text && a.prefix != prefixes[k.hit.doc]) return a.prefix < prefixes[k.hit.doc];
     return comes_before(after->view(), view_of(k));
   };
   // The best `limit` keys after the cursor, in a max-heap (its top is the worst kept), and how
@@ -126,10 +131,7 @@ SearchResult Index::search(const Query& q) const {
       case Sort::kName:
       case Sort::kUpdate: break;
     }
-    if (uses_text) {
-      k.prefix = prefixes[doc];
-      k.rank = ranks[doc];
-    }
+    if (uses_text) k.rank = ranks[doc];  // the prefix is read only for an unranked place
     if (after_key && !after_cursor_key(k)) continue;
     ++after_cursor;
     if (heap.size() < q.limit) {
