@@ -517,8 +517,10 @@ void Index::unindex_document(std::uint32_t doc) {
   opening_.clear(doc);
 }
 
+// The postings hold live documents only: the first field's union starts the set (not a copy
+// of the million live documents).
 Roaring Index::filter_set(const Query& q, const std::string& except_field) const {
-  Roaring result = live_;
+  std::optional<Roaring> result;
   for (const auto& [field, values] : q.filters) {
     if (field == except_field) continue;
     const int slot = filter_slot(field);
@@ -528,9 +530,15 @@ Roaring Index::filter_set(const Query& q, const std::string& except_field) const
         if (auto b = filters_[slot].find(v); b != filters_[slot].end())
           parts.push_back(&filter_postings_[b->second]);
     if (parts.empty()) return Roaring();
-    result &= Roaring::fastunion(parts.size(), parts.data());
+    if (!result) {
+      result = parts.size() == 1 ? *parts[0] : Roaring::fastunion(parts.size(), parts.data());
+    } else if (parts.size() == 1) {
+      *result &= *parts[0];
+    } else {
+      *result &= Roaring::fastunion(parts.size(), parts.data());
+    }
   }
-  return result;
+  return result ? std::move(*result) : live_;
 }
 
 Roaring Index::cells_in(double min_lat, double min_lon, double max_lat, double max_lon) const {
