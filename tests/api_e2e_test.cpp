@@ -6,9 +6,14 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <nlohmann/json.hpp>
+#include <cstdio>
+#include <ctime>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
+#include "hours/civil.h"
+#include "hours/zone.h"
 #include "support/serve_support.h"
 #include "support/test_support.h"
 
@@ -194,6 +199,11 @@ TEST_F(ApiEndToEnd, EveryParameterIsAccepted) {
       {"autour=Angoul%C3%AAme&rayon_km=20", 58},
       {"ouvert=maintenant", -1},
       {"ouvert_le=2026-06-02T10:00", -1},
+      {"ouvert_jour=samedi", -1},
+      {"ouvert_jour=Samedi%7Cdimanche", -1},
+      {"ouvert_jour=samedi&ouvert_jour=dimanche", -1},
+      {"ouvert_jour=samedi&ouvert=maintenant", -1},
+      {"ouvert_jour=samedi&ouvert_le=2026-06-02T10:00&facettes=ouvert,ouvert_jour", -1},
       {"tri=pertinence", 2415},
       {"tri=nom", 2415},
       {"tri=date_maj", 2415},
@@ -334,6 +344,13 @@ TEST_F(ApiEndToEnd, EveryErrorNamesItsParameterInFrench) {
       {"ouvert_le=2026-13-01T10:00", "ouvert_le", "AAAA-MM-JJTHH:MM"},
       {"ouvert_le=2026-05-01", "ouvert_le", "AAAA-MM-JJTHH:MM"},
       {"ouvert_le=2026-05-01T24:00", "ouvert_le", "AAAA-MM-JJTHH:MM"},
+      {"ouvert_jour=sabato", "ouvert_jour",
+       "« sabato » n'est pas un jour : ouvert_jour accepte lundi"},
+      {"ouvert_jour=samedi,dimanche", "ouvert_jour", "« samedi,dimanche » n'est pas un jour"},
+      {"ouvert_jour=samedi&ouvert_jour=jeudy", "ouvert_jour", "« jeudy » n'est pas un jour"},
+      {"ouvert_jour=", "ouvert_jour", "ouvert_jour est vide"},
+      {"ouvert_jour=%7C", "ouvert_jour", "ouvert_jour est vide"},
+      {"facettes=ouvert_le", "facettes", "« ouvert_le » n'est pas un champ à facettes"},
       {"tri=prix", "tri", "tri accepte pertinence, distance, nom ou date_maj"},
       {"tri=distance", "tri", "le tri par distance demande un point"},
       {"limite=0", "limite", "limite doit être un entier entre 1 et 1000"},
@@ -353,6 +370,59 @@ TEST_F(ApiEndToEnd, EveryErrorNamesItsParameterInFrench) {
   auto page = fetch_json("/api/v1/lieux?tri=nom&limite=2");
   std::string cursor = page["curseur_suivant"];
   EXPECT_EQ(fetch("/api/v1/lieux?tri=date_maj&limite=2&curseur=" + cursor).status, 200);
+}
+
+// ouvert_jour over HTTP with the server's own clock: the days are OR-ed however they are
+// written, the filter combines with the others, its facet is disjunctive, and a place open at
+// 10:00 next Saturday is open on Saturday. (Exact totals at fixed instants: the _maintenant
+// cases of tests/cases/search_queries.tsv.)
+TEST_F(ApiEndToEnd, OpenOnADay) {
+  auto total = [&](const std::string& query) {
+    return fetch_json("/api/v1/lieux?" + query)["total"].get<std::uint64_t>();
+  };
+  const auto saturday = total("ouvert_jour=samedi"), sunday = total("ouvert_jour=dimanche");
+  EXPECT_GT(saturday, 100u);
+  EXPECT_LT(saturday, 2415u);
+  EXPECT_GT(sunday, 0u);
+  EXPECT_LT(sunday, saturday);
+  EXPECT_EQ(total("ouvert_jour=SAMEDI"), saturday);
+  const auto both = total("ouvert_jour=samedi%7Cdimanche");
+  EXPECT_EQ(total("ouvert_jour=samedi&ouvert_jour=dimanche"), both);
+  EXPECT_EQ(total("ouvert_jour=dimanche%7Csamedi%7Csamedi"), both);
+  EXPECT_GE(both, saturday);
+  EXPECT_LE(both, saturday + sunday);
+  EXPECT_LE(total("ouvert_jour=samedi&departement=13"), total("departement=13"));
+  EXPECT_LE(total("ouvert_jour=samedi&ouvert=maintenant"), saturday);
+  // Facets: without the filter, each day counts its places; with it, the other days still count.
+  auto facets = fetch_json("/api/v1/lieux?facettes=ouvert_jour,ouvert&limite=1")["facettes"];
+  EXPECT_EQ(facets["ouvert_jour"]["samedi"], saturday);
+  EXPECT_EQ(facets["ouvert_jour"]["dimanche"], sunday);
+  EXPECT_EQ(facets["ouvert"].size(), facets["ouvert"].contains("maintenant") ? 1u : 0u);
+  auto filtered = fetch_json("/api/v1/lieux?ouvert_jour=samedi&facettes=ouvert_jour&limite=1");
+  EXPECT_EQ(filtered["total"], saturday);
+  EXPECT_EQ(filtered["facettes"]["ouvert_jour"]["dimanche"], sunday);
+  // The next Saturday in Paris (today when it is Saturday): every place of the Bouches-du-Rhône
+  // open at 10:00 that day is open on Saturday.
+  const auto paris = hours::Zone::load("Europe/Paris");
+  ASSERT_TRUE(paris);
+  const std::int64_t today = hours::split_wall(paris->wall_of(std::time(nullptr))).day;
+  const auto date =
+      hours::civil_from_days(today + (hours::kSaturday - hours::weekday_of(today) + 7) % 7);
+  char at[32];
+  std::snprintf(at, sizeof at, "%04d-%02d-%02dT10:00", date.year, date.month, date.day);
+  std::set<std::string> on_saturday;
+  const auto saturday_13 =
+      fetch_json("/api/v1/lieux?departement=13&ouvert_jour=samedi&limite=1000");
+  for (const auto& p : saturday_13["resultats"]) on_saturday.insert(p["id"].get<std::string>());
+  auto at_ten = fetch_json(std::string("/api/v1/lieux?departement=13&limite=1000&ouvert_le=") + at);
+  EXPECT_GT(at_ten["total"].get<std::uint64_t>(), 0u) << at;
+  for (const auto& p : at_ten["resultats"])
+    EXPECT_TRUE(on_saturday.count(p["id"].get<std::string>())) << p["id"] << " " << at;
+  // Every result of the filter says whether it is open now, as elsewhere.
+  const auto first_fifty = fetch_json("/api/v1/lieux?ouvert_jour=samedi&limite=50");
+  EXPECT_EQ(first_fifty["resultats"].size(), 50u);
+  for (const auto& p : first_fifty["resultats"])
+    EXPECT_TRUE(p["ouvert"].is_boolean() || p["ouvert"].is_null());
 }
 
 // Query strings no client should send: never a 5xx, never a crash.

@@ -10,6 +10,8 @@
 #include <set>
 
 #include "hours/evaluator.h"
+#include "hours/holidays.h"
+#include "hours/parser.h"
 #include "search/opening.h"
 #include "search/service.h"
 #include "support/bundled_search.h"
@@ -67,6 +69,34 @@ TEST(OpeningIndex, WallTimeIsReadInEachPlacesZone) {
   index.clear(1);
   EXPECT_TRUE(index.open_set(probe).isEmpty());
   EXPECT_EQ(index.distinct_schedules(), 3u);  // the invalid expression is not compiled
+}
+
+constexpr unsigned kSaturday = 1u << hours::kSaturday;
+
+// ouvert_jour: the whole next local day of that weekday (today included), in each place's zone.
+TEST(OpeningIndex, OpenOnADayTakesTheWholeNextSuchDayInEachZone) {
+  OpeningIndex index;
+  index.set(0, {"Sa 09:00-12:00", "75056", std::nullopt});
+  index.set(1, {"Fr 22:00-02:00", "75056", std::nullopt});  // open on Saturday until 02:00
+  index.set(2, {"Sa 10:00+", "75056", std::nullopt});       // open end: unknown, not open
+  index.set(3, {"Sa 09:00-12:00; PH off", "75056", std::nullopt});
+  index.set(4, {"Sa 09:00-12:00", "98818", std::nullopt});  // Nouméa
+  index.set(5, {"Mo-Fr 09:00-17:00", "75056", std::nullopt});
+  index.set(6, {"", "75056", std::nullopt});
+  // Wednesday 12 August 2026 10:00Z: next Saturday is 15 August, a public holiday.
+  EXPECT_EQ(index.open_on_days_set(wall("2026-08-12T10:00"), kSaturday), bitmap({0, 1, 4}));
+  // Saturday 6 June 2026 19:30Z: 21:30 in Paris, still Saturday (the morning counts); already
+  // Sunday 06:30 in Nouméa, whose next Saturday is the 13th.
+  const std::int64_t saturday_evening = wall("2026-06-06T19:30");
+  EXPECT_EQ(index.open_on_days_set(saturday_evening, kSaturday), bitmap({0, 1, 3, 4}));
+  EXPECT_TRUE(index.open_on_days_set(saturday_evening, 1u << hours::kSunday).isEmpty());
+  EXPECT_EQ(index.open_on_days_set(saturday_evening, 1u << hours::kMonday | 1u << hours::kFriday),
+            bitmap({1, 5}));
+  EXPECT_EQ(index.open_on_days_set(saturday_evening, 0x7f), bitmap({0, 1, 3, 4, 5}));
+  // Far outside the compile window: the evaluator answers (Tuesday 5 June 2035; and 15 August
+  // 2037, a Saturday).
+  EXPECT_EQ(index.open_on_days_set(wall("2035-06-05T10:00"), kSaturday), bitmap({0, 1, 3, 4}));
+  EXPECT_EQ(index.open_on_days_set(wall("2037-08-13T10:00"), kSaturday), bitmap({0, 1, 4}));
 }
 
 TEST(OpeningStatus, GivesTheNextChangeInThePlacesZone) {
@@ -145,6 +175,62 @@ TEST_F(OpenNowOnRealData, FilterAgreesWithTheEvaluator) {
   }
   // Some places are open on a Tuesday morning and many fewer on Sunday.
   EXPECT_GT(ids({{"ouvert_le", "2026-12-01T10:00"}}).size(), 5 * ids({{"ouvert_le", "2026-12-06T10:00"}}).size());
+}
+
+// The places the evaluator says are open at some minute of the next local `weekday` after `now`.
+std::set<std::string> evaluated_day(const search::Service& service, std::int64_t now,
+                                    hours::Weekday weekday) {
+  std::set<std::string> out;
+  service.read([&](const Index& index) {
+    for (std::uint32_t doc = 0; const Document* d = index.document(doc); ++doc) {
+      const std::string_view insee = d->place[place::Field::kCodeInsee];
+      auto parsed = hours::parse(d->place[place::Field::kHoraires]);
+      if (!parsed.ok() || d->place[place::Field::kHoraires].empty()) continue;
+      hours::Place where{&zone_for_insee(insee), hours::holiday_region_for_insee(insee)};
+      if (d->has_position) {
+        where.latitude = d->latitude;
+        where.longitude = d->longitude;
+      }
+      hours::Evaluator evaluator(std::move(*parsed.expression), where);
+      std::int64_t day = hours::split_wall(where.zone->effective_wall_of(now)).day;
+      day += (weekday - hours::weekday_of(day) + 7) % 7;
+      for (const auto& segment : evaluator.day(day))
+        if (segment.state == hours::State::kOpen) {
+          out.insert(std::string(d->public_id));
+          break;
+        }
+    }
+    return 0;
+  });
+  return out;
+}
+
+TEST_F(OpenNowOnRealData, OpenOnADayAgreesWithTheEvaluator) {
+  // A Tuesday, a Saturday evening (today counts, but already Sunday in Nouméa), the week of
+  // 15 August (a Saturday holiday), Christmas week, and a date outside the compile window.
+  for (const char* at : {"2026-06-02T08:00", "2026-06-06T19:30", "2026-08-12T10:00",
+                         "2026-12-21T10:00", "2026-11-29T11:00", "2040-06-05T15:00"}) {
+    for (int d = hours::kMonday; d <= hours::kSunday; ++d) {
+      std::optional<Query> q;
+      QueryError err;
+      std::tie(q, err) = parse_query(
+          {{"ouvert_jour", weekday_names()[static_cast<std::size_t>(d)]}, {"limite", "1000"}},
+          territory::Reference::bundled());
+      ASSERT_TRUE(q) << err.message;
+      q->now = wall(at);  // the wall time read as UTC: an instant
+      std::set<std::string> filtered;
+      do {
+        q->cursor = service_->read([&](const Index& index) {
+          auto r = index.search(*q);
+          for (const auto& h : r.hits) filtered.insert(std::string(index.document(h.doc)->public_id));
+          return r.next_cursor;
+        });
+      } while (!q->cursor.empty());
+      auto expected = evaluated_day(*service_, q->now, static_cast<hours::Weekday>(d));
+      EXPECT_EQ(filtered, expected) << at << " " << weekday_names()[static_cast<std::size_t>(d)];
+      EXPECT_GT(expected.size(), 0u) << at << " " << d;
+    }
+  }
 }
 
 TEST_F(OpenNowOnRealData, CombinesWithFiltersAndFacets) {

@@ -77,9 +77,15 @@ class SearchQueries : public testing::BundledSearchTest {
     httplib::Params params;
     httplib::detail::parse_query_text(c.query, params);
     bool paging = false;
+    std::int64_t now = 0;  // _maintenant=YYYY-MM-DDTHH:MMZ: the instant taken as now
     for (auto it = params.begin(); it != params.end();) {
       if (it->first == "curseur" && it->second == "*") {
         paging = true;
+        it = params.erase(it);
+      } else if (it->first == "_maintenant") {
+        auto at = resolve_open_at(it->second.substr(0, it->second.size() - 1), 0);  // UTC
+        if (!at || it->second.back() != 'Z') out.detail += " bad _maintenant;";
+        now = at ? at->time : 0;
         it = params.erase(it);
       } else {
         ++it;
@@ -93,6 +99,9 @@ class SearchQueries : public testing::BundledSearchTest {
       if (error.message.empty()) out.detail = "empty error message";
       return out;
     }
+    query->now = now;
+    if (!now && (query->open_weekdays || query->open_at == "maintenant"))
+      out.detail += " ouvert=maintenant and ouvert_jour need _maintenant= to be reproducible;";
     SearchResult first = run(*query);
     if (first.error) {
       out.error = first.error->parameter;
@@ -210,14 +219,15 @@ TEST(SearchQueryTable, CoversEveryParameter) {
   }
   for (const auto& f : filter_fields())
     EXPECT_TRUE(params_seen.count(f)) << "no valid case filters on " << f;
-  for (const char* p : {"q", "lat", "lon", "rayon_km", "bbox", "autour", "ouvert_le", "tri",
-                        "limite", "curseur", "facettes"})
+  for (const char* p : {"q", "lat", "lon", "rayon_km", "bbox", "autour", "ouvert", "ouvert_le",
+                        "ouvert_jour", "tri", "limite", "curseur", "facettes"})
     EXPECT_TRUE(params_seen.count(p)) << "no valid case uses " << p;
   // The closed lists share one check (services stands for them); the other filters have their own.
-  for (const char* p : {"q",         "lat",         "lon",        "rayon_km",    "bbox",
-                        "autour",    "tri",         "limite",     "curseur",     "facettes",
-                        "format",    "ouvert",      "ouvert_le",  "doublons",    "services",
-                        "typologie", "code_postal", "code_insee", "departement", "region"})
+  for (const char* p :
+       {"q",          "lat",         "lon",      "rayon_km", "bbox",      "autour",
+        "tri",        "limite",      "curseur",  "facettes", "format",    "ouvert",
+        "ouvert_le",  "ouvert_jour", "doublons", "services", "typologie", "code_postal",
+        "code_insee", "departement", "region"})
     EXPECT_TRUE(error_params.count(p)) << "no error case for " << p;
 }
 

@@ -105,13 +105,22 @@ def search_parameters():
         param('ouvert_le', 'Seulement les lieux ouverts à cette date et heure, lue dans le fuseau de chaque lieu.',
               {'type': 'string', 'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$',
                'examples': ['2026-12-01T10:00']}),
+        param('ouvert_jour', 'Seulement les lieux ouverts à un moment du prochain de ces jours, aujourd\'hui '
+              'compris et pris en entier (les heures déjà passées comptent), dans le fuseau de chaque lieu, '
+              'selon ses horaires (jours fériés compris). Plusieurs jours : répéter le paramètre ou les '
+              'séparer par « | » (OU) ; se combine (ET) avec ouvert ou ouvert_le. Jours : lundi, mardi, '
+              'mercredi, jeudi, vendredi, samedi, dimanche (majuscules indifférentes).',
+              {'type': 'array', 'items': {'type': 'string', 'examples': ['samedi', 'samedi|dimanche']}},
+              style='form', explode=True),
         param('tri', 'Ordre des résultats (pertinence : texte puis distance puis nom).',
               {'type': 'string', 'enum': ['pertinence', 'distance', 'nom', 'date_maj'], 'default': 'pertinence'}),
         param('limite', 'Nombre de résultats par page.', {'type': 'integer', 'minimum': 1, 'maximum': 1000, 'default': 20}),
         param('curseur', 'Curseur de la page suivante (curseur_suivant de la réponse précédente).',
               {'type': 'string', 'maxLength': 512}),
         param('facettes', 'Champs dont compter les valeurs, séparés par des virgules (comptes disjonctifs : '
-              'le filtre d\'un champ n\'est pas appliqué à ses propres comptes).',
+              'le filtre d\'un champ n\'est pas appliqué à ses propres comptes) : les champs filtrables, '
+              'ouvert (les lieux ouverts maintenant, valeur « maintenant ») et ouvert_jour (les lieux '
+              'ouverts le prochain lundi… dimanche).',
               {'type': 'string', 'examples': ['services,frais_a_charge']}),
         param('format', 'Format de la réponse.', {'type': 'string', 'enum': ['json', 'geojson', 'csv'], 'default': 'json'}),
         param('doublons', 'Lieux fusionnés (exclure, par défaut) ou chaque fiche de chaque source (inclure).',

@@ -32,8 +32,12 @@ Usage (from the repository root, with a build):
     tools/search_oracle.py --db /tmp/oracle.db tests/cases/search_queries.tsv          # check
     tools/search_oracle.py --db /tmp/oracle.db --write tests/cases/search_queries.tsv  # fill
 Needs python3-snowballstemmer (Debian package; the same Snowball 2.2 as libstemmer).
-ouvert_le: the places open at that wall time come from tools/open_now_oracle.mjs (node, the
-npm package opening_hours). Cases whose `error` column is set are left as they are.
+ouvert_le, ouvert=maintenant and ouvert_jour: the places open at that wall time, instant or day
+come from tools/open_now_oracle.mjs (node, the npm package opening_hours); "now" is the instant
+of the case's `_maintenant=YYYY-MM-DDTHH:MMZ` (a pseudo-parameter of the table, UTC, that the
+test runner sets as Query::now). ouvert_jour days are OR-ed, and AND-ed with ouvert/ouvert_le;
+facettes=ouvert counts the places open now ("maintenant"), facettes=ouvert_jour those open on
+each day, both without their own filter. Cases whose `error` column is set are left as they are.
 """
 import argparse
 import json
@@ -192,8 +196,10 @@ def load(db_path):
             code, label = line.rstrip("\n").split("\t")[:2]
             typologies[code] = label
     db = sqlite3.connect(db_path)
-    rows = db.execute("SELECT source, id, record, approx_lat, approx_lon FROM places "
-                      "WHERE status = 'actif' ORDER BY pk").fetchall()
+    # Store schema 2: places.record is '' when the record is the one of its last change.
+    rows = db.execute("SELECT p.source, p.id, CASE WHEN p.record = '' THEN c.record ELSE p.record END, "
+                      "p.approx_lat, p.approx_lon FROM places p LEFT JOIN change_log c ON c.seq = p.last_seq "
+                      "WHERE p.status = 'actif' ORDER BY p.pk").fetchall()
     places = [Place(s, i, r, (a, b) if a is not None else None, territory, typologies)
               for s, i, r, a, b in rows]
     count = {}
@@ -250,8 +256,12 @@ def word_hits(word, is_last, places, vocabulary):
 _OPEN = {}
 
 
+DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
 def open_ids(places, wall):
-    """Public ids of the places open at this wall time, by tools/open_now_oracle.mjs."""
+    """Public ids of the places open at this spec (a wall time, @instant or day@instant), by
+    tools/open_now_oracle.mjs."""
     if wall not in _OPEN:
         data = [{"id": p.public_id, "horaires": p.p.get("horaires", ""),
                  "code_insee": p.p.get("code_insee", ""),
@@ -267,7 +277,7 @@ def evaluate(query, ctx):
     territory, places, vocabulary, enums = ctx
     params = urllib.parse.parse_qsl(query, keep_blank_values=True)
     filters, point, radius, bbox, sort, limit, facets, text = {}, None, None, None, "pertinence", 20, [], ""
-    open_at = None
+    open_at, now, days = None, None, set()
     for name, value in params:
         if name in FILTER_FIELDS:
             for v in (x.strip() for x in value.split("|")):
@@ -294,6 +304,20 @@ def evaluate(query, ctx):
             facets = [f.strip() for f in value.split(",") if f.strip()]
         elif name == "ouvert_le":
             open_at = value
+        elif name == "ouvert":
+            open_at = "maintenant"
+        elif name == "ouvert_jour":
+            days |= {d.strip().lower() for d in value.split("|") if d.strip()}
+        elif name == "_maintenant":
+            now = value
+    if (open_at == "maintenant" or days or "ouvert" in facets or "ouvert_jour" in facets) and not now:
+        raise SystemExit(f"{query}: ouvert=maintenant, ouvert_jour and their facets need _maintenant=")
+    if open_at == "maintenant":
+        open_at = "@" + now
+
+    def open_on(day_set):
+        return set().union(*(open_ids(places, f"{d}@{now}") for d in day_set))
+
     ids = range(len(places))
     context = set(ids)
     dist = {}
@@ -306,9 +330,17 @@ def evaluate(query, ctx):
     if bbox:
         context &= {i for i, p in enumerate(places) if p.pos and bbox[1] <= p.pos[0] <= bbox[3]
                     and bbox[0] <= p.pos[1] <= bbox[2]}
+    # The opening filters apart from the rest, for their facets.
+    open_filters = {}
     if open_at:
         is_open = open_ids(places, open_at)
-        context &= {i for i in context if places[i].public_id in is_open}
+        open_filters["ouvert"] = {i for i in ids if places[i].public_id in is_open}
+    if days:
+        is_open = open_on(days)
+        open_filters["ouvert_jour"] = {i for i in ids if places[i].public_id in is_open}
+    base_context = set(context)
+    for allowed in open_filters.values():
+        context &= allowed
     scores = {i: [0, 0] for i in ids}
     if text:
         words = tokens(text)
@@ -318,6 +350,7 @@ def evaluate(query, ctx):
                 continue
             hits = word_hits(w, k + 1 == len(words), places, vocabulary)
             context &= set(hits)
+            base_context &= set(hits)
             for i, (kind, cls) in hits.items():
                 scores[i][0] += kind
                 scores[i][1] += cls
@@ -330,6 +363,19 @@ def evaluate(query, ctx):
     facet_counts = {}
     for field in facets:
         counts = {}
+        if field in ("ouvert", "ouvert_jour"):
+            base = {i for i in base_context if passes(i)}
+            for other, allowed in open_filters.items():
+                if other != field:
+                    base &= allowed
+            values = {"maintenant": {"@" + now}} if field == "ouvert" else {d: {f"{d}@{now}"} for d in DAYS}
+            for value, specs in values.items():
+                is_open = set().union(*(open_ids(places, s) for s in specs))
+                n = sum(1 for i in base if places[i].public_id in is_open)
+                if n:
+                    counts[value] = n
+            facet_counts[field] = counts
+            continue
         for i in context:
             if passes(i, field):
                 for v in places[i].values[field]:

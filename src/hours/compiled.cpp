@@ -158,9 +158,7 @@ CompiledHours::Probe CompiledHours::probe_wall(std::int64_t wall) const {
   return p;
 }
 
-State CompiledHours::state(PlaceId id, const Probe& probe) const {
-  const Entry& e = places_[id];
-  const LocalTime& local = probe.zones[e.zone];
+std::uint32_t CompiledHours::schedule_of(const Entry& e, const LocalTime& local) const {
   std::uint32_t schedule = weeks_[e.week][local.weekday];
   if (e.exceptions != 0) {
     const ExceptionList& list = exception_lists_[e.exceptions];
@@ -169,12 +167,44 @@ State CompiledHours::state(PlaceId id, const Probe& probe) const {
     const std::int32_t* it = std::lower_bound(begin, end, static_cast<std::int32_t>(local.day));
     if (it != end && *it == local.day) schedule = exception_schedules_[list.begin + static_cast<std::uint32_t>(it - begin)];
   }
+  return schedule;
+}
+
+State CompiledHours::state(PlaceId id, const Probe& probe) const {
+  const Entry& e = places_[id];
+  const LocalTime& local = probe.zones[e.zone];
+  const std::uint32_t schedule = schedule_of(e, local);
   const std::uint16_t* t = transitions_.data() + day_begin_[schedule];
   const std::uint16_t* t_end = transitions_.data() + day_begin_[schedule + 1];
   const std::uint16_t key = static_cast<std::uint16_t>(local.minute << 2 | 3);
   std::uint16_t current = *t;
   for (++t; t != t_end && *t <= key; ++t) current = *t;
   return static_cast<State>(current & 3);
+}
+
+CompiledHours::Probe CompiledHours::probe_next_weekday(std::int64_t instant,
+                                                       Weekday weekday) const {
+  Probe p;
+  p.instant = instant;
+  p.zones.reserve(zones_.size());
+  for (const Zone& zone : zones_) {
+    LocalTime local = local_time(zone, instant);
+    local.day += (static_cast<int>(weekday) - local.weekday + 7) % 7;
+    local.weekday = static_cast<std::uint8_t>(weekday);
+    local.minute = 0;
+    local.covered = local.day >= first_day_ && local.day <= last_day_;
+    p.zones.push_back(local);
+    p.covered = p.covered && local.covered;
+  }
+  return p;
+}
+
+bool CompiledHours::open_during_day(PlaceId id, const Probe& probe) const {
+  const Entry& e = places_[id];
+  const std::uint32_t schedule = schedule_of(e, probe.zones[e.zone]);
+  for (std::uint32_t k = day_begin_[schedule]; k < day_begin_[schedule + 1]; ++k)
+    if (static_cast<State>(transitions_[k] & 3) == State::kOpen) return true;
+  return false;
 }
 
 std::size_t CompiledHours::count_open(const Probe& probe) const {

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "hours/ast.h"
+#include "hours/civil.h"
 #include "hours/evaluator.h"
 
 namespace maillage::hours {
@@ -70,6 +71,13 @@ class CompiledHours {
   // The state of a place at the probe's instant. No allocation.
   State state(PlaceId id, const Probe& probe) const;
 
+  // A probe of whole local days: in each zone, the first local date on or after the instant's
+  // local date that falls on `weekday` (today when it is that weekday). Its minutes are 0.
+  Probe probe_next_weekday(std::int64_t instant, Weekday weekday) const;
+  // Whether the place is open at some minute of the probe's local date (unknown does not
+  // count). No allocation.
+  bool open_during_day(PlaceId id, const Probe& probe) const;
+
   // Number of places open at the probe's instant (unknown does not count).
   std::size_t count_open(const Probe& probe) const;
 
@@ -92,6 +100,8 @@ class CompiledHours {
   std::uint32_t intern_exceptions(const std::vector<std::pair<std::int32_t, std::uint32_t>>& days);
   std::optional<std::uint8_t> zone_index(const Zone& zone);
   LocalTime local_time(const Zone& zone, std::int64_t instant) const;
+  // The day schedule (index into day_begin_) of a place on a local date.
+  std::uint32_t schedule_of(const Entry& e, const LocalTime& local) const;
   Entry compile(const Expression& expression, const Place& place);
   static bool is_week_stable(const Expression& expression);
 

@@ -167,6 +167,26 @@ Roaring OpeningIndex::open_set(const Probe& probe) const {
   return parts.empty() ? Roaring() : Roaring::fastunion(parts.size(), parts.data());
 }
 
+Roaring OpeningIndex::open_on_days_set(std::int64_t now, unsigned weekdays) const {
+  std::vector<hours::CompiledHours::Probe> probes;
+  std::vector<hours::Weekday> days;
+  for (int d = hours::kMonday; d <= hours::kSunday; ++d) {
+    if (!(weekdays & (1u << d))) continue;
+    days.push_back(static_cast<hours::Weekday>(d));
+    probes.push_back(compiled_.probe_next_weekday(now, days.back()));
+  }
+  std::vector<const Roaring*> parts;
+  for (std::uint32_t id = 0; id < docs_.size(); ++id) {
+    if (docs_[id].isEmpty()) continue;
+    bool open = false;
+    for (std::size_t k = 0; k < probes.size() && !open; ++k)
+      open = probes[k].covered ? compiled_.open_during_day(id, probes[k])
+                               : evaluate_day(id, now, days[k]);
+    if (open) parts.push_back(&docs_[id]);
+  }
+  return parts.empty() ? Roaring() : Roaring::fastunion(parts.size(), parts.data());
+}
+
 OpeningIndex::Probe OpeningIndex::probe(const OpenAt& at) const {
   Probe p{at, at.wall ? compiled_.probe_wall(at.time) : compiled_.probe(at.time), {}};
   if (!p.compiled.covered) p.fallback = std::make_shared<std::unordered_map<std::uint32_t, std::optional<bool>>>();
@@ -193,6 +213,20 @@ std::optional<bool> OpeningIndex::evaluate(std::uint32_t id, const OpenAt& at) c
   hours::Evaluator evaluator(std::move(*parsed.expression), place);
   const std::int64_t instant = at.wall ? place.zone->from_wall_compatible(at.time) : at.time;
   return as_open(evaluator.state_at(instant));
+}
+
+bool OpeningIndex::evaluate_day(std::uint32_t id, std::int64_t now, hours::Weekday weekday) const {
+  const Source& s = sources_[id];
+  HoursInput input{s.horaires, s.code_insee, s.position};
+  const hours::Place place = place_of(input);
+  auto parsed = hours::parse(s.horaires);
+  if (!parsed.ok()) return false;
+  hours::Evaluator evaluator(std::move(*parsed.expression), place);
+  std::int64_t day = hours::split_wall(place.zone->effective_wall_of(now)).day;
+  day += (static_cast<int>(weekday) - static_cast<int>(hours::weekday_of(day)) + 7) % 7;
+  for (const hours::Segment& segment : evaluator.day(day))
+    if (segment.state == hours::State::kOpen) return true;
+  return false;
 }
 
 }  // namespace maillage::search

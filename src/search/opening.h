@@ -83,6 +83,12 @@ class OpeningIndex {
   // Every document open at the probe's time: one state per distinct schedule, not per place.
   Roaring open_set(const Probe& probe) const;
 
+  // Every document open at some moment of the next local day that falls on one of `weekdays`
+  // (bit 1 << hours::kMonday ... 1 << hours::kSunday, OR-ed), today included and taken whole
+  // (hours already past count), in each place's own zone, seen from the instant `now`. One
+  // evaluation per distinct schedule and day; exact outside the compile window (evaluator).
+  Roaring open_on_days_set(std::int64_t now, unsigned weekdays) const;
+
   std::size_t distinct_schedules() const { return sources_.size(); }
 
  private:
@@ -91,6 +97,8 @@ class OpeningIndex {
     std::optional<std::pair<double, double>> position;
   };
   std::optional<bool> evaluate(std::uint32_t id, const OpenAt& at) const;
+  // Open at some minute of the next local `weekday` after `now` (evaluator: any date).
+  bool evaluate_day(std::uint32_t id, std::int64_t now, hours::Weekday weekday) const;
 
   hours::CompiledHours compiled_;
   std::vector<std::uint32_t> slot_;  // doc -> compiled id + 1; 0 when none

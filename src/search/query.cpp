@@ -81,6 +81,22 @@ std::optional<std::string> check_filter_value(const std::string& field, const st
   return value;  // source
 }
 
+// Adds the days of one ouvert_jour value ("samedi", "Samedi|dimanche") to `mask`. Returns the
+// first word that is not a day ("" for an empty value), or nullopt when every word is one.
+std::optional<std::string> add_weekdays(const std::string& value, unsigned& mask) {
+  auto days = split(value, '|');
+  if (days.empty()) return std::string();
+  for (const std::string& word : days) {
+    std::string day = word;
+    for (char& c : day)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    auto it = std::find(weekday_names().begin(), weekday_names().end(), day);
+    if (it == weekday_names().end()) return word;
+    mask |= 1u << (it - weekday_names().begin());
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const std::vector<std::string>& filter_fields() {
@@ -94,9 +110,25 @@ const std::vector<std::string>& filter_fields() {
 
 const std::vector<std::string>& query_parameters() {
   static const std::vector<std::string> kParameters = {
-      "q", "lat", "lon", "rayon_km", "bbox", "autour", "ouvert", "ouvert_le", "tri", "limite",
-      "curseur", "facettes", "format", "doublons"};
+      "q",           "lat", "lon",    "rayon_km", "bbox",     "autour", "ouvert",  "ouvert_le",
+      "ouvert_jour", "tri", "limite", "curseur",  "facettes", "format", "doublons"};
   return kParameters;
+}
+
+const std::vector<std::string>& facet_fields() {
+  static const std::vector<std::string> kFacets = [] {
+    std::vector<std::string> out = filter_fields();
+    out.push_back("ouvert");
+    out.push_back("ouvert_jour");
+    return out;
+  }();
+  return kFacets;
+}
+
+const std::vector<std::string>& weekday_names() {
+  static const std::vector<std::string> kDays = {"lundi",    "mardi",  "mercredi", "jeudi",
+                                                 "vendredi", "samedi", "dimanche"};
+  return kDays;
 }
 
 std::pair<std::optional<Query>, QueryError> parse_query(
@@ -112,10 +144,19 @@ std::pair<std::optional<Query>, QueryError> parse_query(
     bool is_filter = std::find(filter_fields().begin(), filter_fields().end(), name) != filter_fields().end();
     if (!is_filter && !kKnown.count(name))
       return fail(name, "paramètre inconnu « " + name + " » (voir /api/v1/openapi.json).");
-    if (params.count(name) > 1 && !is_filter)
+    if (params.count(name) > 1 && !is_filter && name != "ouvert_jour")
       return fail(name, "le paramètre « " + name + " » est donné plusieurs fois.");
     if (!utf8::is_valid(value) || value.size() > 2000)
       return fail(name, "la valeur du paramètre « " + name + " » est illisible ou trop longue.");
+    if (name == "ouvert_jour") {
+      if (auto bad = add_weekdays(value, q.open_weekdays))
+        return fail(
+            name,
+            (bad->empty() ? "ouvert_jour est vide" : "« " + *bad + " » n'est pas un jour") +
+                " : ouvert_jour accepte lundi, mardi, mercredi, jeudi, vendredi, "
+                "samedi ou dimanche (plusieurs : répéter le paramètre ou séparer par « | »).");
+      continue;
+    }
     if (!is_filter) continue;
     for (const auto& v : split(value, '|')) {
       std::string error;
@@ -205,7 +246,7 @@ std::pair<std::optional<Query>, QueryError> parse_query(
   }
   if (const auto* v = single("facettes")) {
     for (const auto& f : split(*v, ',')) {
-      if (std::find(filter_fields().begin(), filter_fields().end(), f) == filter_fields().end())
+      if (std::find(facet_fields().begin(), facet_fields().end(), f) == facet_fields().end())
         return fail("facettes", "« " + f + " » n'est pas un champ à facettes.");
       q.facets.push_back(f);
     }

@@ -13,6 +13,23 @@ namespace {
 constexpr int kKindWeight[] = {4, 3, 2, 1};  // exact, stem, prefix, typo
 constexpr int kClassWeight[kFieldClasses] = {4, 2, 2, 1};
 
+// The counts of facettes=ouvert ("maintenant") or facettes=ouvert_jour ("lundi" ... "dimanche")
+// among `base`; values without places are left out, as for the other facets.
+std::map<std::string, std::uint64_t> opening_counts(const OpeningIndex& opening,
+                                                    const std::string& field, const Roaring& base,
+                                                    std::int64_t now) {
+  std::map<std::string, std::uint64_t> counts;
+  if (field == "ouvert") {
+    if (auto n = base.and_cardinality(opening.open_set(opening.probe(OpenAt{false, now}))))
+      counts["maintenant"] = n;
+    return counts;
+  }
+  for (int d = 0; d < 7; ++d)
+    if (auto n = base.and_cardinality(opening.open_on_days_set(now, 1u << d)))
+      counts[weekday_names()[static_cast<std::size_t>(d)]] = n;
+  return counts;
+}
+
 }  // namespace
 
 SearchResult Index::search(const Query& q) const {
@@ -43,13 +60,30 @@ SearchResult Index::search(const Query& q) const {
   const OpenAt at = q.open_at ? resolve_open_at(*q.open_at, now).value_or(OpenAt{false, now})
                               : OpenAt{false, now};
   const OpeningIndex::Probe probe = opening_.probe(at);
-  if (q.open_at) context &= opening_.open_set(probe);
-
-  Roaring matches = context & filter_set(q, "");
+  // The opening filters (ouvert or ouvert_le, and ouvert_jour), kept apart for their facets.
+  std::optional<Roaring> open_at_set, open_days_set;
+  if (q.open_at) open_at_set = opening_.open_set(probe);
+  if (q.open_weekdays) open_days_set = opening_.open_on_days_set(now, q.open_weekdays);
+  // The field filters on what precedes; the opening filters on both.
+  const Roaring filtered = context & filter_set(q, "");
+  Roaring matches = filtered;
+  for (const auto* set : {&open_at_set, &open_days_set})
+    if (*set) {
+      context &= **set;
+      matches &= **set;
+    }
   result.total = matches.cardinality();
   for (const auto& field : q.facets) {
-    Roaring facet_base = context & filter_set(q, field);
     auto& counts = result.facets[field];
+    if (field == "ouvert" || field == "ouvert_jour") {
+      // Disjunctive too: every filter but this one's own.
+      Roaring base = filtered;
+      if (field == "ouvert" && open_days_set) base &= *open_days_set;
+      if (field == "ouvert_jour" && open_at_set) base &= *open_at_set;
+      counts = opening_counts(opening_, field, base, now);
+      continue;
+    }
+    Roaring facet_base = context & filter_set(q, field);
     if (const int slot = filter_slot(field); slot >= 0)
       for (const auto& [value, posting] : filters_[slot])
         if (auto n = facet_base.and_cardinality(filter_postings_[posting])) counts[value] = n;

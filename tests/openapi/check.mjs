@@ -36,6 +36,9 @@ const CALLS = [
   ['/lieux', '/lieux?autour=Marseille&rayon_km=10&tri=distance&facettes=departement,services,frais_a_charge'],
   ['/lieux', '/lieux?ouvert_le=2026-06-02T10:00&tri=nom&limite=50'],
   ['/lieux', '/lieux?ouvert=maintenant&limite=20'],
+  ['/lieux', '/lieux?ouvert_jour=samedi&ouvert_jour=dimanche&facettes=ouvert,ouvert_jour,frais_a_charge'],
+  ['/lieux', '/lieux?ouvert_jour=samedi%7Cdimanche&ouvert_le=2026-06-02T10:00&format=geojson&limite=5'],
+  ['/lieux', '/lieux?ouvert_jour=sabato'],
   ['/lieux', '/lieux?services=Aide+aux+d%C3%A9marches+administratives&departement=13&tri=date_maj&limite=1000'],
   ['/lieux', '/lieux?departement=988&format=geojson&limite=100'],
   ['/lieux', '/lieux?autour=Martigues&rayon_km=2&format=geojson'],  // places at a commune's centroid
