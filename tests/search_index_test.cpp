@@ -2,6 +2,7 @@
 // typos), filters, facets, geography, paging, and following the change log.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <tuple>
 
@@ -211,6 +212,93 @@ TEST_F(SearchIndexTest, ABulkBuildAnswersAsPlaceByPlaceUpsertsDo) {
     EXPECT_EQ(std::get<0>(incremental), std::get<0>(bulk)) << params.begin()->second;
     EXPECT_EQ(std::get<1>(incremental), std::get<1>(bulk)) << params.begin()->second;
     EXPECT_EQ(std::get<2>(incremental), std::get<2>(bulk)) << params.begin()->second;
+  }
+}
+
+// A query ordered by name or date alone reads its first places from the rank lists. Through
+// removals, re-insertions and renames after the ranking (stale entries, unranked places that
+// compare by their strings), paging in small pages must give every match once, in the order
+// of a full sort of the keys.
+TEST_F(SearchIndexTest, RankListPagesGiveEveryMatchInFullSortOrder) {
+  std::string error;
+  auto store = store::open_sqlite(bundled_->dir / "m.db", error);
+  ASSERT_TRUE(store) << error;
+  std::vector<store::StoredPlace> places;
+  ASSERT_TRUE(store->scan([&](const store::StoredPlace& p) { places.push_back(p); }).ok);
+  Index index(territory::Reference::bundled());
+  for (const auto& p : places) index.upsert(p);
+  index.rank();
+  ASSERT_EQ(index.unranked(), 0u);
+  for (std::size_t i = 0; i < places.size(); i += 7) index.remove(places[i].source, places[i].id);
+  for (std::size_t i = 0; i < places.size(); i += 14) index.upsert(places[i]);
+  // Renamed: to the front, to the back, and to a name some ranked place already has.
+  for (std::size_t i = 3; i < places.size(); i += 11) {
+    auto p = places[i];
+    p.place[place::Field::kNom] = i % 3 == 0   ? "AAA " + p.place[place::Field::kNom]
+                                  : i % 3 == 1 ? "zzz " + p.place[place::Field::kNom]
+                                               : places[i + 1 < places.size() ? i + 1 : 0].place[place::Field::kNom];
+    p.place[place::Field::kDateMaj] = i % 2 ? "2020-01-01" : "2026-11-01";
+    index.upsert(p);
+  }
+  EXPECT_GT(index.unranked(), places.size() / 10);
+  const std::vector<std::multimap<std::string, std::string>> queries = {
+      {{"departement", "16"}},
+      {{"departement", "13"}, {"tri", "nom"}},
+      {{"services", "Aide aux démarches administratives"}, {"tri", "date_maj"}},
+      {{"typologie", "BIB"}, {"autour", "Angoulême"}, {"tri", "nom"}},
+      {{"frais_a_charge", "Gratuit"}},
+      {},
+  };
+  for (auto params : queries) {
+    const bool by_date = params.count("tri") && params.find("tri")->second == "date_maj";
+    // Every match, once: paged in distance order from a point (iterated, not read from the
+    // rank lists), then sorted by key.
+    auto all = params;
+    all.erase("tri");
+    all.erase("autour");
+    all.emplace("lat", "46.6");
+    all.emplace("lon", "2.4");
+    all.emplace("tri", "distance");
+    all.emplace("limite", "1000");
+    Query q = parse(all);
+    std::vector<std::pair<std::string, std::string>> expected;
+    for (std::string cursor;;) {
+      q.cursor = cursor;
+      const SearchResult r = index.search(q);
+      for (const auto& h : r.hits) {
+        const Document* d = index.document(h.doc);
+        if (params.count("autour") && !d->has_position) continue;
+        expected.emplace_back(std::string(by_date ? d->date_key : d->name_key), std::string(d->public_id));
+      }
+      if (r.next_cursor.empty()) break;
+      cursor = r.next_cursor;
+    }
+    if (params.count("autour")) expected.clear();  // compared by themselves below
+    std::sort(expected.begin(), expected.end());
+    params.emplace("limite", "7");
+    q = parse(params);
+    std::vector<std::pair<std::string, std::string>> paged;
+    std::uint64_t total = 0;
+    for (std::string cursor;;) {
+      q.cursor = cursor;
+      const SearchResult r = index.search(q);
+      total = r.total;
+      for (const auto& h : r.hits) {
+        const Document* d = index.document(h.doc);
+        paged.emplace_back(std::string(by_date ? d->date_key : d->name_key), std::string(d->public_id));
+      }
+      if (r.next_cursor.empty()) break;
+      ASSERT_EQ(r.hits.size(), 7u);
+      cursor = r.next_cursor;
+    }
+    const std::string label = params.empty() ? "(tout)" : params.begin()->second;
+    EXPECT_EQ(paged.size(), total) << label;
+    EXPECT_TRUE(std::is_sorted(paged.begin(), paged.end())) << label;
+    EXPECT_EQ(std::set(paged.begin(), paged.end()).size(), paged.size()) << label;
+    if (!params.count("autour")) {
+      EXPECT_EQ(paged, expected) << label;
+    }
+    EXPECT_GT(total, 7u) << label;
   }
 }
 

@@ -6,9 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <thread>
 
+#include "exchange/importer.h"
+#include "store/store.h"
 #include "support/serve_support.h"
 #include "support/test_support.h"
+#include "territory/reference.h"
 
 namespace maillage {
 namespace {
@@ -107,6 +111,35 @@ TEST(Serve, RateLimitsEachClientOnTheApiButNotTheHealthCheck) {
   auto api = get(c, "/api/v1/openapi.json");
   EXPECT_EQ(api.status, 200);
   EXPECT_EQ(nlohmann::json::parse(api.body)["openapi"], "3.1.0");
+}
+
+// A repeated search is answered from the server's cache, but never with data older than the
+// index: an import is found by the same search within a second or two.
+TEST(Serve, CachedSearchesFollowTheData) {
+  testing::TempDir dir;
+  int port = free_port();
+  ServeProcess server(dir / "m.db", port, {"--rate-limit", "0"});
+  ASSERT_TRUE(server.wait_ready());
+  httplib::Client c("127.0.0.1", port);
+  c.set_decompress(false);
+  const std::string path = "/api/v1/lieux?q=Anonymal&facettes=services";
+  auto first = get(c, path);
+  ASSERT_EQ(first.status, 200);
+  const int before = nlohmann::json::parse(first.body)["total"].get<int>();
+  auto again = get(c, path);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.get_header_value("ETag"), first.get_header_value("ETag"));
+  std::string error;
+  auto writer = store::open_sqlite(dir / "m.db", error);
+  ASSERT_TRUE(writer) << error;
+  exchange::import_file(testing::repo_dir() / "data/standard/exemple-valide.csv", writer.get(),
+                        &territory::Reference::bundled(), {});
+  int total = before;
+  for (int i = 0; i < 60 && total == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    total = nlohmann::json::parse(get(c, path).body)["total"].get<int>();
+  }
+  EXPECT_EQ(total, before + 1);
 }
 
 }  // namespace

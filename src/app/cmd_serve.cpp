@@ -31,6 +31,7 @@ struct ServeArgs {
   int port = 8080;
   int threads = 64;  // see http::ServerConfig::threads
   int rate_limit = 1200;
+  int cache_mb = 64;  // see http::ServerConfig::response_cache_bytes
   std::string tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
   std::string public_url;
   std::string sources;  // registry of the first start; default data/sources.toml
@@ -167,6 +168,7 @@ int run_serve(const ServeArgs& args) {
   http::ServerConfig config{args.host, args.port, args.threads, &search, territory_reference(), data_dir(),
                             args.rate_limit, site, admin};
   config.accounts = &account_service;
+  config.response_cache_bytes = static_cast<std::size_t>(args.cache_mb) << 20;
   http::Server server(std::move(config), *store);
   std::unique_ptr<federation::Scheduler> scheduler;
   if (!args.no_harvest) {
@@ -216,6 +218,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "Requêtes par minute et par adresse sur /api/ (0 : sans limite)")
       ->capture_default_str()
       ->check(CLI::Range(0, 10000000));
+  cmd->add_option("--cache-mo", args->cache_mb,
+                  "Mémoire des réponses de recherche gardées pour les recherches répétées (Mo ; "
+                  "0 : aucune)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 16384));
   cmd->add_option("--tuiles", args->tiles,
                   "Adresse des tuiles de la carte ({z}/{x}/{y}) ; vide : carte sans fond")
       ->capture_default_str();

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/utf8.h"
+#include "http/response_cache.h"
 #include "place/codec.h"
 #include "search/service.h"
 #include "territory/reference.h"
@@ -60,23 +61,23 @@ void open_place_object(std::string& out, const search::Document& d) {
 
 const char* json_tristate(std::optional<bool> v) { return !v ? "null" : *v ? "true" : "false"; }
 
-void search_route(const httplib::Request& req, httplib::Response& res, search::Service& service,
-                  const territory::Reference& territory) {
-  // (No structured binding: clang 14 cannot capture one in the lambda below.)
-  auto parsed = search::parse_query(req.params, territory);
-  const std::optional<search::Query>& query = parsed.first;
-  if (!query)
-    return send_error(res, 400, "parametre_invalide", parsed.second.message, parsed.second.parameter);
-  std::string body;
-  const char* type = "application/json; charset=utf-8";
-  std::optional<search::QueryError> bad_cursor;
-  service.read([&](const search::Index& index) {
-    auto result = index.search(*query);
-    if (result.error) {
-      bad_cursor = result.error;
-      return 0;
-    }
-    if (query->format == "csv") {
+// The cache key of a search: its parameters in order (a repeated parameter keeps its values'
+// order), each byte string length-prefixed so that no two queries share a key.
+std::string cache_key(const httplib::Params& params) {
+  std::string key;
+  for (const auto& [name, value] : params) {
+    key += std::to_string(name.size()) + ':' + name + std::to_string(value.size()) + ':' + value;
+  }
+  return key;
+}
+
+// The body of a search's answer in the query's format (`type`), or the cursor's error.
+std::optional<search::QueryError> render_search(const search::Index& index, const search::Query& query,
+                                                std::string& body, const char*& type) {
+  {
+    auto result = index.search(query);
+    if (result.error) return result.error;
+    if (query.format == "csv") {
       std::ostringstream out;
       auto writer = place::make_writer(place::Format::kCsv, out);
       for (const auto& h : result.hits) {
@@ -87,9 +88,9 @@ void search_route(const httplib::Request& req, httplib::Response& res, search::S
       writer->finish();
       body = out.str();
       type = "text/csv; charset=utf-8";
-      return 0;
+      return std::nullopt;
     }
-    const bool geojson = query->format == "geojson";
+    const bool geojson = query.format == "geojson";
     std::string items;
     items.reserve(result.hits.size() * 1024);
     for (const auto& h : result.hits) {
@@ -126,18 +127,44 @@ void search_route(const httplib::Request& req, httplib::Response& res, search::S
     }
     body += items;
     body += tail;
+  }
+  return std::nullopt;
+}
+
+
+void search_route(const httplib::Request& req, httplib::Response& res, search::Service& service,
+                  const territory::Reference& territory, ResponseCache* cache) {
+  // (No structured binding: clang 14 cannot capture one in the lambda below.)
+  auto parsed = search::parse_query(req.params, territory);
+  const std::optional<search::Query>& query = parsed.first;
+  if (!query)
+    return send_error(res, 400, "parametre_invalide", parsed.second.message, parsed.second.parameter);
+  std::string body;
+  const char* type = "application/json; charset=utf-8";
+  std::optional<search::QueryError> bad_cursor;
+  std::shared_ptr<const ResponseCache::Entry> cached;
+  const std::string key = cache ? cache_key(req.params) : std::string();
+  service.read([&](const search::Index& index) {
+    // The answer holds while the index does not change, within the minute (open now).
+    const std::int64_t now = query->now != 0 ? query->now : static_cast<std::int64_t>(std::time(nullptr));
+    const ResponseCache::Stamp stamp{index.version(), now / 60};
+    if (cache && (cached = cache->get(key, stamp))) return 0;
+    bad_cursor = render_search(index, *query, body, type);
+    if (cache && !bad_cursor) cache->put(key, stamp, std::make_shared<const ResponseCache::Entry>(ResponseCache::Entry{
+                                                         std::make_shared<const std::string>(body), type}));
     return 0;
   });
   if (bad_cursor) return send_error(res, 400, "parametre_invalide", bad_cursor->message, "curseur");
+  if (cached) return send_cached(req, res, *cached->body, cached->type.c_str());
   send_cached(req, res, std::move(body), type);
 }
 
 }  // namespace
 
 void add_search_routes(httplib::Server& server, search::Service& service,
-                       const territory::Reference& territory) {
-  server.Get("/api/v1/lieux", [&service, &territory](const httplib::Request& req, httplib::Response& res) {
-    search_route(req, res, service, territory);
+                       const territory::Reference& territory, ResponseCache* cache) {
+  server.Get("/api/v1/lieux", [&service, &territory, cache](const httplib::Request& req, httplib::Response& res) {
+    search_route(req, res, service, territory, cache);
   });
 
   server.Get(R"(/api/v1/lieux/([^/]{1,300}))", [&service](const httplib::Request& req,

@@ -14,7 +14,10 @@ class Reference;
 
 namespace maillage::http {
 
+class ResponseCache;
+
+// `cache` (may be null) keeps the answers of /lieux for repeated searches.
 void add_search_routes(httplib::Server& server, search::Service& service,
-                       const territory::Reference& territory);
+                       const territory::Reference& territory, ResponseCache* cache);
 
 }  // namespace maillage::http

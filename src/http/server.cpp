@@ -19,6 +19,7 @@
 #include "http/admin.h"
 #include "http/api_search.h"
 #include "http/rate_limit.h"
+#include "http/response_cache.h"
 #include "search/service.h"
 #include "web/web.h"
 
@@ -107,12 +108,16 @@ struct Server::Impl {
   httplib::Server http;
   std::atomic<int> port{0};
   RateLimiter api_limit;
+  ResponseCache search_cache;
   std::string openapi;  // the OpenAPI document, read once
+  // /sante's count of active places, counted again only when the log has moved.
+  std::int64_t counted_seq = -1, active_places = 0;
 
   Impl(ServerConfig c, store::Store& s)
       : config(std::move(c)),
         store(s),
-        api_limit(config.rate_limit_per_minute, config.rate_limit_per_minute / 4.0) {
+        api_limit(config.rate_limit_per_minute, config.rate_limit_per_minute / 4.0),
+        search_cache(config.response_cache_bytes) {
     routes();
   }
 
@@ -143,7 +148,7 @@ struct Server::Impl {
       return httplib::Server::HandlerResponse::Handled;
     });
     if (config.search && config.territory)
-      add_search_routes(http, *config.search, *config.territory);
+      add_search_routes(http, *config.search, *config.territory, &search_cache);
     if (config.admin) add_admin_routes(http, config.admin);
     http.set_post_routing_handler(gzip_json);
     if (config.web && config.search && config.territory) {
@@ -187,10 +192,16 @@ struct Server::Impl {
 
     http.Get("/api/v1/sante", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard lock(store_mutex);
+      // Counting a million rows takes a tenth of a second: only when the log has moved.
+      const std::int64_t seq = store.last_seq();
+      if (seq != counted_seq) {
+        active_places = store.count_active();
+        counted_seq = seq;
+      }
       ordered_json body = {{"statut", "ok"},
                            {"version", MAILLAGE_VERSION},
-                           {"lieux", store.count_active()},
-                           {"sequence", store.last_seq()}};
+                           {"lieux", active_places},
+                           {"sequence", seq}};
       if (config.search) {
         auto stats = config.search->stats();
         body["index"] = {{"documents", stats.documents},

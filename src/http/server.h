@@ -45,6 +45,9 @@ struct ServerConfig {
   std::shared_ptr<AdminConfig> admin;
   // Accounts (sign-up, claims, editing, moderation): the web pages serve them when set.
   accounts::Service* accounts = nullptr;
+  // Room for the answers of /api/v1/lieux kept for repeated searches (http/response_cache.h);
+  // 0: none kept.
+  std::size_t response_cache_bytes = std::size_t{64} << 20;
 };
 
 // Serves until stop() is called from another thread or the process receives SIGINT/SIGTERM.

@@ -161,7 +161,7 @@ void Index::end_bulk() {
 void Index::unrank(std::uint32_t doc) {
   if (doc < name_rank_.size() && name_rank_[doc] != kNoRank && docs_[doc].live) {
     name_rank_[doc] = date_rank_[doc] = kNoRank;
-    ++unranked_;
+    unranked_docs_.add(doc);
   }
 }
 
@@ -169,7 +169,8 @@ void Index::rank() {
   std::vector<std::uint32_t> live;
   live.reserve(live_.cardinality());
   for (auto doc : live_) live.push_back(doc);
-  auto rank_by = [this](std::vector<std::uint32_t> order, auto key_of_doc, std::vector<std::uint32_t>& ranks) {
+  auto rank_by = [this](std::vector<std::uint32_t> order, auto key_of_doc,
+                        std::vector<std::uint32_t>& ranks) -> std::vector<std::uint32_t> {
     std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
       const std::string_view ka = key_of_doc(a), kb = key_of_doc(b);
       if (ka != kb) return ka < kb;
@@ -177,12 +178,15 @@ void Index::rank() {
     });
     std::fill(ranks.begin(), ranks.end(), kNoRank);
     for (std::uint32_t r = 0; r < order.size(); ++r) ranks[order[r]] = r;
+    return order;
   };
   // The two orders on two threads (a second each at a million places).
-  std::thread by_date([&] { rank_by(live, [this](std::uint32_t d) { return docs_[d].date_key; }, date_rank_); });
-  rank_by(live, [this](std::uint32_t d) { return docs_[d].name_key; }, name_rank_);
+  std::thread by_date([&] {
+    date_order_ = rank_by(live, [this](std::uint32_t d) { return docs_[d].date_key; }, date_rank_);
+  });
+  name_order_ = rank_by(live, [this](std::uint32_t d) { return docs_[d].name_key; }, name_rank_);
   by_date.join();
-  unranked_ = 0;
+  unranked_docs_ = Roaring();
 }
 
 void Index::index_texts(const std::vector<PreparedPlace>& batch, std::uint32_t first_doc) {
@@ -210,13 +214,22 @@ void Index::reserve(std::size_t n) {
   by_record_id_.reserve(n);
 }
 
-Roaring Index::visible(const Query& q) const {
-  return live_ - (q.include_duplicates ? fusion_ : absorbed_);
+std::shared_ptr<const Roaring> Index::visible(const Query& q) const {
+  std::lock_guard lock(visible_mutex_);
+  if (visible_cache_.version != version_) {
+    Roaring merged = live_ - absorbed_, sources = live_ - fusion_;
+    merged.runOptimize();
+    sources.runOptimize();
+    visible_cache_ = {version_, std::make_shared<const Roaring>(std::move(merged)),
+                      std::make_shared<const Roaring>(std::move(sources))};
+  }
+  return q.include_duplicates ? visible_cache_.sources : visible_cache_.merged;
 }
 
 void Index::mark_absorbed(const std::string& key, bool absorbed) {
   auto it = by_key_.find(key);
   if (it == by_key_.end()) return;
+  ++version_;
   if (absorbed) {
     absorbed_.add(it->second);
   } else {
@@ -313,7 +326,6 @@ void Index::insert(PreparedPlace&& p) { insert(std::move(p), false); }
 void Index::insert(PreparedPlace&& p, bool texts_indexed) {
   std::string key = key_of(p.source, p.id);
   std::uint32_t doc;
-  bool created = false;
   if (auto it = by_key_.find(key); it != by_key_.end()) {
     // index_texts() numbered this place as a new document.
     if (texts_indexed) throw std::logic_error("Index: the same place twice in a bulk load");
@@ -321,7 +333,6 @@ void Index::insert(PreparedPlace&& p, bool texts_indexed) {
     if (docs_[doc].live) unindex_document(doc);
   } else {
     doc = static_cast<std::uint32_t>(docs_.size());
-    created = true;
     Document& d = docs_.emplace_back();
     const std::string_view pooled = strings_.add(key);
     d.source = pooled.substr(0, p.source.size());
@@ -330,7 +341,6 @@ void Index::insert(PreparedPlace&& p, bool texts_indexed) {
     by_record_id_.emplace(d.id, doc);
   }
   Document& d = docs_[doc];
-  const bool was_live = d.live;
   d.place = std::move(p.place);
   d.has_position = p.has_position;
   d.approx_position = p.approx_position;
@@ -346,11 +356,12 @@ void Index::insert(PreparedPlace&& p, bool texts_indexed) {
     name_rank_.resize(docs_.size(), kNoRank);
     date_rank_.resize(docs_.size(), kNoRank);
   }
-  // unranked_ counts the live documents without a rank (a bulk load ranks all at its end).
+  // A document changed outside a bulk load loses its ranks (a bulk load ranks all at its end).
   if (!bulk_) {
-    if (created || !was_live || name_rank_[doc] != kNoRank) ++unranked_;
+    unranked_docs_.add(doc);
     name_rank_[doc] = date_rank_[doc] = kNoRank;
   }
+  ++version_;
   name_prefix_[doc] = sort_prefix(d.name_key);
   date_prefix_[doc] = sort_prefix(d.date_key);
   lat_[doc] = d.latitude;
@@ -371,7 +382,8 @@ void Index::remove(const std::string& source, const std::string& id) {
   if (it == by_key_.end() || !docs_[it->second].live) return;
   unindex_document(it->second);
   docs_[it->second].live = false;
-  if (name_rank_[it->second] == kNoRank) --unranked_;
+  unranked_docs_.remove(it->second);
+  ++version_;
   refresh_public_ids(docs_[it->second].id);
   if (source == store::kFusionSource) {
     fusion_.remove(it->second);
@@ -519,7 +531,7 @@ void Index::unindex_document(std::uint32_t doc) {
 
 // The postings hold live documents only: the first field's union starts the set (not a copy
 // of the million live documents).
-Roaring Index::filter_set(const Query& q, const std::string& except_field) const {
+std::optional<Roaring> Index::filter_set(const Query& q, const std::string& except_field) const {
   std::optional<Roaring> result;
   for (const auto& [field, values] : q.filters) {
     if (field == except_field) continue;
@@ -538,7 +550,7 @@ Roaring Index::filter_set(const Query& q, const std::string& except_field) const
       *result &= Roaring::fastunion(parts.size(), parts.data());
     }
   }
-  return result ? std::move(*result) : live_;
+  return result;
 }
 
 Roaring Index::cells_in(double min_lat, double min_lon, double max_lat, double max_lon) const {

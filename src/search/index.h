@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -20,6 +21,7 @@
 
 #include "place/compact.h"
 #include "place/place.h"
+#include "search/cursor.h"
 #include "search/opening.h"
 #include "search/query.h"
 #include "search/text_index.h"
@@ -94,6 +96,9 @@ class Index {
   // Applies one entry of the change log (the record is in the change).
   void apply(const store::Change& change);
   std::int64_t applied_seq() const { return applied_seq_; }
+  // Changes with every change of what a search can find (an answer computed under one version
+  // holds while it lasts).
+  std::uint64_t version() const { return version_; }
   void set_applied_seq(std::int64_t seq) { applied_seq_ = seq; }
 
   SearchResult search(const Query& q) const;
@@ -111,7 +116,7 @@ class Index {
   // Ranks every document for sorting (about a second per million places); worth it once
   // `unranked()` documents compare by their strings.
   void rank();
-  std::size_t unranked() const { return unranked_; }
+  std::size_t unranked() const { return unranked_docs_.cardinality(); }
   // The places a default search can show: merged places and the records no merged place holds.
   std::size_t visible_size() const { return (live_ - absorbed_).cardinality(); }
   // Calls `fn` with every place a default search can show (merged places and the records no
@@ -134,9 +139,17 @@ class Index {
   void insert_indexed_texts(PreparedPlace&& p);
 
  private:
-  Roaring filter_set(const Query& q, const std::string& except_field) const;
+  // The documents the field filters allow (but `except_field`'s), or nullopt when none applies.
+  std::optional<Roaring> filter_set(const Query& q, const std::string& except_field) const;
   // The live documents a query can see: merged places, or source records (doublons=inclure).
-  Roaring visible(const Query& q) const;
+  // Kept between changes (a search does not copy the million live documents).
+  std::shared_ptr<const Roaring> visible(const Query& q) const;
+  // The top of `matches` in the order of (name or date key, public id), read from that order's
+  // rank list instead of iterating every match: `limit` + 1 ranked documents after
+  // `after_text`/`after_id` (when given) and every unranked match after it, in `out`, unsorted.
+  // False when the matches are too sparse in that order for this to beat iterating them.
+  bool ordered_candidates(const Roaring& matches, bool by_date, const SortKey* after,
+                          std::size_t limit, std::vector<std::uint32_t>& out) const;
   void set_members(const std::string& fusion_key, std::vector<std::string> members);
   void mark_absorbed(const std::string& key, bool absorbed);
   Roaring geo_set(const Query& q) const;
@@ -170,7 +183,20 @@ class Index {
   // enough documents lost theirs.
   static constexpr std::uint32_t kNoRank = 0xFFFFFFFF;
   std::vector<std::uint32_t> name_rank_, date_rank_;
-  std::size_t unranked_ = 0;
+  // The same orders as lists of documents (position = rank), and the live documents without a
+  // rank. A list entry whose document lost its rank since is stale and skipped; the ranked
+  // documents' keys have not changed since the ranking (a change unranks), so the entries
+  // that are not stale are still in order.
+  std::vector<std::uint32_t> name_order_, date_order_;
+  Roaring unranked_docs_;
+  // visible(): the sets of the two kinds of search, computed again after a change.
+  std::uint64_t version_ = 0;  // incremented by every change of live_, fusion_ or absorbed_
+  struct VisibleCache {
+    std::uint64_t version = ~std::uint64_t{0};
+    std::shared_ptr<const Roaring> merged, sources;
+  };
+  mutable std::mutex visible_mutex_;
+  mutable VisibleCache visible_cache_;
   std::unordered_map<std::string_view, std::uint32_t, StringHash> by_key_;  // source \x1f id, pooled
   std::unordered_multimap<std::string_view, std::uint32_t, StringHash> by_record_id_;  // id → documents
   std::vector<StringMap<std::uint32_t>> filters_;  // by filter slot: value → posting

@@ -1,6 +1,8 @@
 // Index::search: candidate sets with bitmaps, then sort keys for the candidates only.
 #include <algorithm>
+#include <cstdint>
 #include <ctime>
+#include <vector>
 
 #include "search/cursor.h"
 #include "search/index.h"
@@ -32,6 +34,73 @@ std::map<std::string, std::uint64_t> opening_counts(const OpeningIndex& opening,
 
 }  // namespace
 
+bool Index::ordered_candidates(const Roaring& matches, bool by_date, const SortKey* after,
+                               std::size_t limit, std::vector<std::uint32_t>& out) const {
+  const auto& order = by_date ? date_order_ : name_order_;
+  const auto& ranks = by_date ? date_rank_ : name_rank_;
+  const std::uint64_t count = matches.cardinality();
+  if (count == 0) return true;
+  // Finding limit + 1 matches takes about (limit + 1) * order.size() / count probes of the
+  // list, a bit test each; iterating costs `count` heavier steps (a rank read far apart, the
+  // heap). The list is read while that is cheaper, and given up past a budget (matches
+  // bunched at the end of the order).
+  const std::uint64_t budget = 16 * count + 1024;
+  if ((limit + 1) * order.size() / count > budget) return false;
+  auto key = [&](std::uint32_t doc) { return by_date ? docs_[doc].date_key : docs_[doc].name_key; };
+  auto is_after = [&](std::uint32_t doc) {  // strictly after the cursor
+    return comes_before(after->view(), SortKeyView{0, 0, 0, key(doc), docs_[doc].public_id});
+  };
+  // The first position after the cursor: a binary search over the entries that still hold
+  // their rank (a removed document's public id is gone: skipped too).
+  std::size_t lo = 0, hi = order.size();
+  if (after) {
+    auto current = [&](std::size_t p) { return ranks[order[p]] == p && docs_[order[p]].live; };
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      std::size_t p = mid;
+      while (p < hi && !current(p)) ++p;
+      if (p == hi || is_after(order[p])) {
+        hi = mid;
+      } else {
+        lo = p + 1;
+      }
+    }
+  }
+  // The matches as a plain bit array (a probe is then one bit test), cleared after use.
+  thread_local std::vector<std::uint32_t> members;
+  thread_local std::vector<std::uint64_t> bits;
+  members.resize(count);
+  matches.toUint32Array(members.data());
+  if (bits.size() < docs_.size() / 64 + 1) bits.assign(docs_.size() / 64 + 1, 0);
+  for (const auto doc : members) bits[doc >> 6] |= std::uint64_t{1} << (doc & 63);
+  std::uint64_t probes = 0;
+  std::size_t found = 0;
+  bool within_budget = true;
+  for (std::size_t p = lo; p < order.size() && found <= limit; ++p) {
+    const std::uint32_t doc = order[p];
+    if (!(bits[doc >> 6] >> (doc & 63) & 1)) {
+      if (++probes > budget) {
+        within_budget = false;
+        break;
+      }
+      continue;
+    }
+    if (ranks[doc] != p) continue;  // unranked since: taken below
+    out.push_back(doc);
+    ++found;
+  }
+  for (const auto doc : members) bits[doc >> 6] = 0;
+  if (!within_budget) {
+    out.clear();
+    return false;
+  }
+  // The unranked matches after the cursor, all of them (a few: the follower ranks again).
+  if (!unranked_docs_.isEmpty())
+    for (const auto doc : matches & unranked_docs_)
+      if (!after || is_after(doc)) out.push_back(doc);
+  return true;
+}
+
 SearchResult Index::search(const Query& q) const {
   SearchResult result;
   std::optional<SortKey> after;
@@ -43,9 +112,19 @@ SearchResult Index::search(const Query& q) const {
     }
   }
 
-  // The context: everything but the field filters (so facets can be disjunctive).
-  Roaring context = visible(q);
-  if (q.radius_km || q.bbox) context &= geo_set(q);
+  // The context: everything but the field filters (so facets can be disjunctive). It is the
+  // index's visible set itself (not a copy) until something narrows it.
+  const std::shared_ptr<const Roaring> visible_docs = visible(q);
+  std::optional<Roaring> narrowed;
+  auto narrow = [&](const Roaring& set) {
+    if (narrowed) {
+      *narrowed &= set;
+    } else {
+      narrowed = *visible_docs & set;
+    }
+  };
+  auto context = [&]() -> const Roaring& { return narrowed ? *narrowed : *visible_docs; };
+  if (q.radius_km || q.bbox) narrow(geo_set(q));
   std::vector<WordHits> words;
   if (!q.text.empty()) {
     auto tokens = text::tokenize(q.text);
@@ -53,9 +132,16 @@ SearchResult Index::search(const Query& q) const {
     for (std::size_t i = 0; i < tokens.size(); ++i) {
       if (tokens[i].stop_word && !all_stop) continue;
       words.push_back(text_.lookup(tokens[i].folded, tokens[i].stem, i + 1 == tokens.size()));
-      context &= words.back().any();
+      narrow(words.back().any());
     }
   }
+  // The context and the field filters but `except`'s.
+  auto with_filters = [&](const std::string& except) {
+    std::optional<Roaring> set = filter_set(q, except);
+    if (!set) return Roaring(context());
+    *set &= context();
+    return std::move(*set);
+  };
   const std::int64_t now = q.now != 0 ? q.now : static_cast<std::int64_t>(std::time(nullptr));
   const OpenAt at = q.open_at ? resolve_open_at(*q.open_at, now).value_or(OpenAt{false, now})
                               : OpenAt{false, now};
@@ -65,11 +151,11 @@ SearchResult Index::search(const Query& q) const {
   if (q.open_at) open_at_set = opening_.open_set(probe);
   if (q.open_weekdays) open_days_set = opening_.open_on_days_set(now, q.open_weekdays);
   // The field filters on what precedes; the opening filters on both.
-  const Roaring filtered = context & filter_set(q, "");
+  const Roaring filtered = with_filters("");
   Roaring matches = filtered;
   for (const auto* set : {&open_at_set, &open_days_set})
     if (*set) {
-      context &= **set;
+      narrow(**set);
       matches &= **set;
     }
   result.total = matches.cardinality();
@@ -83,7 +169,7 @@ SearchResult Index::search(const Query& q) const {
       counts = opening_counts(opening_, field, base, now);
       continue;
     }
-    Roaring facet_base = context & filter_set(q, field);
+    const Roaring facet_base = with_filters(field);
     if (const int slot = filter_slot(field); slot >= 0)
       for (const auto& [value, posting] : filters_[slot])
         if (auto n = facet_base.and_cardinality(filter_postings_[posting])) counts[value] = n;
@@ -139,34 +225,7 @@ SearchResult Index::search(const Query& q) const {
   std::vector<Keyed> heap;
   heap.reserve(q.limit);
   std::uint64_t after_cursor = 0;
-  for (auto doc : matches) {
-    Keyed k;
-    k.hit.doc = doc;
-    if (q.point && docs_[doc].has_position)
-      k.hit.distance_km = territory::distance_km(q.point->latitude, q.point->longitude, lat_[doc], lon_[doc]);
-    const double dist = q.point ? (k.hit.distance_km >= 0 ? k.hit.distance_km : 1e9) : 0;
-    switch (q.sort) {
-      case Sort::kRelevance:
-        for (const auto& w : words) {
-          int best_kind = 0, best_class = 0;
-          const Postings* kinds[] = {&w.exact, &w.stem, &w.prefix, &w.typo};
-          for (int kind = 0; kind < 4 && best_kind == 0; ++kind)
-            for (std::size_t c = 0; c < kFieldClasses; ++c)
-              if ((*kinds[kind])[c].contains(doc)) {
-                best_kind = kKindWeight[kind];
-                best_class = std::max(best_class, kClassWeight[c]);
-              }
-          k.primary += best_kind;
-          k.secondary += best_class;
-        }
-        k.distance = dist;
-        break;
-      case Sort::kDistance: k.distance = dist; break;
-      case Sort::kName:
-      case Sort::kUpdate: break;
-    }
-    if (uses_text) k.rank = ranks[doc];  // the prefix is read only for an unranked place
-    if (after_key && !after_cursor_key(k)) continue;
+  auto consider = [&](const Keyed& k) {
     ++after_cursor;
     if (heap.size() < q.limit) {
       heap.push_back(k);
@@ -175,6 +234,58 @@ SearchResult Index::search(const Query& q) const {
       std::pop_heap(heap.begin(), heap.end(), by_key);
       heap.back() = k;
       std::push_heap(heap.begin(), heap.end(), by_key);
+    }
+  };
+  auto distance_of = [&](std::uint32_t doc) {
+    return q.point && docs_[doc].has_position
+               ? territory::distance_km(q.point->latitude, q.point->longitude, lat_[doc], lon_[doc])
+               : -1.0;
+  };
+  // Every candidate has the same numbers when the order is the text's alone: its first
+  // places are read from the rank list (a few hundred probes instead of every match).
+  const bool text_order = q.sort == Sort::kName || q.sort == Sort::kUpdate ||
+                          (q.sort == Sort::kRelevance && !q.point && words.empty());
+  const bool cursor_in_text_order =
+      !after || (after->primary == 0 && after->secondary == 0 && after->distance == 0);
+  std::vector<std::uint32_t> ordered;
+  if (text_order && cursor_in_text_order &&
+      ordered_candidates(matches, q.sort == Sort::kUpdate, after ? &*after : nullptr, q.limit, ordered)) {
+    for (const auto doc : ordered) {
+      Keyed k;
+      k.hit.doc = doc;
+      k.hit.distance_km = distance_of(doc);
+      k.rank = ranks[doc];
+      consider(k);
+    }
+  } else {
+    for (auto doc : matches) {
+      Keyed k;
+      k.hit.doc = doc;
+      k.hit.distance_km = distance_of(doc);
+      const double dist = q.point ? (k.hit.distance_km >= 0 ? k.hit.distance_km : 1e9) : 0;
+      switch (q.sort) {
+        case Sort::kRelevance:
+          for (const auto& w : words) {
+            int best_kind = 0, best_class = 0;
+            const Postings* kinds[] = {&w.exact, &w.stem, &w.prefix, &w.typo};
+            for (int kind = 0; kind < 4 && best_kind == 0; ++kind)
+              for (std::size_t c = 0; c < kFieldClasses; ++c)
+                if ((*kinds[kind])[c].contains(doc)) {
+                  best_kind = kKindWeight[kind];
+                  best_class = std::max(best_class, kClassWeight[c]);
+                }
+            k.primary += best_kind;
+            k.secondary += best_class;
+          }
+          k.distance = dist;
+          break;
+        case Sort::kDistance: k.distance = dist; break;
+        case Sort::kName:
+        case Sort::kUpdate: break;
+      }
+      if (uses_text) k.rank = ranks[doc];  // the prefix is read only for an unranked place
+      if (after_key && !after_cursor_key(k)) continue;
+      consider(k);
     }
   }
   std::sort_heap(heap.begin(), heap.end(), by_key);

@@ -8,6 +8,7 @@
 
 #include "accounts/experts.h"
 #include "common/utf8.h"
+#include "territory/reference.h"
 #include "web/csrf.h"
 #include "web/forms.h"
 #include "web/pages.h"
