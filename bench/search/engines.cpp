@@ -53,7 +53,8 @@ class Maillage : public Engine {
 
  private:
   std::optional<json> get(const std::string& target, std::string& error) {
-    auto res = client_.Get(target.c_str());
+    // The engine itself, not the server's cache of repeated answers (http/response_cache.h).
+    auto res = client_.Get(target.c_str(), {{"Cache-Control", "no-cache"}});
     if (!res) {
       error = "maillage: " + httplib::to_string(res.error());
       return std::nullopt;

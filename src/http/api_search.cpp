@@ -144,11 +144,16 @@ void search_route(const httplib::Request& req, httplib::Response& res, search::S
   std::optional<search::QueryError> bad_cursor;
   std::shared_ptr<const ResponseCache::Entry> cached;
   const std::string key = cache ? cache_key(req.params) : std::string();
+  // A client that asks for a fresh answer (Cache-Control: no-cache, as the benchmark of the
+  // engines does) gets one computed now.
+  const std::string control = req.get_header_value("Cache-Control");
+  const bool fresh_asked = control.find("no-cache") != std::string::npos ||
+                           control.find("no-store") != std::string::npos;
   service.read([&](const search::Index& index) {
     // The answer holds while the index does not change, within the minute (open now).
     const std::int64_t now = query->now != 0 ? query->now : static_cast<std::int64_t>(std::time(nullptr));
     const ResponseCache::Stamp stamp{index.version(), now / 60};
-    if (cache && (cached = cache->get(key, stamp))) return 0;
+    if (cache && !fresh_asked && (cached = cache->get(key, stamp))) return 0;
     bad_cursor = render_search(index, *query, body, type);
     if (cache && !bad_cursor) cache->put(key, stamp, std::make_shared<const ResponseCache::Entry>(ResponseCache::Entry{
                                                          std::make_shared<const std::string>(body), type}));
