@@ -152,12 +152,13 @@ SearchResult Index::search(const Query& q) const {
   if (q.open_weekdays) open_days_set = opening_.open_on_days_set(now, q.open_weekdays);
   // The field filters on what precedes; the opening filters on both.
   const Roaring filtered = with_filters("");
-  Roaring matches = filtered;
+  std::optional<Roaring> opened;  // `filtered` and the opening filters, when there are some
   for (const auto* set : {&open_at_set, &open_days_set})
     if (*set) {
       narrow(**set);
-      matches &= **set;
+      opened = opened ? *opened & **set : filtered & **set;
     }
+  const Roaring& matches = opened ? *opened : filtered;
   result.total = matches.cardinality();
   for (const auto& field : q.facets) {
     auto& counts = result.facets[field];
