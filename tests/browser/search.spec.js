@@ -43,6 +43,29 @@ test('search by commune and need, then filter and page', async ({ page }) => {
   await expect(results.first().locator('h3')).toHaveText(firstName);
 });
 
+test('"Ouvert le samedi" filters the list, with its count, and stays in the URL', async ({ page, request }) => {
+  await searchAngouleme(page);
+  const saturday = page.getByRole('checkbox', { name: /^Ouvert le samedi \(/ });
+  await expect(saturday).not.toBeChecked();
+  await expect(page.getByRole('checkbox', { name: /^Ouvert maintenant/ })).toBeVisible();
+  const count = Number((await page.locator('label[for="ouvert-samedi"] .compte').textContent()).replace(/\D/g, ''));
+  expect(count).toBeGreaterThan(0);
+  await saturday.check();
+  await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
+  await expect(page).toHaveURL(/ouvert_jour=samedi/);
+  await expect(page).toHaveURL(/autour=Angoul/);
+  await expect(page.locator('#titre-resultats')).toHaveText(new RegExp(`^${count} lieux? trouvés?`));
+  await expect(page.getByRole('checkbox', { name: /^Ouvert le samedi/ })).toBeChecked();
+  // The page says what the API says for the same search.
+  const api = await request.get('/api/v1/lieux?' + new URL(page.url()).searchParams.toString() + '&limite=1');
+  expect((await api.json()).total).toBe(count);
+  // Unticked, the search is the one before.
+  await page.getByRole('checkbox', { name: /^Ouvert le samedi/ }).uncheck();
+  await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
+  await expect(page).not.toHaveURL(/ouvert_jour/);
+  await expect(page.locator('.liste > .resultat')).toHaveCount(20);
+});
+
 test('list and map stay in sync; moving the map searches the view', async ({ page }) => {
   await searchAngouleme(page);
   const map = page.locator('#carte');
