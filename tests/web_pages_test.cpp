@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/server.h"
+#include "search/query.h"
 #include "search/service.h"
 #include "support/test_support.h"
 #include "territory/reference.h"
@@ -63,9 +64,11 @@ class WebPagesTest : public ::testing::Test {
     auto b = make_place("angouleme-2", "Espace <script>alert(\"x\")</script> & Cie", "Angoulême", "16000", "16015", 45.6480, 0.1600);
     b.place[Field::kServices] = "Maîtrise des outils numériques du quotidien";
     b.place[Field::kFraisACharge] = "Payant";
+    b.place[Field::kHoraires] = "24/7";
     places.push_back(b);
     auto c = make_place("soyaux-1", "France Services de Soyaux", "Soyaux", "16800", "16374", 45.6414, 0.1990);
     c.place[Field::kServices] = "Aide aux démarches administratives";
+    c.place[Field::kHoraires] = "Sa 09:00-12:00";
     c.place[Field::kDispositifProgrammesNationaux] = "France Services";
     places.push_back(c);
     auto d = make_place("lyon-1", "Tiers-lieu numérique", "Lyon", "69001", "69381", 45.7676, 4.8344);
@@ -208,6 +211,68 @@ TEST_F(WebPagesTest, FiltersNarrowAndFacetsStayDisjunctive) {
   EXPECT_TRUE(has(r.body, "Espace &lt;script&gt;"));
   // The other fee value still shows its count (disjunctive facet).
   EXPECT_TRUE(has(r.body, "Gratuit <span class=\"compte\">(1<span"));
+}
+
+// "Quand ?": a day's checkbox (or "ouvert" for "Ouvert maintenant") as the page renders it:
+// whether it is there, ticked, and the count beside it ("" without one).
+struct OpeningBox {
+  bool shown = false, checked = false;
+  std::string count;
+};
+OpeningBox opening_box(const std::string& body, const std::string& id) {
+  OpeningBox box;
+  std::smatch m;
+  const std::regex input("<input type=\"checkbox\" id=\"" + id +
+                         "\" name=\"[a-z_]+\" value=\"[a-z]+\"( checked)?");
+  if (!std::regex_search(body, m, input)) return box;
+  box.shown = true;
+  box.checked = m[1].matched;
+  const std::regex label("<label for=\"" + id +
+                         "\">Ouvert [a-z ]+ <span class=\"compte\">\\(([0-9]+)<");
+  if (std::regex_search(body, m, label)) box.count = m[1].str();
+  return box;
+}
+
+TEST_F(WebPagesTest, OpenOnSaturdayAndOpenNowShowTheApiCountsAndKeepTheUrlsDays) {
+  // angouleme-1 Mo-Fr, angouleme-2 24/7, soyaux-1 Sa morning; lyon-1 has no hours.
+  for (const std::string search :
+       {"departement=16", "departement=16&ouvert_jour=dimanche",
+        "departement=16&ouvert=maintenant&ouvert_jour=samedi", "ouvert_jour=mardi%7Csamedi"}) {
+    auto page = get("/recherche?" + search);
+    ASSERT_EQ(page.status, 200) << search;
+    auto api = get("/api/v1/lieux?" + search + "&facettes=ouvert,ouvert_jour&limite=1");
+    ASSERT_EQ(api.status, 200) << search;
+    const auto facets = nlohmann::json::parse(api.body)["facettes"];
+    auto api_count = [&](const std::string& field, const std::string& value) {
+      return std::to_string(facets.value(field, nlohmann::json::object()).value(value, 0));
+    };
+    auto now = opening_box(page.body, "ouvert");
+    EXPECT_TRUE(now.shown) << search;
+    EXPECT_EQ(now.checked, has(search, "ouvert=maintenant")) << search;
+    EXPECT_EQ(now.count, api_count("ouvert", "maintenant")) << search;
+    int shown = 0;
+    for (const std::string& day : search::weekday_names()) {
+      const bool asked = has(search, day);
+      auto box = opening_box(page.body, "ouvert-" + day);
+      shown += box.shown;
+      // Samedi always, every other day only when the URL asks for it, ticked.
+      EXPECT_EQ(box.shown, asked || day == "samedi") << search << " " << day;
+      EXPECT_EQ(box.checked, asked) << search << " " << day;
+      if (box.shown) {
+        EXPECT_EQ(box.count, api_count("ouvert_jour", day)) << search << " " << day;
+      }
+    }
+    EXPECT_TRUE(has(page.body, "aria-describedby=\"aide-jours\"")) << search;
+    // The hint names the day, or says that one of the days is enough.
+    EXPECT_EQ(has(page.body, "Le samedi qui vient"), shown == 1) << search;
+    EXPECT_EQ(has(page.body, "l'un des jours cochés suffit"), shown > 1) << search;
+  }
+  // The counts are the fixture's: whatever the day, the 24/7 place is open now and on Saturday,
+  // and the Saturday-morning one on Saturday.
+  EXPECT_EQ(opening_box(get("/recherche?departement=16").body, "ouvert-samedi").count, "2");
+  auto sunday = get("/recherche?departement=16&ouvert_jour=dimanche");
+  EXPECT_TRUE(has(sunday.body, "1 lieu trouvé"));
+  EXPECT_EQ(opening_box(sunday.body, "ouvert-samedi").count, "2");  // disjunctive: not Sunday's
 }
 
 TEST_F(WebPagesTest, HostileDataIsEscapedEverywhere) {

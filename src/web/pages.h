@@ -15,9 +15,11 @@ struct Pages {
 };
 
 // search_pages.cpp
-// Runs the page's search and fills results, facets, paging and the form (in one read of the
-// index). `path` is the page's own path, for the paging links.
-Data run_search_data(const PageSearch& s, Pages& pages, bool with_week, std::string_view path);
+// Runs the page's search and fills results and paging (in one read of the index), and with
+// `with_form` the search form with its facet counts (the widget and the printed list show no
+// form: they do not pay for the facets). `path` is the page's own path, for the paging links.
+Data run_search_data(const PageSearch& s, Pages& pages, bool with_week, std::string_view path,
+                     bool with_form);
 void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
 // The points of a search for the map, compact: {"total":N,"lieux":[[id,nom,commune,lat,lon]…]}
 // (at most 500 by default, limite up to 1000).

@@ -27,6 +27,38 @@ std::string single(const Params& p, const char* name) {
   return it == p.end() ? "" : it->second;
 }
 
+// The count of one facet value as the form shows it ("1 234"; "0" when the facet left the
+// value out), or nullopt without a result.
+std::optional<std::string> facet_count(const search::SearchResult* result, const std::string& field,
+                                       const std::string& value) {
+  if (!result) return std::nullopt;
+  std::uint64_t n = 0;
+  if (auto f = result->facets.find(field); f != result->facets.end())
+    if (auto c = f->second.find(value); c != f->second.end()) n = c->second;
+  return french_count(n);
+}
+
+// "Quand ?": open now, and open on a day (ouvert_jour): samedi always, and every other day the
+// search asks for, ticked, so that the form keeps it. Each with its count.
+void opening_filters_data(Data& d, const PageSearch& s, const search::SearchResult* result) {
+  d.set("ouvert_checked", s.api_params.count("ouvert") > 0);
+  if (auto n = facet_count(result, "ouvert", "maintenant")) d.set("ouvert_count", *n);
+  const unsigned asked = s.query ? s.query->open_weekdays : 0;
+  const auto& names = search::weekday_names();
+  List days;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const bool checked = asked & (1u << i);
+    if (!checked && names[i] != "samedi") continue;
+    Data day;
+    day.set("value", names[i]);
+    day.set("checked", checked);
+    if (auto n = facet_count(result, "ouvert_jour", names[i])) day.set("count", *n);
+    days.push_back(day);
+  }
+  d.set("several_days", days.size() > 1);
+  d.set("days", days);
+}
+
 // The form's fields as the person filled them, and the filter groups with facet counts.
 void form_data(Data& d, const PageSearch& s, const search::SearchResult* result) {
   d.set("q", single(s.api_params, "q"));
@@ -53,12 +85,8 @@ void form_data(Data& d, const PageSearch& s, const search::SearchResult* result)
       vd.set("label", std::string(v.label));
       vd.set("checked", checked);
       vd.set("input_id", "f" + std::to_string(group_index) + "-" + std::to_string(value_index++));
-      if (result) {
-        std::uint64_t n = 0;
-        if (auto f = result->facets.find(std::string(g.param)); f != result->facets.end())
-          if (auto c = f->second.find(std::string(v.value)); c != f->second.end()) n = c->second;
-        vd.set("count", french_count(n));
-      }
+      if (auto n = facet_count(result, std::string(g.param), std::string(v.value)))
+        vd.set("count", *n);
       values.push_back(vd);
     }
     gd.set("values", values);
@@ -67,11 +95,13 @@ void form_data(Data& d, const PageSearch& s, const search::SearchResult* result)
     ++group_index;
   }
   d.set("groups", groups);
-  d.set("ouvert_checked", s.api_params.count("ouvert") > 0);
+  opening_filters_data(d, s, result);
 }
 
 void add_facets(search::Query& q) {
   for (const auto& g : filter_groups()) q.facets.emplace_back(g.param);
+  q.facets.emplace_back("ouvert");
+  q.facets.emplace_back("ouvert_jour");
 }
 
 // Paging links: the next page keeps every parameter and adds the cursor.
@@ -95,10 +125,11 @@ void paging_data(Data& d, const PageSearch& s, const search::SearchResult& r, st
 
 }  // namespace
 
-Data run_search_data(const PageSearch& s, Pages& pages, bool with_week, std::string_view path) {
+Data run_search_data(const PageSearch& s, Pages& pages, bool with_week, std::string_view path,
+                     bool with_form) {
   Data d;
   search::Query q = *s.query;
-  add_facets(q);
+  if (with_form) add_facets(q);
   std::int64_t now = unix_now();
   auto& service = pages.services.search;
   std::optional<search::QueryError> bad_cursor;
@@ -118,12 +149,12 @@ Data run_search_data(const PageSearch& s, Pages& pages, bool with_week, std::str
     d.set("total", french_count(r.total));
     d.set("total_plural", r.total > 1);
     paging_data(d, s, r, path);
-    form_data(d, s, &r);
+    if (with_form) form_data(d, s, &r);
     return 0;
   });
   if (bad_cursor) {
     d.set("error", bad_cursor->message);
-    form_data(d, s, nullptr);
+    if (with_form) form_data(d, s, nullptr);
   }
   return d;
 }
@@ -139,7 +170,7 @@ void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res
     d.set("error_" + s.error.parameter, true);
     title = "Erreur dans la recherche — " + title;
   } else {
-    d = run_search_data(s, pages, false, "/recherche");
+    d = run_search_data(s, pages, false, "/recherche", true);
     if (s.searched) {
       const auto* total = d.get("total");
       std::string count = total && total->is_string() ? total->string_value() : "0";
@@ -195,7 +226,7 @@ void widget_page(Pages& pages, const httplib::Request& req, httplib::Response& r
   if (!s.query) {
     d.set("error", s.error.message);
   } else {
-    d = run_search_data(s, pages, false, "/integrer");
+    d = run_search_data(s, pages, false, "/integrer", false);
   }
   d.set("title", "Lieux d'aide au numérique");
   d.set("target_blank", true);
@@ -246,7 +277,7 @@ void embed_code_page(Pages& pages, const httplib::Request& req, httplib::Respons
 void sheet_list_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
   PageSearch s = read_search(req.params, pages.services.territory, 5, 20);
   if (!s.query) return send_message(*pages.site, res, 400, "Erreur dans la recherche", s.error.message);
-  Data d = run_search_data(s, pages, true, "/fiche");
+  Data d = run_search_data(s, pages, true, "/fiche", false);
   std::string base = base_url(*pages.site, req);
   if (const auto* results = d.get("results"); results && results->is_list()) {
     List with_qr;

@@ -97,7 +97,7 @@ test('keyboard only: skip link, search, results, place page; focus always visibl
   expect(reachedFooter).toBe(true);
   expect(seen.size).toBeGreaterThan(40);
 
-  // The map from the keyboard: a result's "Voir sur la carte" button selects its marker.
+  // The list's way to the map: a result's "Voir sur la carte" button selects its marker.
   const button = page.locator('.liste > .resultat').first().getByRole('button', { name: /sur la carte/ });
   await button.focus();
   await page.keyboard.press('Enter');
@@ -109,6 +109,91 @@ test('keyboard only: skip link, search, results, place page; focus always visibl
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page).toHaveURL(/\/lieux\//);
+});
+
+// What has the focus: a place's marker, a group, something else in the map, or outside it.
+function focusInfo(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const map = document.getElementById('carte');
+    const style = getComputedStyle(el);
+    const marker = el.classList.contains('leaflet-marker-icon');
+    const place = marker && el.querySelector('[data-lieu]');
+    return {
+      inMap: map.contains(el) && el !== map,
+      place: place ? place.dataset.lieu : null,
+      group: marker && el.classList.contains('grappe'),
+      body: el === document.body,
+      outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+    };
+  });
+}
+
+test('keyboard only: from the search form into the map, markers are named buttons, Enter selects the result, Tab leaves the map', async ({ page }) => {
+  await page.goto(PAGES.resultats);
+  const map = page.locator('#carte');
+  await expect(map.locator('.grappe').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Appliquer les filtres' }).focus();
+  let info;
+  for (let i = 0; i < 200; i++) {
+    await page.keyboard.press('Tab');
+    info = await focusInfo(page);
+    if (info.place) break;
+  }
+  // The first marker reached is the first result's, named by the place.
+  const first = page.locator('.liste > .resultat').first();
+  const name = (await first.locator('h3').textContent()).trim();
+  expect(info.place).toBe(await first.getAttribute('data-id'));
+  expect(info.outline, 'visible focus on the marker').toBe(true);
+  const marker = map.locator('.leaflet-marker-icon:focus');
+  await expect(marker).toHaveRole('button');
+  await expect(marker).toHaveAccessibleName(name);
+  // Enter selects the result in the list and opens the popup; the focus stays on the marker.
+  await page.keyboard.press('Enter');
+  await expect(first).toHaveClass(/selectionne/);
+  await expect(map.locator('.leaflet-popup')).toContainText(name);
+  await expect(page.locator('#annonce')).toContainText(`${name} : résultat 1 de la liste`);
+  await expect(marker).toBeFocused();
+  // Space on the next marker selects the second result.
+  await page.keyboard.press('Tab');
+  const second = page.locator('.liste > .resultat').nth(1);
+  expect((await focusInfo(page)).place).toBe(await second.getAttribute('data-id'));
+  await page.keyboard.press(' ');
+  await expect(second).toHaveClass(/selectionne/);
+  await expect(first).not.toHaveClass(/selectionne/);
+
+  // On through the markers to a group: Enter zooms into it, the focus moves to what it held.
+  for (let i = 0; i < 60 && !info.group; i++) {
+    await page.keyboard.press('Tab');
+    info = await focusInfo(page);
+  }
+  expect(info.group, 'a group in the tab order').toBe(true);
+  const group = map.locator('.leaflet-marker-icon:focus');
+  await expect(group).toHaveRole('button');
+  await expect(group).toHaveAccessibleName(/^Groupe de \d+ lieux, zoomer$/);
+  expect(info.outline, 'visible focus on the group').toBe(true);
+  await group.evaluate((e) => { e.dataset.ouvert = 'avant'; });
+  const url = page.url();
+  await page.keyboard.press('Enter');
+  // The focus moves to a place or a group the group held (not the group itself, not the map).
+  await expect(async () => {
+    const after = await focusInfo(page);
+    expect(after.inMap && (after.place || after.group)).toBeTruthy();
+    expect(await page.evaluate(() => document.activeElement.dataset.ouvert)).toBeUndefined();
+  }).toPass({ timeout: 5000 });
+  expect(page.url()).toBe(url);  // the list does not follow a move the keyboard made in the map
+
+  // Tab goes on and leaves the map: no trap, the focus never falls to <body>.
+  let left = false;
+  for (let i = 0; i < 300 && !left; i++) {
+    await page.keyboard.press('Tab');
+    info = await focusInfo(page);
+    expect(info.body, 'focus lost to <body>').toBe(false);
+    expect(info.outline, 'visible focus').toBe(true);
+    left = !info.inMap;
+  }
+  expect(left).toBe(true);
+  await expect(page.locator('#carte-cadre').locator(':focus')).toHaveCount(0);
 });
 
 test('text at 200%: pages reflow without horizontal scrolling', async ({ page }) => {

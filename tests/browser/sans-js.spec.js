@@ -30,6 +30,33 @@ test('search, filters and paging without JavaScript', async ({ page }) => {
   await expect(page.getByLabel('Où ?')).toHaveAttribute('aria-invalid', 'true');
 });
 
+test('"Ouvert le samedi" without JavaScript, with "Ouvert maintenant"', async ({ page }) => {
+  await page.goto('/recherche?autour=16000');
+  const count = Number((await page.locator('label[for="ouvert-samedi"] .compte').textContent()).replace(/\D/g, ''));
+  expect(count).toBeGreaterThan(0);
+  await page.getByRole('checkbox', { name: /^Ouvert le samedi/ }).check();
+  await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
+  await expect(page).toHaveURL(/ouvert_jour=samedi/);
+  await expect(page).toHaveURL(/autour=16000/);
+  await expect(page.locator('#titre-resultats')).toHaveText(new RegExp(`^${count} lieux? trouvés?`));
+  await expect(page.getByRole('checkbox', { name: /^Ouvert le samedi/ })).toBeChecked();
+  // With "Ouvert maintenant" too: its count (places open now and on Saturday) becomes the total.
+  const label = page.locator('label[for="ouvert"]');
+  const now = Number(((await label.locator('.compte').count()) ? await label.locator('.compte').textContent() : '0').replace(/\D/g, ''));
+  expect(now).toBeLessThanOrEqual(count);
+  await page.getByRole('checkbox', { name: /^Ouvert maintenant/ }).check();
+  await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
+  await expect(page).toHaveURL(/ouvert=maintenant/);
+  await expect(page).toHaveURL(/ouvert_jour=samedi/);
+  await expect(page.locator('#titre-resultats')).toHaveText(new RegExp(`^${now} lieux? trouvés?`));
+  // A day the URL asks for is shown, ticked, and kept by the form.
+  await page.goto('/recherche?autour=16000&ouvert_jour=dimanche');
+  await expect(page.getByRole('checkbox', { name: /^Ouvert le dimanche/ })).toBeChecked();
+  await page.getByRole('checkbox', { name: /^Ouvert le samedi/ }).check();
+  await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
+  await expect(page).toHaveURL(/ouvert_jour=dimanche&ouvert_jour=samedi|ouvert_jour=samedi&ouvert_jour=dimanche/);
+});
+
 test('place page, sheet, widget and error report without JavaScript', async ({ page }) => {
   await page.goto('/recherche?autour=Angoul%C3%AAme');
   const link = page.locator('.liste > .resultat h3 a').first();

@@ -43,6 +43,29 @@ test('search by commune and need, then filter and page', async ({ page }) => {
   await expect(results.first().locator('h3')).toHaveText(firstName);
 });
 
+test('"Ouvert le samedi" filters the list, with its count, and stays in the URL', async ({ page, request }) => {
+  await searchAngouleme(page);
+  const saturday = page.getByRole('checkbox', { name: /^Ouvert le samedi \(/ });
+  await expect(saturday).not.toBeChecked();
+  await expect(page.getByRole('checkbox', { name: /^Ouvert maintenant/ })).toBeVisible();
+  const count = Number((await page.locator('label[for="ouvert-samedi"] .compte').textContent()).replace(/\D/g, ''));
+  expect(count).toBeGreaterThan(0);
+  await saturday.check();
+  await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
+  await expect(page).toHaveURL(/ouvert_jour=samedi/);
+  await expect(page).toHaveURL(/autour=Angoul/);
+  await expect(page.locator('#titre-resultats')).toHaveText(new RegExp(`^${count} lieux? trouvés?`));
+  await expect(page.getByRole('checkbox', { name: /^Ouvert le samedi/ })).toBeChecked();
+  // The page says what the API says for the same search.
+  const api = await request.get('/api/v1/lieux?' + new URL(page.url()).searchParams.toString() + '&limite=1');
+  expect((await api.json()).total).toBe(count);
+  // Unticked, the search is the one before.
+  await page.getByRole('checkbox', { name: /^Ouvert le samedi/ }).uncheck();
+  await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
+  await expect(page).not.toHaveURL(/ouvert_jour/);
+  await expect(page.locator('.liste > .resultat')).toHaveCount(20);
+});
+
 test('list and map stay in sync; moving the map searches the view', async ({ page }) => {
   await searchAngouleme(page);
   const map = page.locator('#carte');
@@ -71,9 +94,24 @@ test('list and map stay in sync; moving the map searches the view', async ({ pag
   await expect(other).toHaveClass(/selectionne/);
   await expect(first).not.toHaveClass(/selectionne/);
   await expect(map.locator('.marqueur.selectionne')).toHaveCount(1);
-  // Every marker has an accessible name.
-  const unnamed = await map.locator('.marqueur').evaluateAll((els) => els.filter((e) => !e.textContent.trim()).length);
+  // Every marker and group has an accessible name, and is a button; in the tab order when it is
+  // inside the map's frame, out of it when not.
+  const unnamed = await map.locator('.marqueur, .grappe').evaluateAll((els) => els.filter((e) => !e.textContent.trim()).length);
   expect(unnamed).toBe(0);
+  // (Measured once the map has settled: the tab stops follow each move.)
+  await expect.poll(() => map.locator('.marqueur, .grappe').evaluateAll((els) => {
+    const frame = document.getElementById('carte').getBoundingClientRect();
+    return els.filter((e) => {
+      const box = e.getBoundingClientRect();
+      const x = box.left + box.width / 2, y = box.top + box.height / 2;
+      const inside = x >= frame.left && x <= frame.right && y >= frame.top && y <= frame.bottom;
+      return e.getAttribute('role') !== 'button' || e.tabIndex !== (inside ? 0 : -1);
+    }).length;
+  })).toBe(0);
+  // The page's 20 results are markers of their own (never grouped), in the order of the list.
+  const order = await page.locator('.liste > .resultat').evaluateAll((els) => els.map((e) => e.dataset.id));
+  const markerOrder = await map.locator('.leaflet-resultats-pane .marqueur [data-lieu]').evaluateAll((els) => els.map((e) => e.dataset.lieu));
+  expect(markerOrder).toEqual(order);
 
   // Zooming out moves the map: the list is searched again within the view (bbox in the URL).
   await expect(page).not.toHaveURL(/bbox=/);

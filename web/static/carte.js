@@ -1,6 +1,7 @@
 // maillage — the maps (Leaflet + markercluster). The list of results stays the way to reach
 // every place, with the keyboard too; the map adds a view of them. Every marker has an
-// accessible name; the map itself pans and zooms with the keyboard (arrows, + and -).
+// accessible name; the map itself pans and zooms with the keyboard (arrows, + and -), and on the
+// results' map the markers and groups are buttons in the tab order (see the section below).
 (function () {
   'use strict';
   if (!window.L) return;
@@ -23,11 +24,14 @@
     return map;
   }
 
-  // `kind`: "expert" for the experts' own marker (class marqueur-expert), else a place's.
-  function markerIcon(name, selected, kind) {
+  // `kind`: "expert" for the experts' own marker (class marqueur-expert), else a place's. `id`:
+  // the place's public id, kept on the marker as data-lieu (the focus is put back on it when the
+  // list is replaced).
+  function markerIcon(name, selected, kind, id) {
     return L.divIcon({
       className: 'marqueur' + (kind ? ' marqueur-' + kind : '') + (selected ? ' selectionne' : ''),
-      html: '<span aria-hidden="true"></span><b class="visuellement-cache">' + escapeHtml(name) + '</b>',
+      html: '<span aria-hidden="true"' + (id ? ' data-lieu="' + escapeHtml(id) + '"' : '') + '></span>' +
+        '<b class="visuellement-cache">' + escapeHtml(name) + '</b>',
       iconSize: null
     });
   }
@@ -64,7 +68,7 @@
       .then(function (body) {
         var layers = (body.experts || []).map(function (row) {
           var name = row[1] + ', ' + row[2];
-          // Out of the tab order, like the places' markers: the list is the keyboard path.
+          // Out of the tab order: the list of experts is the keyboard path.
           var marker = L.marker([row[3], row[4]], { icon: markerIcon(name, false, 'expert'), keyboard: false, title: name });
           marker.bindPopup('<p class="popup-nom"><a href="/experts/' + encodeURIComponent(row[0]) + '">' +
             escapeHtml(row[1]) + '</a></p><p>' + escapeHtml(row[2]) + '</p>');
@@ -78,13 +82,29 @@
   }
 
   // ---- Search results ----
+  // The page's results are markers of their own, never grouped, in a pane placed before the
+  // groups' in the document: Tab reaches them first, in the order of the list. The other places
+  // of the search (up to 500) are grouped by markercluster. Every marker and group is a button
+  // (Leaflet's `keyboard` option) named by its place or "Groupe de N lieux, zoomer": Enter or
+  // Space on a result's marker selects it in the list and opens its popup, on another place's
+  // marker opens its popup, on a group zooms into it (or spreads it out) and moves the focus to
+  // the first place or group it held; Escape closes the popup. Only the markers and groups
+  // inside the map's frame are tab stops, and focusing one does not pan the map: Tab never lands
+  // out of sight, nor makes markercluster redraw the groups under the focus, and goes on out of
+  // the map (the list stays the way to every result). A move the keyboard causes inside the map
+  // (a group opening, a popup making room) does not search the view again, so the list and the
+  // markers do not change under the keyboard; the arrow keys on the map itself still do.
   var el = document.getElementById('carte');
   if (!el) return;
   var frame = document.getElementById('carte-cadre');
   frame.hidden = false;
   var map = baseMap(el);
-  // Groups are zoomed with the map's keys, not tabbed to (same reason as the markers).
-  if (L.MarkerCluster) L.MarkerCluster.mergeOptions({ keyboard: false });
+  var resultsPane = map.createPane('resultats');
+  var markerPane = map.getPane('markerPane');
+  markerPane.parentNode.insertBefore(resultsPane, markerPane);
+  resultsPane.style.zIndex = 650;  // above the groups (markerPane: 600), under popups (700)
+  var pageLayer = L.layerGroup().addTo(map);
+  if (L.MarkerCluster) L.MarkerCluster.mergeOptions({ autoPanOnFocus: false });
   var clusters = L.markerClusterGroup({
     showCoverageOnHover: false,
     iconCreateFunction: function (cluster) {
@@ -92,7 +112,7 @@
       var size = n < 10 ? 36 : n < 100 ? 44 : 52;
       return L.divIcon({
         className: 'grappe',
-        html: '<span aria-hidden="true">' + n + '</span><b class="visuellement-cache">Groupe de ' + n + ' lieux, agrandir</b>',
+        html: '<span aria-hidden="true">' + n + '</span><b class="visuellement-cache">Groupe de ' + n + ' lieux, zoomer</b>',
         iconSize: L.point(size, size)
       });
     }
@@ -101,17 +121,42 @@
   var markers = {};   // public id -> marker
   var selectedId = null;
   var followMoves = false;
+  var announce = document.getElementById('annonce');
 
   function listItem(id) {
     return document.querySelector('.resultat[data-id="' + (window.CSS && CSS.escape ? CSS.escape(id) : id) + '"]');
   }
 
+  // (setIcon reuses the marker's element, so the focus stays on it; Leaflet makes it a tab stop
+  // again, whatever its place.)
+  function setSelected(marker, selected) {
+    marker.setIcon(markerIcon(marker.options.nom, selected, null, marker.options.id));
+    scheduleTabStops();
+  }
+
+  // The markers and groups whose centre is inside the map's frame are tab stops, the others not.
+  function updateTabStops() {
+    var frame = el.getBoundingClientRect();
+    el.querySelectorAll('.leaflet-marker-icon').forEach(function (icon) {
+      var box = icon.getBoundingClientRect();
+      var x = box.left + box.width / 2, y = box.top + box.height / 2;
+      icon.tabIndex = x >= frame.left && x <= frame.right && y >= frame.top && y <= frame.bottom ? 0 : -1;
+    });
+  }
+  var tabStopsTimer = null;
+  function scheduleTabStops() {  // after markercluster has drawn (its handlers may run after ours)
+    clearTimeout(tabStopsTimer);
+    tabStopsTimer = setTimeout(updateTabStops, 0);
+  }
+  map.on('moveend', scheduleTabStops);
+  clusters.on('animationend spiderfied unspiderfied', scheduleTabStops);
+
   function select(id, fromList) {
-    if (selectedId && markers[selectedId]) markers[selectedId].setIcon(markerIcon(markers[selectedId].options.nom, false));
+    if (selectedId && markers[selectedId]) setSelected(markers[selectedId], false);
     document.querySelectorAll('.resultat.selectionne').forEach(function (li) { li.classList.remove('selectionne'); });
     selectedId = id;
     var marker = markers[id];
-    if (marker) marker.setIcon(markerIcon(marker.options.nom, true));
+    if (marker) setSelected(marker, true);
     var item = listItem(id);
     if (item) {
       item.classList.add('selectionne');
@@ -119,20 +164,82 @@
     }
     if (fromList && marker) {
       followMoves = false;
-      clusters.zoomToShowLayer(marker, function () {
+      var show = function () {
         marker.openPopup();
         setTimeout(function () { followMoves = true; }, 500);
-      });
+      };
+      if (!pageLayer.hasLayer(marker)) {
+        clusters.zoomToShowLayer(marker, show);
+      } else if (map.getBounds().contains(marker.getLatLng())) {
+        show();
+      } else {
+        map.once('moveend', show);
+        map.panTo(marker.getLatLng());
+      }
     }
+    return item;
   }
 
   function popupHtml(p) {
     return '<p class="popup-nom"><a href="/lieux/' + encodeURIComponent(p.id) + '">' + escapeHtml(p.nom) + '</a></p>' +
-      '<p>' + escapeHtml(p.commune) + '</p>';
+      (p.commune ? '<p>' + escapeHtml(p.commune) + '</p>' : '');
+  }
+
+  // One marker per place, kept across list refreshes (it moves between the page's layer and the
+  // groups).
+  function markerOf(p) {
+    if (markers[p.id]) return markers[p.id];
+    var marker = L.marker([p.lat, p.lon], {
+      icon: markerIcon(p.nom, false, null, p.id), keyboard: true, autoPanOnFocus: false, nom: p.nom, id: p.id,
+      title: p.commune ? p.nom + ', ' + p.commune : p.nom
+    });
+    marker.bindPopup(popupHtml(p));
+    marker.on('click', function () { select(p.id, false); });
+    marker.on('keydown', function (e) { if (activates(e)) choose(p.id); });
+    markers[p.id] = marker;
+    return marker;
+  }
+
+  function pageItems() {
+    return Array.prototype.slice.call(document.querySelectorAll('.liste > .resultat[data-lat]'));
+  }
+
+  function focusedIcon() {
+    var active = document.activeElement;
+    return active && active !== el && el.contains(active) && active.classList.contains('leaflet-marker-icon') ? active : null;
+  }
+
+  // The page's results into their layer, in list order; the markers of the previous page back
+  // into the groups. The focus stays on the same place's marker.
+  function placeResults() {
+    var focused = focusedIcon();
+    var focusedTag = focused && focused.querySelector('[data-lieu]');
+    var focusedId = focusedTag ? focusedTag.getAttribute('data-lieu') : null;
+    var items = pageItems();
+    var onPage = {};
+    items.forEach(function (li) { onPage[li.dataset.id] = true; });
+    var back = [];
+    pageLayer.eachLayer(function (m) { if (!onPage[m.options.id]) back.push(m); });
+    pageLayer.clearLayers();
+    back.forEach(function (m) { m.options.pane = 'markerPane'; });
+    clusters.addLayers(back);
+    var page = items.map(function (li) {
+      var title = li.querySelector('.resultat-titre a');
+      return markerOf({ id: li.dataset.id, nom: title ? title.textContent.trim() : li.dataset.id,
+        lat: parseFloat(li.dataset.lat), lon: parseFloat(li.dataset.lon) });
+    });
+    clusters.removeLayers(page.filter(function (m) { return clusters.hasLayer(m); }));
+    page.forEach(function (m) {
+      m.options.pane = 'resultats';
+      pageLayer.addLayer(m);
+    });
+    if (focusedId && markers[focusedId] && markers[focusedId].getElement()) markers[focusedId].getElement().focus();
+    else if (focused && !document.contains(focused)) el.focus();
+    scheduleTabStops();
   }
 
   function bindList() {
-    document.querySelectorAll('.resultat[data-lat]').forEach(function (li) {
+    pageItems().forEach(function (li) {
       if (li.querySelector('.voir-carte')) return;
       var button = document.createElement('button');
       button.type = 'button';
@@ -144,25 +251,81 @@
       li.appendChild(button);
       li.addEventListener('mouseenter', function () {
         var m = markers[li.dataset.id];
-        if (m && clusters.getVisibleParent(m) === m) m.setIcon(markerIcon(m.options.nom, true));
+        if (m && clusters.getVisibleParent(m) === m) setSelected(m, true);
       });
       li.addEventListener('mouseleave', function () {
         var m = markers[li.dataset.id];
-        if (m && li.dataset.id !== selectedId) m.setIcon(markerIcon(m.options.nom, false));
+        if (m && li.dataset.id !== selectedId) setSelected(m, false);
       });
     });
   }
 
+  // Enter or Space on a marker or a group (a keydown Leaflet passes to the layer). Leaflet and
+  // markercluster would only react to Enter, on keypress: the popup toggled, the group zoomed
+  // and the focus put on the whole map. Escape closes the popup (the map's own keyboard handler
+  // listens only while the map itself has the focus).
+  function activates(e) {
+    var key = e.originalEvent.key;
+    if (key === 'Escape') map.closePopup();
+    if (key !== 'Enter' && key !== ' ') return false;
+    L.DomEvent.preventDefault(e.originalEvent);  // no keypress, no scrolling of the page
+    return true;
+  }
+
+  // A place's marker: selects its result in the list (when it is on the page) and opens its popup.
+  function choose(id) {
+    var marker = markers[id];
+    var item = select(id, false);
+    marker.openPopup();
+    if (item) {
+      var rank = pageItems().indexOf(item) + parseInt(item.parentNode.getAttribute('start') || '1', 10);
+      announce.textContent = marker.options.nom + ' : résultat ' + rank + ' de la liste, sélectionné.';
+    }
+  }
+
+  // A group: what a click does (zoom into it, or spread it out when zooming cannot part it),
+  // then the focus on the first place or group it held, never lost to the page's <body>.
+  function openGroup(group) {
+    var children = group.getAllChildMarkers();
+    var done = false;
+    var focusInside = function () {
+      if (done) return;
+      done = true;
+      clusters.off('animationend spiderfied', later);
+      updateTabStops();
+      for (var i = 0; i < children.length; i++) {
+        var shown = clusters.getVisibleParent(children[i]);
+        if (shown && shown !== group && shown.getElement() && shown.getElement().tabIndex === 0) {
+          shown.getElement().focus();
+          return;
+        }
+      }
+      if (!focusedIcon()) el.focus();
+    };
+    var later = function () { setTimeout(focusInside, 0); };
+    clusters.on('animationend spiderfied', later);
+    setTimeout(focusInside, 1500);  // when neither comes
+    // What a click on the group does: markercluster turns a "click" whose layer is a group into
+    // its "clusterclick".
+    clusters.fire('click', { layer: group, propagatedFrom: group, sourceTarget: group });
+  }
+  clusters.on('clusterkeydown', function (e) { if (activates(e)) openGroup(e.layer); });
+
+  // Leaflet names the popup's close button in English.
+  map.on('popupopen', function (e) {
+    var close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
+    if (close) {
+      close.setAttribute('aria-label', 'Fermer');
+      close.title = 'Fermer';
+    }
+  });
+
   function listBounds() {
-    var points = [];
-    document.querySelectorAll('.resultat[data-lat]').forEach(function (li) {
-      points.push([parseFloat(li.dataset.lat), parseFloat(li.dataset.lon)]);
-    });
+    var points = pageItems().map(function (li) { return [parseFloat(li.dataset.lat), parseFloat(li.dataset.lon)]; });
     return points.length ? L.latLngBounds(points) : null;
   }
 
   // Moving the map searches the view: the list is fetched again with bbox= and replaced.
-  var announce = document.getElementById('annonce');
   var pending = null;
   function searchView() {
     var b = map.getBounds();
@@ -183,6 +346,7 @@
         zone.innerHTML = fresh.innerHTML;
         history.replaceState(null, '', url);
         bindList();
+        placeResults();
         var kept = selectedId && listItem(selectedId);
         if (kept) kept.classList.add('selectionne');
         var heading = document.getElementById('titre-resultats');
@@ -191,13 +355,20 @@
       .catch(function () {});
   }
   var moveTimer = null;
+  var keyboardMove = false;
+  map.on('movestart', function () { keyboardMove = !!focusedIcon(); });
   map.on('moveend', function () {
+    if (keyboardMove) {
+      keyboardMove = false;
+      return;
+    }
     if (!followMoves || !document.getElementById('suivre-carte').checked) return;
     clearTimeout(moveTimer);
     moveTimer = setTimeout(searchView, 400);
   });
 
   bindList();
+  placeResults();
   var initial = listBounds();
   if (initial) map.fitBounds(initial.pad(0.15), { maxZoom: 14 });
   else map.setView([46.6, 2.4], 5);
@@ -205,19 +376,19 @@
   fetch(el.dataset.api)
     .then(function (r) { return r.json(); })
     .then(function (body) {
+      var onPage = {};
+      pageItems().forEach(function (li) { onPage[li.dataset.id] = true; });
       var layers = [];
       body.lieux.forEach(function (row) {
-        var p = { id: row[0], nom: row[1], commune: row[2] };
-        var name = p.nom + ', ' + p.commune;
-        // Markers stay out of the tab order: the list is the keyboard path (each result has a
-        // "Voir sur la carte" button), and a focused marker would pan the map and move the list.
-        var marker = L.marker([row[3], row[4]], { icon: markerIcon(name, false), keyboard: false, nom: name, title: name });
-        marker.bindPopup(popupHtml(p));
-        marker.on('click', function () { select(p.id, false); });
-        markers[p.id] = marker;
-        layers.push(marker);
+        var marker = markerOf({ id: row[0], nom: row[1], commune: row[2], lat: row[3], lon: row[4] });
+        // The page's markers were made from the list: give them the commune too.
+        marker.options.title = row[2] ? row[1] + ', ' + row[2] : row[1];
+        if (marker.getElement()) marker.getElement().title = marker.options.title;
+        marker.setPopupContent(popupHtml({ id: row[0], nom: row[1], commune: row[2] }));
+        if (!onPage[row[0]]) layers.push(marker);
       });
       clusters.addLayers(layers);
+      scheduleTabStops();
       if (!initial && layers.length) map.fitBounds(clusters.getBounds().pad(0.1), { maxZoom: 14 });
       setTimeout(function () { followMoves = true; }, 800);
     })
