@@ -169,22 +169,40 @@ void Index::rank() {
   std::vector<std::uint32_t> live;
   live.reserve(live_.cardinality());
   for (auto doc : live_) live.push_back(doc);
-  auto rank_by = [this](std::vector<std::uint32_t> order, auto key_of_doc,
-                        std::vector<std::uint32_t>& ranks) -> std::vector<std::uint32_t> {
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      const std::string_view ka = key_of_doc(a), kb = key_of_doc(b);
-      if (ka != kb) return ka < kb;
-      return docs_[a].public_id < docs_[b].public_id;
+  // Sorted as compact entries: the 8-byte prefixes of the key and of the public id decide
+  // most comparisons without reading a document; the strings are compared only on a tie.
+  struct Entry {
+    std::uint64_t key_prefix, id_prefix;
+    std::uint32_t doc, key_size;
+  };
+  auto rank_by = [this, &live](auto key_of_doc, std::vector<std::uint32_t>& ranks) {
+    std::vector<Entry> entries;
+    entries.reserve(live.size());
+    for (const auto doc : live) {
+      const std::string_view key = key_of_doc(doc);
+      entries.push_back({sort_prefix(key), sort_prefix(docs_[doc].public_id), doc,
+                         static_cast<std::uint32_t>(key.size())});
+    }
+    std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+      if (a.key_prefix != b.key_prefix) return a.key_prefix < b.key_prefix;
+      if (a.key_size > 8 || b.key_size > 8)
+        if (const int c = key_of_doc(a.doc).compare(key_of_doc(b.doc)); c != 0) return c < 0;
+      if (a.id_prefix != b.id_prefix) return a.id_prefix < b.id_prefix;
+      return docs_[a.doc].public_id < docs_[b.doc].public_id;
     });
+    std::vector<std::uint32_t> order(entries.size());
     std::fill(ranks.begin(), ranks.end(), kNoRank);
-    for (std::uint32_t r = 0; r < order.size(); ++r) ranks[order[r]] = r;
+    for (std::uint32_t r = 0; r < entries.size(); ++r) {
+      order[r] = entries[r].doc;
+      ranks[entries[r].doc] = r;
+    }
     return order;
   };
   // The two orders on two threads (a second each at a million places).
   std::thread by_date([&] {
-    date_order_ = rank_by(live, [this](std::uint32_t d) { return docs_[d].date_key; }, date_rank_);
+    date_order_ = rank_by([this](std::uint32_t d) { return docs_[d].date_key; }, date_rank_);
   });
-  name_order_ = rank_by(live, [this](std::uint32_t d) { return docs_[d].name_key; }, name_rank_);
+  name_order_ = rank_by([this](std::uint32_t d) { return docs_[d].name_key; }, name_rank_);
   by_date.join();
   unranked_docs_ = Roaring();
 }
