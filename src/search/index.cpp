@@ -169,25 +169,37 @@ void Index::rank() {
   std::vector<std::uint32_t> live;
   live.reserve(live_.cardinality());
   for (auto doc : live_) live.push_back(doc);
-  // Sorted as compact entries: the 8-byte prefixes of the key and of the public id decide
-  // most comparisons without reading a document; the strings are compared only on a tie.
+  // Sorted as compact entries: the first 16 bytes of the key and of the public id, as
+  // integers, decide most comparisons without reading a document (a date entirely); the
+  // strings are compared only when those tie.
   struct Entry {
-    std::uint64_t key_prefix, id_prefix;
-    std::uint32_t doc, key_size;
+    std::uint64_t key_prefix[2], id_prefix[2];
+    const char* key;
+    std::uint32_t key_size, doc;
   };
-  auto rank_by = [this, &live](auto key_of_doc, std::vector<std::uint32_t>& ranks) {
-    std::vector<Entry> entries;
-    entries.reserve(live.size());
-    for (const auto doc : live) {
-      const std::string_view key = key_of_doc(doc);
-      entries.push_back({sort_prefix(key), sort_prefix(docs_[doc].public_id), doc,
-                         static_cast<std::uint32_t>(key.size())});
+  auto prefix16 = [](std::string_view s, std::uint64_t out[2]) {
+    out[0] = sort_prefix(s);
+    out[1] = sort_prefix(s.size() > 8 ? s.substr(8) : std::string_view());
+  };
+  auto rank_by = [this, &live, &prefix16](auto key_of_doc, std::vector<std::uint32_t>& ranks) {
+    std::vector<Entry> entries(live.size());
+    for (std::size_t i = 0; i < live.size(); ++i) {
+      Entry& e = entries[i];
+      const std::string_view key = key_of_doc(live[i]);
+      prefix16(key, e.key_prefix);
+      prefix16(docs_[live[i]].public_id, e.id_prefix);
+      e.key = key.data();
+      e.key_size = static_cast<std::uint32_t>(key.size());
+      e.doc = live[i];
     }
     std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
-      if (a.key_prefix != b.key_prefix) return a.key_prefix < b.key_prefix;
-      if (a.key_size > 8 || b.key_size > 8)
-        if (const int c = key_of_doc(a.doc).compare(key_of_doc(b.doc)); c != 0) return c < 0;
-      if (a.id_prefix != b.id_prefix) return a.id_prefix < b.id_prefix;
+      if (a.key_prefix[0] != b.key_prefix[0]) return a.key_prefix[0] < b.key_prefix[0];
+      if (a.key_prefix[1] != b.key_prefix[1]) return a.key_prefix[1] < b.key_prefix[1];
+      if ((a.key_size > 16 || b.key_size > 16) && a.key != b.key)
+        if (const int c = std::string_view(a.key, a.key_size).compare(std::string_view(b.key, b.key_size)); c != 0)
+          return c < 0;
+      if (a.id_prefix[0] != b.id_prefix[0]) return a.id_prefix[0] < b.id_prefix[0];
+      if (a.id_prefix[1] != b.id_prefix[1]) return a.id_prefix[1] < b.id_prefix[1];
       return docs_[a.doc].public_id < docs_[b.doc].public_id;
     });
     std::vector<std::uint32_t> order(entries.size());
