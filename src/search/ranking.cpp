@@ -66,19 +66,27 @@ bool Index::ordered_candidates(const Roaring& matches, bool by_date, const SortK
       }
     }
   }
-  // The matches as a plain bit array (a probe is then one bit test), cleared after use.
+  // A probe tests the matches themselves while few probes are expected (broad matches); past
+  // count / 16 probes the matches are copied into a plain bit array (one bit test a probe),
+  // cleared after use.
   thread_local std::vector<std::uint32_t> members;
   thread_local std::vector<std::uint64_t> bits;
-  members.resize(count);
-  matches.toUint32Array(members.data());
-  if (bits.size() < docs_.size() / 64 + 1) bits.assign(docs_.size() / 64 + 1, 0);
-  for (const auto doc : members) bits[doc >> 6] |= std::uint64_t{1} << (doc & 63);
+  bool dense = false;
+  auto make_dense = [&] {
+    members.resize(count);
+    matches.toUint32Array(members.data());
+    if (bits.size() < docs_.size() / 64 + 1) bits.assign(docs_.size() / 64 + 1, 0);
+    for (const auto doc : members) bits[doc >> 6] |= std::uint64_t{1} << (doc & 63);
+    dense = true;
+  };
+  const std::uint64_t sparse_probes = count / 16;
   std::uint64_t probes = 0;
   std::size_t found = 0;
   bool within_budget = true;
   for (std::size_t p = lo; p < order.size() && found <= limit; ++p) {
     const std::uint32_t doc = order[p];
-    if (!(bits[doc >> 6] >> (doc & 63) & 1)) {
+    if (!dense && probes == sparse_probes) make_dense();
+    if (!(dense ? (bits[doc >> 6] >> (doc & 63) & 1) != 0 : matches.contains(doc))) {
       if (++probes > budget) {
         within_budget = false;
         break;
@@ -89,7 +97,8 @@ bool Index::ordered_candidates(const Roaring& matches, bool by_date, const SortK
     out.push_back(doc);
     ++found;
   }
-  for (const auto doc : members) bits[doc >> 6] = 0;
+  if (dense)
+    for (const auto doc : members) bits[doc >> 6] = 0;
   if (!within_budget) {
     out.clear();
     return false;
