@@ -55,31 +55,18 @@ void ResponseCache::put(const std::string& key, const Stamp& stamp, std::shared_
   while (shard.bytes > shard_capacity_ && !shard.lru.empty()) erase(shard, std::prev(shard.lru.end()));
 }
 
-std::size_t ResponseCache::bytes() const {
-  std::size_t total = 0;
+template <typename T>
+T ResponseCache::total(T Shard::*field) const {
+  T sum = 0;
   for (const auto& s : shards_) {
     std::lock_guard lock(s.mutex);
-    total += s.bytes;
+    sum += s.*field;
   }
-  return total;
+  return sum;
 }
 
-std::uint64_t ResponseCache::hits() const {
-  std::uint64_t total = 0;
-  for (const auto& s : shards_) {
-    std::lock_guard lock(s.mutex);
-    total += s.hits;
-  }
-  return total;
-}
-
-std::uint64_t ResponseCache::misses() const {
-  std::uint64_t total = 0;
-  for (const auto& s : shards_) {
-    std::lock_guard lock(s.mutex);
-    total += s.misses;
-  }
-  return total;
-}
+std::size_t ResponseCache::bytes() const { return total(&Shard::bytes); }
+std::uint64_t ResponseCache::hits() const { return total(&Shard::hits); }
+std::uint64_t ResponseCache::misses() const { return total(&Shard::misses); }
 
 }  // namespace maillage::http

@@ -56,6 +56,8 @@ class ResponseCache {
     std::uint64_t hits = 0, misses = 0;
   };
   Shard& shard_of(const std::string& key);
+  template <typename T>
+  T total(T Shard::*field) const;  // the sum over the shards
   static void erase(Shard& shard, std::list<Item>::iterator it);
 
   std::size_t shard_capacity_;
