@@ -31,7 +31,9 @@ module.exports = defineConfig({
     launchOptions: { executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium' },
   },
   webServer: {
-    command: `mkdir -p "${path.dirname(db)}" && "${path.join(build, 'maillage')}" serve --db "${db}" --port ${port} --tuiles "" --sources tests/fixtures/sources-cartographie.toml --sans-dedoublonnage`,
+    // A fresh database every run: tests edit places and sign up accounts, and a second run
+    // on the same database would meet their traces (and the sign-up rate limit).
+    command: `rm -f "${db}" "${db}-wal" "${db}-shm" && mkdir -p "${path.dirname(db)}" && "${path.join(build, 'maillage')}" serve --db "${db}" --port ${port} --tuiles "" --sources tests/fixtures/sources-cartographie.toml --sans-dedoublonnage`,
     url: `http://127.0.0.1:${port}/api/v1/sante`,
     cwd: root,
     reuseExistingServer: false,
