@@ -74,63 +74,60 @@ std::string cache_key(const httplib::Params& params) {
 // The body of a search's answer in the query's format (`type`), or the cursor's error.
 std::optional<search::QueryError> render_search(const search::Index& index, const search::Query& query,
                                                 std::string& body, const char*& type) {
-  {
-    auto result = index.search(query);
-    if (result.error) return result.error;
-    if (query.format == "csv") {
-      std::ostringstream out;
-      auto writer = place::make_writer(place::Format::kCsv, out);
-      for (const auto& h : result.hits) {
-        place::Place p = index.document(h.doc)->place;
-        p[place::Field::kId] = index.document(h.doc)->public_id;
-        writer->write(p);
-      }
-      writer->finish();
-      body = out.str();
-      type = "text/csv; charset=utf-8";
-      return std::nullopt;
-    }
-    const bool geojson = query.format == "geojson";
-    std::string items;
-    items.reserve(result.hits.size() * 1024);
+  auto result = index.search(query);
+  if (result.error) return result.error;
+  if (query.format == "csv") {
+    std::ostringstream out;
+    auto writer = place::make_writer(place::Format::kCsv, out);
     for (const auto& h : result.hits) {
-      const auto* d = index.document(h.doc);
-      if (!items.empty()) items += ',';
-      if (geojson) {
-        items += "{\"type\":\"Feature\",\"geometry\":";
-        items += d->has_position ? "{\"type\":\"Point\",\"coordinates\":[" + place::format_number(d->longitude) +
-                                       "," + place::format_number(d->latitude) + "]}"
-                                 : std::string("null");
-        items += ",\"properties\":";
-      }
-      open_place_object(items, *d);
-      items += ",\"distance_km\":";
-      items += h.distance_km >= 0 ? place::format_number(std::round(h.distance_km * 100) / 100) : "null";
-      items += ",\"ouvert\":";
-      items += json_tristate(h.open);
-      items += geojson ? "}}" : "}";
+      place::Place p = index.document(h.doc)->place;
+      p[place::Field::kId] = index.document(h.doc)->public_id;
+      writer->write(p);
     }
-    ordered_json facets = ordered_json::object();
-    for (const auto& [field, counts] : result.facets) {
-      ordered_json c = ordered_json::object();
-      for (const auto& [value, n] : counts) c[value] = n;
-      facets[field] = std::move(c);
-    }
-    const std::string next = result.next_cursor.empty() ? "null" : ordered_json(result.next_cursor).dump();
-    const std::string tail = "],\"facettes\":" + facets.dump(-1, ' ', false, ordered_json::error_handler_t::replace) +
-                             ",\"curseur_suivant\":" + next + "}";
-    if (geojson) {
-      body = "{\"type\":\"FeatureCollection\",\"total\":" + std::to_string(result.total) + ",\"features\":[";
-      type = "application/geo+json; charset=utf-8";
-    } else {
-      body = "{\"total\":" + std::to_string(result.total) + ",\"resultats\":[";
-    }
-    body += items;
-    body += tail;
+    writer->finish();
+    body = out.str();
+    type = "text/csv; charset=utf-8";
+    return std::nullopt;
   }
+  const bool geojson = query.format == "geojson";
+  std::string items;
+  items.reserve(result.hits.size() * 1024);
+  for (const auto& h : result.hits) {
+    const auto* d = index.document(h.doc);
+    if (!items.empty()) items += ',';
+    if (geojson) {
+      items += "{\"type\":\"Feature\",\"geometry\":";
+      items += d->has_position ? "{\"type\":\"Point\",\"coordinates\":[" + place::format_number(d->longitude) +
+                                     "," + place::format_number(d->latitude) + "]}"
+                               : std::string("null");
+      items += ",\"properties\":";
+    }
+    open_place_object(items, *d);
+    items += ",\"distance_km\":";
+    items += h.distance_km >= 0 ? place::format_number(std::round(h.distance_km * 100) / 100) : "null";
+    items += ",\"ouvert\":";
+    items += json_tristate(h.open);
+    items += geojson ? "}}" : "}";
+  }
+  ordered_json facets = ordered_json::object();
+  for (const auto& [field, counts] : result.facets) {
+    ordered_json c = ordered_json::object();
+    for (const auto& [value, n] : counts) c[value] = n;
+    facets[field] = std::move(c);
+  }
+  const std::string next = result.next_cursor.empty() ? "null" : ordered_json(result.next_cursor).dump();
+  const std::string tail = "],\"facettes\":" + facets.dump(-1, ' ', false, ordered_json::error_handler_t::replace) +
+                           ",\"curseur_suivant\":" + next + "}";
+  if (geojson) {
+    body = "{\"type\":\"FeatureCollection\",\"total\":" + std::to_string(result.total) + ",\"features\":[";
+    type = "application/geo+json; charset=utf-8";
+  } else {
+    body = "{\"total\":" + std::to_string(result.total) + ",\"resultats\":[";
+  }
+  body += items;
+  body += tail;
   return std::nullopt;
 }
-
 
 void search_route(const httplib::Request& req, httplib::Response& res, search::Service& service,
                   const territory::Reference& territory, ResponseCache* cache) {

@@ -130,8 +130,6 @@ struct Server::Impl {
     // Up to 100 requests per keep-alive connection (cpp-httplib's default, 5, reconnects often).
     http.set_keep_alive_max_count(100);
     http.set_payload_max_length(1 << 20);
-    // Without it, a response of several segments waits for the client's delayed ACK (~40 ms).
-    http.set_tcp_nodelay(true);
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                               {"Referrer-Policy", "strict-origin-when-cross-origin"},
                               {"Access-Control-Allow-Origin", "*"}});

@@ -244,7 +244,7 @@ void Index::reserve(std::size_t n) {
   by_record_id_.reserve(n);
 }
 
-std::shared_ptr<const Roaring> Index::visible(const Query& q) const {
+std::shared_ptr<const Roaring> Index::visible(bool include_duplicates) const {
   std::lock_guard lock(visible_mutex_);
   if (visible_cache_.version != version_) {
     Roaring merged = live_ - absorbed_, sources = live_ - fusion_;
@@ -253,7 +253,7 @@ std::shared_ptr<const Roaring> Index::visible(const Query& q) const {
     visible_cache_ = {version_, std::make_shared<const Roaring>(std::move(merged)),
                       std::make_shared<const Roaring>(std::move(sources))};
   }
-  return q.include_duplicates ? visible_cache_.sources : visible_cache_.merged;
+  return include_duplicates ? visible_cache_.sources : visible_cache_.merged;
 }
 
 void Index::mark_absorbed(const std::string& key, bool absorbed) {

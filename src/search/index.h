@@ -118,12 +118,13 @@ class Index {
   void rank();
   std::size_t unranked() const { return unranked_docs_.cardinality(); }
   // The places a default search can show: merged places and the records no merged place holds.
-  std::size_t visible_size() const { return (live_ - absorbed_).cardinality(); }
+  std::size_t visible_size() const { return visible(false)->cardinality(); }
   // Calls `fn` with every place a default search can show (merged places and the records no
   // merged place holds), in document order.
   template <typename Fn>
   void for_each_visible(Fn&& fn) const {
-    for (std::uint32_t doc : live_ - absorbed_) fn(docs_[doc]);
+    const auto set = visible(false);
+    for (std::uint32_t doc : *set) fn(docs_[doc]);
   }
   // Room for `n` documents (before a bulk load).
   void reserve(std::size_t n);
@@ -143,10 +144,10 @@ class Index {
   std::optional<Roaring> filter_set(const Query& q, const std::string& except_field) const;
   // The live documents a query can see: merged places, or source records (doublons=inclure).
   // Kept between changes (a search does not copy the million live documents).
-  std::shared_ptr<const Roaring> visible(const Query& q) const;
+  std::shared_ptr<const Roaring> visible(bool include_duplicates) const;
   // The top of `matches` in the order of (name or date key, public id), read from that order's
-  // rank list instead of iterating every match: `limit` + 1 ranked documents after
-  // `after_text`/`after_id` (when given) and every unranked match after it, in `out`, unsorted.
+  // rank list instead of iterating every match: `limit` + 1 ranked documents after the cursor
+  // `after` (when given) and every unranked match after it, in `out`, unsorted.
   // False when the matches are too sparse in that order for this to beat iterating them.
   bool ordered_candidates(const Roaring& matches, bool by_date, const SortKey* after,
                           std::size_t limit, std::vector<std::uint32_t>& out) const;

@@ -123,7 +123,7 @@ SearchResult Index::search(const Query& q) const {
 
   // The context: everything but the field filters (so facets can be disjunctive). It is the
   // index's visible set itself (not a copy) until something narrows it.
-  const std::shared_ptr<const Roaring> visible_docs = visible(q);
+  const std::shared_ptr<const Roaring> visible_docs = visible(q.include_duplicates);
   std::optional<Roaring> narrowed;
   auto narrow = [&](const Roaring& set) {
     if (narrowed) {
