@@ -59,10 +59,20 @@ TEST(CrashRecovery, KilledImportRerunGivesTheSameDatabase) {
                 .exit_code,
             0);
 
-  // Killed in the middle of the second batch (row 7,500): the first batch is committed, the
-  // second one must vanish entirely.
+  // With the default transaction size (50,000 records) these ~12,000 records are one
+  // transaction: killed at row 7,500, the import leaves nothing behind.
+  auto killed_whole =
+      run_maillage({"import", "--db", crashed_db.string(), "--source", "s", csv.string()},
+                   {"MAILLAGE_FAULT_KILL_AFTER_ROWS=7500"});
+  ASSERT_EQ(killed_whole.exit_code, -9) << killed_whole.err;
+  EXPECT_EQ(query_text(crashed_db, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(query_text(crashed_db, "SELECT COUNT(*) FROM places"), "0");
+  EXPECT_EQ(query_text(crashed_db, "SELECT COUNT(*) FROM change_log"), "0");
+
+  // With transactions of 5,000 records, killed in the middle of the second one (row 7,500): the
+  // first one is committed, the second one must vanish entirely.
   auto killed = run_maillage({"import", "--db", crashed_db.string(), "--source", "s", csv.string()},
-                             {"MAILLAGE_FAULT_KILL_AFTER_ROWS=7500"});
+                             {"MAILLAGE_FAULT_KILL_AFTER_ROWS=7500", "MAILLAGE_COMMIT_RECORDS=5000"});
   ASSERT_EQ(killed.exit_code, -9) << killed.err;
   EXPECT_EQ(query_text(crashed_db, "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(query_text(crashed_db, "SELECT COUNT(*) FROM places"), "5000");

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -98,6 +99,9 @@ int run_import(const ImportArgs& args, bool validating) {
     ProgressBar bar(std::filesystem::path(file).filename().string());
     exchange::Options options;
     options.source = args.source;
+    // Tests of crash recovery commit smaller transactions, to kill an import between two.
+    if (const char* n = std::getenv("MAILLAGE_COMMIT_RECORDS"); n && std::atoll(n) > 0)
+      options.commit_records = static_cast<std::size_t>(std::atoll(n));
     options.on_progress = [&bar](double f) { bar.update(f); };
     auto report = profile ? exchange::import_reader(federation::open_mapped(profile, file), file,
                                                     store.get(), territory, options)

@@ -49,12 +49,14 @@ std::string version_of(const std::vector<std::string>& columns) {
 
 // Writes batches to the store on a thread of its own, so that reading and normalising the
 // next batch overlaps with writing this one. Batches are written in the order they are
-// submitted, each in one transaction (Store::upsert): what a crash leaves behind is the same
-// as with writes on the reading thread. The store is used by this thread only between
+// submitted; consecutive batches share a transaction (Store::upsert_pending) up to
+// Options::commit_records records: a crash leaves the database as it was at the last commit, and the
+// import can be run again. The store is used by this thread only between
 // start() and finish().
 class BatchWriter {
  public:
-  BatchWriter(store::Store& store, std::int64_t run) : store_(store), run_(run) {}
+  BatchWriter(store::Store& store, std::int64_t run, std::size_t commit_records)
+      : store_(store), run_(run), commit_records_(commit_records) {}
   ~BatchWriter() { finish(); }
 
   void start() { thread_ = std::thread([this] { loop(); }); }
@@ -98,20 +100,35 @@ class BatchWriter {
 
   void loop() {
     std::vector<store::Outcome> outcomes;
+    std::int64_t pending[3] = {0, 0, 0};  // added, updated, unchanged since the last commit
+    std::size_t pending_records = 0;
     while (true) {
       std::vector<store::StoredPlace> batch;
+      bool last = false;
       {
         std::unique_lock lock(mutex_);
         ready_.wait(lock, [&] { return !queue_.empty() || done_; });
-        if (queue_.empty()) return;
-        batch = std::move(queue_.front());
-        queue_.pop_front();
+        if (!queue_.empty()) {
+          batch = std::move(queue_.front());
+          queue_.pop_front();
+        }
+        last = queue_.empty() && done_;
       }
-      store::Status s = store_.upsert(run_, batch, outcomes);
-      for (auto o : outcomes) {
-        if (o == store::Outcome::kAdded) ++added;
-        if (o == store::Outcome::kUpdated) ++updated;
-        if (o == store::Outcome::kUnchanged) ++unchanged;
+      store::Status s;
+      if (!batch.empty()) s = store_.upsert_pending(run_, batch, outcomes);
+      if (s.ok) {
+        if (!batch.empty())
+          for (auto o : outcomes) ++pending[static_cast<int>(o)];  // kAdded, kUpdated, kUnchanged
+        pending_records += batch.size();
+        if (last || pending_records >= commit_records_) {
+          s = store_.commit_pending();
+          if (s.ok) {
+            added += std::exchange(pending[0], 0);
+            updated += std::exchange(pending[1], 0);
+            unchanged += std::exchange(pending[2], 0);
+            pending_records = 0;
+          }
+        }
       }
       std::lock_guard lock(mutex_);
       written_.push_back(std::move(batch));
@@ -120,12 +137,13 @@ class BatchWriter {
         queue_.clear();
       }
       space_.notify_one();
-      if (!s.ok) return;
+      if (!s.ok || last) return;
     }
   }
 
   store::Store& store_;
   std::int64_t run_;
+  std::size_t commit_records_;
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable ready_, space_;
@@ -203,7 +221,7 @@ class FileImport {
       }
       run_ = *run;
       report_.run_id = run_;
-      writer_.emplace(*store_, run_);
+      writer_.emplace(*store_, run_, options_.commit_records);
       writer_->start();
     }
     std::string today = options_.today.empty() ? today_utc() : options_.today;

@@ -1,8 +1,8 @@
 // The import service: read a file, normalise and validate every record, write the accepted ones
-// to the store in batches (one transaction each), and report. Used by `maillage import`,
+// to the store in batches (up to 50,000 records per transaction), and report. Used by `maillage import`,
 // `maillage validate` (no store), the first start of `maillage serve` and, later, harvests.
 //
-// Crash safety: each batch is one transaction, and a record's identity is (source, id), so an
+// Crash safety: batches are written in transactions, and a record's identity is (source, id), so an
 // import killed at any point leaves the store consistent and can simply be run again: what was
 // committed is found unchanged, the rest is added.
 //
@@ -28,7 +28,12 @@ namespace maillage::exchange {
 
 struct Options {
   std::string source;             // import source name; default: the file name without extension
-  std::size_t batch_size = 5000;  // records per transaction
+  std::size_t batch_size = 5000;  // records handed to the writer at once
+  // Records per transaction (whole batches). Batches are small to bound memory; commits are not:
+  // the pages of the (source, id) index, touched in random order, are written once per commit.
+  // 50,000 instead of 5,000 halved the bytes written by a 1,000,000-record import and took a
+  // third off its time (bench/README.md).
+  std::size_t commit_records = 50000;
   std::string today;              // YYYY-MM-DD for the future-date check; default: today (UTC)
   // Called now and then with the share of the file read (0..1); may be empty.
   std::function<void(double)> on_progress;

@@ -162,10 +162,21 @@ class SqliteStore final : public Store {
 
   Status upsert(std::int64_t run, std::span<const StoredPlace> batch,
                 std::vector<Outcome>& outcomes) override {
+    Status s = upsert_pending(run, batch, outcomes);
+    if (s.ok) s = commit_pending();
+    if (!s.ok) outcomes.clear();
+    return s;
+  }
+
+  Status upsert_pending(std::int64_t run, std::span<const StoredPlace> batch,
+                        std::vector<Outcome>& outcomes) override {
     outcomes.clear();
     outcomes.reserve(batch.size());
-    if (auto e = db_.exec("BEGIN IMMEDIATE"); !e.empty())
-      return Status::failure("début de transaction impossible : " + e);
+    if (!pending_) {
+      if (auto e = db_.exec("BEGIN IMMEDIATE"); !e.empty())
+        return Status::failure("début de transaction impossible : " + e);
+      pending_ = true;
+    }
     Status s = begin_batch();
     const std::string now = utc_now();
     for (std::size_t i = 0; s.ok && i < batch.size(); ++i) {
@@ -174,16 +185,21 @@ class SqliteStore final : public Store {
       outcomes.push_back(o);
       maybe_inject_fault();
     }
-    if (s.ok) {
-      if (auto e = db_.exec("COMMIT"); !e.empty())
-        s = Status::failure("validation de la transaction impossible : " + e);
-    }
     if (!s.ok) {
-      db_.exec("ROLLBACK");
+      roll_back_pending();
       outcomes.clear();
-      cached_header_.reset();  // its row may have been rolled back
     }
     return s;
+  }
+
+  Status commit_pending() override {
+    if (!pending_) return Status::success();
+    if (auto e = db_.exec("COMMIT"); !e.empty()) {
+      roll_back_pending();
+      return Status::failure("validation de la transaction impossible : " + e);
+    }
+    pending_ = false;
+    return Status::success();
   }
 
   std::optional<StoredPlace> get(std::string_view source, std::string_view id) override {
@@ -877,6 +893,12 @@ class SqliteStore final : public Store {
     return Status::success();
   }
 
+  void roll_back_pending() {
+    db_.exec("ROLLBACK");
+    pending_ = false;
+    cached_header_.reset();  // its row may have been rolled back
+  }
+
   void maybe_inject_fault() {
     if (options_.kill_after_rows > 0 && ++rows_written_ >= options_.kill_after_rows)
       ::kill(::getpid(), SIGKILL);
@@ -889,6 +911,7 @@ class SqliteStore final : public Store {
   std::int64_t cached_header_id_ = 0;
   std::int64_t next_seq_ = 1;
   bool expect_new_ = false;
+  bool pending_ = false;  // a transaction left open by upsert_pending()
   std::string record_;  // the JSON record of the place being written, reused
   std::string actor_;   // who makes the changes being written ("" for imports)
   std::set<std::string, std::less<>> manual_sources_;  // sources with manual fields

@@ -166,6 +166,14 @@ class Store {
   // to the change log. `outcomes` receives one entry per input place, in order.
   virtual Status upsert(std::int64_t run, std::span<const StoredPlace> batch,
                         std::vector<Outcome>& outcomes) = 0;
+  // The same, but the transaction stays open after the batch, so that several batches share
+  // one commit: a big import writes each changed database page once per commit rather than once
+  // per batch. Nothing is durable before commit_pending(); on failure, everything written since
+  // the last commit is rolled back (and the outcomes of those batches are void).
+  virtual Status upsert_pending(std::int64_t run, std::span<const StoredPlace> batch,
+                                std::vector<Outcome>& outcomes) = 0;
+  // Commits what upsert_pending() left open (nothing to do when nothing is open).
+  virtual Status commit_pending() = 0;
 
   virtual std::optional<StoredPlace> get(std::string_view source, std::string_view id) = 0;
 
