@@ -200,6 +200,90 @@ class IdSet {
   bool has_zero_ = false;
 };
 
+// Normalises records on a pool of threads: normalising is most of the reading side's work and
+// each record is independent (place::normalize is thread-safe). The reading thread hands over
+// chunks of records in file order and takes them back in the same order, so what is accepted,
+// reported and written does not depend on the threads.
+class NormalizePool {
+ public:
+  struct Item {
+    place::RawRecord raw;
+    Diagnostics reader_diagnostics;  // the reader's, met while reading this record
+    place::NormalizeResult result;
+    std::string diagnostics_json;    // of an accepted record, for the store
+  };
+  using Chunk = std::vector<Item>;
+
+  NormalizePool(const place::NormalizeContext& ctx, unsigned threads) : ctx_(ctx) {
+    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+  }
+  ~NormalizePool() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    todo_cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+  void submit(Chunk chunk) {
+    std::lock_guard lock(mutex_);
+    slots_.push_back({std::move(chunk), false});
+    todo_.push_back(next_ + slots_.size() - 1);
+    todo_cv_.notify_one();
+  }
+  std::size_t in_flight() const { return slots_.size(); }  // reading thread only
+
+  // The oldest submitted chunk, once normalised.
+  Chunk take() {
+    std::unique_lock lock(mutex_);
+    done_cv_.wait(lock, [&] { return slots_.front().done; });
+    Chunk c = std::move(slots_.front().chunk);
+    slots_.pop_front();
+    ++next_;
+    return c;
+  }
+
+ private:
+  struct Slot {
+    Chunk chunk;
+    bool done;
+  };
+
+  void work() {
+    while (true) {
+      Chunk* chunk;
+      std::size_t number;
+      {
+        std::unique_lock lock(mutex_);
+        todo_cv_.wait(lock, [&] { return stop_ || !todo_.empty(); });
+        if (todo_.empty()) return;
+        number = todo_.front();
+        todo_.pop_front();
+        chunk = &slots_[number - next_].chunk;  // a deque's elements stay put
+      }
+      for (auto& item : *chunk) {
+        item.result = place::normalize(item.raw, ctx_);
+        if (item.result.accepted) item.diagnostics_json = diagnostics_to_json(item.result.diagnostics);
+      }
+      {
+        std::lock_guard lock(mutex_);
+        slots_[number - next_].done = true;
+      }
+      done_cv_.notify_one();
+    }
+  }
+
+  const place::NormalizeContext& ctx_;
+  std::mutex mutex_;
+  std::condition_variable todo_cv_, done_cv_;
+  std::deque<Slot> slots_;        // submitted, oldest first; slots_[i] is chunk next_ + i
+  std::deque<std::size_t> todo_;  // numbers of the chunks no thread has taken yet
+  std::size_t next_ = 0;          // number of the oldest chunk not yet taken back
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
 class FileImport {
  public:
   FileImport(store::Store* store, const territory::Reference* territory, const Options& options,
@@ -226,18 +310,36 @@ class FileImport {
     }
     std::string today = options_.today.empty() ? today_utc() : options_.today;
     place::NormalizeContext ctx{territory_, report_.file, report_.source, today};
-    place::RawRecord raw;
+    // One normalising thread per core, but the writer's when there is a store (on 2 cores, a
+    // second one only took CPU time from the writer).
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = std::max(1u, store_ ? cores - 1 : cores);
+    NormalizePool pool(ctx, threads);
+    const std::size_t max_in_flight = 2 * threads + 2;
     std::int64_t n = 0;
-    bool ok = true;
-    while (ok && reader.next(raw)) {
-      take_reader_diagnostics(reader);
-      ++report_.read;
-      accept(place::normalize(raw, ctx), raw);
-      if (batch_.size() >= options_.batch_size) ok = flush();
-      if (options_.on_progress && (++n & 1023) == 0) options_.on_progress(reader.progress());
+    bool ok = true, more = true;
+    while (ok && (more || pool.in_flight() > 0)) {
+      if (more && pool.in_flight() < max_in_flight) {
+        NormalizePool::Chunk chunk(kChunk);
+        std::size_t filled = 0;
+        while (filled < kChunk && (more = reader.next(chunk[filled].raw))) {
+          chunk[filled].reader_diagnostics = reader.take_diagnostics();
+          ++filled;
+        }
+        chunk.resize(filled);
+        if (!chunk.empty()) pool.submit(std::move(chunk));
+        if (options_.on_progress && (++n & 3) == 0) options_.on_progress(reader.progress());
+        continue;
+      }
+      for (auto& item : pool.take()) {
+        take_reader_diagnostics(std::move(item.reader_diagnostics));
+        ++report_.read;
+        accept(std::move(item.result), item.raw, std::move(item.diagnostics_json));
+        if (batch_.size() >= options_.batch_size && !(ok = flush())) break;
+      }
     }
     if (ok) {
-      take_reader_diagnostics(reader);
+      take_reader_diagnostics(reader.take_diagnostics());
       ok = flush();
     }
     if (!finish_writes() || !ok) return;
@@ -257,8 +359,11 @@ class FileImport {
   }
 
  private:
-  void take_reader_diagnostics(place::RecordReader& reader) {
-    for (auto& d : reader.take_diagnostics()) {
+  // Records handed to the normalising threads at once.
+  static constexpr std::size_t kChunk = 256;
+
+  void take_reader_diagnostics(Diagnostics diagnostics) {
+    for (auto& d : diagnostics) {
       if (d.severity == Severity::kError) ++report_.rejected;
       if (d.rule == "json.structure" || d.rule == "csv.guillemet") report_.truncated = true;
       if (options_.collect_ids && !d.record_id.empty()) report_.seen_ids.push_back(d.record_id);
@@ -272,7 +377,7 @@ class FileImport {
     if (d.severity == Severity::kNotice) ++report_.notices;
   }
 
-  void accept(place::NormalizeResult result, place::RawRecord& raw) {
+  void accept(place::NormalizeResult result, place::RawRecord& raw, std::string diagnostics_json) {
     if (options_.collect_ids && result.place.has(place::Field::kId))
       report_.seen_ids.emplace_back(result.place[place::Field::kId]);
     bool warned = false;
@@ -306,7 +411,7 @@ class FileImport {
       sp.id = result.place[place::Field::kId];
       sp.place = std::move(result.place);
       sp.approx_position = result.approx_position;
-      sp.diagnostics_json = diagnostics_to_json(result.diagnostics);
+      sp.diagnostics_json = std::move(diagnostics_json);
       sp.raw = std::move(raw.verbatim);
       sp.raw_header = raw_header_;
       sp.raw_format = report_.format;
