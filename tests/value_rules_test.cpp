@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "common/utf8.h"
 #include "place/value_rules.h"
 
 namespace maillage::place::rules {
@@ -57,4 +58,21 @@ TEST(ValueRules, DatesNumbersUrlsEmails) {
 }
 
 }  // namespace
+// Text fields keep one plain space between words: runs of spaces, tabs, line breaks and the
+// non-breaking spaces of word processors (U+00A0, U+202F) become one ' ', none at the ends.
+TEST(ValueRules, CollapseSpaces) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"", ""},
+      {"   \t\n ", ""},
+      {"Médiathèque", "Médiathèque"},
+      {"  Espace   public\tnumérique \r\n", "Espace public numérique"},
+      {"a\xC2\xA0\xE2\x80\xAF b", "a b"},            // U+00A0 U+202F then a space
+      {"\xC2\xA0Maison France\xC2\xA0Services\xE2\x80\xAF", "Maison France Services"},
+      {"x\xC2y \xE2\x80z", "x\xC2y \xE2\x80z"},     // lone lead bytes are not spaces
+      {"a b c", "a b c"},
+      {"1\f2\v3", "1 2 3"},
+  };
+  for (const auto& [in, want] : cases) EXPECT_EQ(maillage::utf8::collapse_spaces(in), want) << in;
+}
+
 }  // namespace maillage::place::rules

@@ -1,11 +1,23 @@
 #include "common/utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace maillage::utf8 {
 
 bool is_valid(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   while (p < end) {
+    // Eight ASCII bytes at once: most text is mostly ASCII.
+    if (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, sizeof w);
+      if ((w & 0x8080808080808080ull) == 0) {
+        p += 8;
+        continue;
+      }
+    }
     unsigned char c = *p;
     if (c < 0x80) {
       ++p;
@@ -81,18 +93,21 @@ std::string collapse_spaces(std::string_view s) {
   s = trim(s);
   std::string out;
   out.reserve(s.size());
-  bool in_space = false;
-  for (std::size_t i = 0; i < s.size();) {
+  // Copies the runs between white spaces whole; `s` is trimmed, so every run of white space
+  // lies between two runs of text and becomes one ' '.
+  std::size_t i = 0, run = 0;
+  while (i < s.size()) {
     std::size_t n = space_at(s, i);
-    if (n > 0) {
-      in_space = true;
-      i += n;
+    if (n == 0) {
+      ++i;
       continue;
     }
-    if (in_space) out += ' ';
-    in_space = false;
-    out += s[i++];
+    out.append(s.data() + run, i - run).push_back(' ');
+    do i += n;
+    while (i < s.size() && (n = space_at(s, i)) > 0);
+    run = i;
   }
+  out.append(s.data() + run, s.size() - run);
   return out;
 }
 

@@ -91,7 +91,7 @@ bool from_json(std::string_view text, Place& out) {
     return false;
   simdjson::ondemand::object object;
   if (doc.get_object().get(object)) return false;
-  out = Place{};
+  for (auto& v : out.values) v.clear();  // keeps their buffers: callers reuse one Place
   for (auto member : object) {
     std::string_view key;
     if (member.unescaped_key().get(key)) return false;
