@@ -6,12 +6,7 @@ namespace maillage::place {
 
 std::vector<std::string_view> split_values(std::string_view joined) {
   std::vector<std::string_view> out;
-  while (!joined.empty()) {
-    auto bar = joined.find(kMultiSeparator);
-    out.push_back(joined.substr(0, bar));
-    if (bar == std::string_view::npos) break;
-    joined.remove_prefix(bar + 1);
-  }
+  for_each_value(joined, [&](std::string_view v) { out.push_back(v); });
   return out;
 }
 

@@ -24,6 +24,16 @@ struct Place {
 
 // Splits a multi-valued field on '|' (values are never empty in a normalised place).
 std::vector<std::string_view> split_values(std::string_view joined);
+// The same without a vector: fn(value) for each value, in order.
+template <typename Fn>
+void for_each_value(std::string_view joined, Fn&& fn) {
+  while (!joined.empty()) {
+    const auto bar = joined.find(kMultiSeparator);
+    fn(joined.substr(0, bar));
+    if (bar == std::string_view::npos) break;
+    joined.remove_prefix(bar + 1);
+  }
+}
 
 // A record as read from a file, before normalisation: its columns in source order, the exact
 // text it was read from, and where.

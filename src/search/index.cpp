@@ -493,7 +493,8 @@ void Index::for_each_filter_value(const Document& d, const place::CompactPlace::
           fn(slot, std::string_view(f.kind == FilterKind::kDepartement ? c->departement : c->region));
         break;
       case FilterKind::kField:
-        for (auto value : place::split_values(v[static_cast<std::size_t>(f.field)])) fn(slot, value);
+        place::for_each_value(v[static_cast<std::size_t>(f.field)],
+                              [&](std::string_view value) { fn(slot, value); });
         break;
     }
   }
@@ -505,11 +506,12 @@ void Index::for_each_text(const place::CompactPlace::Views& v, Fn&& fn) {
     const std::string_view text = v[static_cast<std::size_t>(tf.field)];
     if (!text.empty()) fn(tf.cls, text);
   }
-  for (auto code : place::split_values(v[static_cast<std::size_t>(place::Field::kTypologie)]))
+  place::for_each_value(v[static_cast<std::size_t>(place::Field::kTypologie)], [&](std::string_view code) {
     if (const auto* t = place::vocabulary::typologie_by_code(code)) {
       fn(kLabelClass, std::string_view(t->label));
       fn(kLabelClass, std::string_view(t->code));
     }
+  });
 }
 
 void Index::index_document(std::uint32_t doc) {
