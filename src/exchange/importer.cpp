@@ -49,10 +49,10 @@ std::string version_of(const std::vector<std::string>& columns) {
 
 // Writes batches to the store on a thread of its own, so that reading and normalising the
 // next batch overlaps with writing this one. Batches are written in the order they are
-// submitted; consecutive batches share a transaction (Store::upsert_pending) up to
-// Options::commit_records records: a crash leaves the database as it was at the last commit, and the
-// import can be run again. The store is used by this thread only between
-// start() and finish().
+// submitted; consecutive batches share a transaction (Store::upsert_pending) of up to
+// Options::commit_records records: a crash leaves the database as it was at the last commit,
+// and the import can be run again. The store is used by this thread only between start() and
+// finish().
 class BatchWriter {
  public:
   BatchWriter(store::Store& store, std::int64_t run, std::size_t commit_records)
@@ -264,7 +264,8 @@ class NormalizePool {
       }
       for (auto& item : *chunk) {
         item.result = place::normalize(item.raw, ctx_);
-        if (item.result.accepted) item.diagnostics_json = diagnostics_to_json(item.result.diagnostics);
+        if (item.result.accepted)
+          item.diagnostics_json = diagnostics_to_json(item.result.diagnostics);
       }
       {
         std::lock_guard lock(mutex_);
