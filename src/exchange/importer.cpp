@@ -93,15 +93,27 @@ class BatchWriter {
     return status_;
   }
 
-  std::int64_t added = 0, updated = 0, unchanged = 0;  // read after finish()
+  struct Counts {
+    std::int64_t added = 0, updated = 0, unchanged = 0;
+    void add(store::Outcome o) {
+      ++(o == store::Outcome::kAdded ? added : o == store::Outcome::kUpdated ? updated : unchanged);
+    }
+    std::size_t total() const { return static_cast<std::size_t>(added + updated + unchanged); }
+    void take(Counts& other) {
+      added += other.added;
+      updated += other.updated;
+      unchanged += other.unchanged;
+      other = {};
+    }
+  };
+  Counts committed;  // read after finish()
 
  private:
   static constexpr std::size_t kMaxQueued = 2;
 
   void loop() {
     std::vector<store::Outcome> outcomes;
-    std::int64_t pending[3] = {0, 0, 0};  // added, updated, unchanged since the last commit
-    std::size_t pending_records = 0;
+    Counts pending;  // written since the last commit
     while (true) {
       std::vector<store::StoredPlace> batch;
       bool last = false;
@@ -115,20 +127,14 @@ class BatchWriter {
         last = queue_.empty() && done_;
       }
       store::Status s;
-      if (!batch.empty()) s = store_.upsert_pending(run_, batch, outcomes);
-      if (s.ok) {
-        if (!batch.empty())
-          for (auto o : outcomes) ++pending[static_cast<int>(o)];  // kAdded, kUpdated, kUnchanged
-        pending_records += batch.size();
-        if (last || pending_records >= commit_records_) {
-          s = store_.commit_pending();
-          if (s.ok) {
-            added += std::exchange(pending[0], 0);
-            updated += std::exchange(pending[1], 0);
-            unchanged += std::exchange(pending[2], 0);
-            pending_records = 0;
-          }
-        }
+      if (!batch.empty()) {
+        s = store_.upsert_pending(run_, batch, outcomes);
+        if (s.ok)
+          for (auto o : outcomes) pending.add(o);
+      }
+      if (s.ok && (last || pending.total() >= commit_records_)) {
+        s = store_.commit_pending();
+        if (s.ok) committed.take(pending);
       }
       std::lock_guard lock(mutex_);
       written_.push_back(std::move(batch));
@@ -439,9 +445,9 @@ class FileImport {
   bool finish_writes() {
     if (!writer_) return true;
     store::Status s = writer_->finish();
-    report_.added += writer_->added;
-    report_.updated += writer_->updated;
-    report_.unchanged += writer_->unchanged;
+    report_.added += writer_->committed.added;
+    report_.updated += writer_->committed.updated;
+    report_.unchanged += writer_->committed.unchanged;
     writer_.reset();
     if (s.ok) return true;
     report_.fatal = "écriture dans la base impossible : " + s.message +

@@ -1,10 +1,10 @@
 // The import service: read a file, normalise and validate every record, write the accepted ones
-// to the store in batches (up to 50,000 records per transaction), and report. Used by `maillage import`,
+// to the store in transactions of up to 50,000 records, and report. Used by `maillage import`,
 // `maillage validate` (no store), the first start of `maillage serve` and, later, harvests.
 //
-// Crash safety: batches are written in transactions, and a record's identity is (source, id), so an
-// import killed at any point leaves the store consistent and can simply be run again: what was
-// committed is found unchanged, the rest is added.
+// Crash safety: batches are written in transactions, and a record's identity is (source, id),
+// so an import killed at any point leaves the store consistent and can simply be run again:
+// what was committed is found unchanged, the rest is added.
 //
 // Threads: with a store, batches are written by a second thread while the calling thread reads
 // and normalises the next ones (in order; at most two batches wait). The store is used by that
