@@ -53,7 +53,7 @@ test-asan: build-san
 	  MAILLAGE_TEST_SCALE=small ctest --output-on-failure -j $(JOBS) -E _fuzz
 
 test-fuzz: build-san
-	cd $(BUILD_SAN) && ctest --output-on-failure -R _fuzz
+	cd $(BUILD_SAN) && ctest --output-on-failure -j $(JOBS) -R _fuzz
 
 bench: setup build
 	bench/run.sh

@@ -32,6 +32,65 @@ std::map<std::string, std::uint64_t> opening_counts(const OpeningIndex& opening,
   return counts;
 }
 
+// The matches of a text query grouped by their relevance score, best first: every match is in
+// exactly one tier. A place's score for one word is the weight of the best kind of match
+// (exact, stem, prefix, typo) and, within that kind, of the best field class; its score is the
+// sum over the query's words (primary: kinds, secondary: classes). Ranking then walks the tiers
+// in order and stops once a page is full, instead of scoring every match: "franse servises"
+// matches a quarter of a million places at 1M, of which the page needs 20.
+struct Tier {
+  int primary = 0, secondary = 0;
+  Roaring docs;
+};
+
+std::vector<Tier> relevance_tiers(const std::vector<WordHits>& words, const Roaring& matches) {
+  auto better = [](const Tier& a, const Tier& b) {
+    return a.primary != b.primary ? a.primary > b.primary : a.secondary > b.secondary;
+  };
+  // The class weights, best first, each once.
+  std::vector<int> class_weights(std::begin(kClassWeight), std::end(kClassWeight));
+  std::sort(class_weights.rbegin(), class_weights.rend());
+  class_weights.erase(std::unique(class_weights.begin(), class_weights.end()), class_weights.end());
+
+  std::vector<Tier> tiers;
+  tiers.push_back({0, 0, matches});
+  for (const auto& w : words) {
+    // This word's groups: disjoint, covering the matches.
+    std::vector<Tier> groups;
+    Roaring seen;
+    const Postings* kinds[] = {&w.exact, &w.stem, &w.prefix, &w.typo};
+    for (int kind = 0; kind < 4; ++kind)
+      for (const int weight : class_weights) {
+        Roaring group;
+        for (std::size_t c = 0; c < kFieldClasses; ++c)
+          if (kClassWeight[c] == weight) group |= (*kinds[kind])[c];
+        group &= matches;
+        group -= seen;
+        if (group.isEmpty()) continue;
+        seen |= group;
+        groups.push_back({kKindWeight[kind], weight, std::move(group)});
+      }
+    // Crossed with the tiers of the words before, then merged by score.
+    std::vector<Tier> crossed;
+    for (const auto& t : tiers)
+      for (const auto& g : groups) {
+        Roaring both = t.docs & g.docs;
+        if (!both.isEmpty())
+          crossed.push_back({t.primary + g.primary, t.secondary + g.secondary, std::move(both)});
+      }
+    std::stable_sort(crossed.begin(), crossed.end(), better);
+    tiers.clear();
+    for (auto& t : crossed) {
+      if (!tiers.empty() && !better(tiers.back(), t)) {
+        tiers.back().docs |= t.docs;
+      } else {
+        tiers.push_back(std::move(t));
+      }
+    }
+  }
+  return tiers;
+}
+
 }  // namespace
 
 bool Index::ordered_candidates(const Roaring& matches, bool by_date, const SortKey* after,
@@ -267,32 +326,53 @@ SearchResult Index::search(const Query& q) const {
       k.rank = ranks[doc];
       consider(k);
     }
+  } else if (q.sort == Sort::kRelevance && !words.empty()) {
+    // Tier by tier, best first; within a tier by distance (with a point) or by name, the
+    // latter read from the rank list. Once the page is full, the tiers left come after it.
+    bool more = false;
+    for (const auto& tier : relevance_tiers(words, matches)) {
+      if (after_key && (tier.primary != after_key->primary ? tier.primary > after_key->primary
+                                                           : tier.secondary > after_key->secondary))
+        continue;  // before the cursor's tier
+      if (heap.size() == q.limit) {
+        more = true;
+        break;
+      }
+      const bool cursor_tier = after_key && tier.primary == after_key->primary &&
+                               tier.secondary == after_key->secondary;
+      auto keyed = [&](std::uint32_t doc) {
+        Keyed k;
+        k.primary = tier.primary;
+        k.secondary = tier.secondary;
+        k.hit.doc = doc;
+        k.hit.distance_km = distance_of(doc);
+        if (q.point) k.distance = k.hit.distance_km >= 0 ? k.hit.distance_km : 1e9;
+        if (uses_text) k.rank = ranks[doc];
+        return k;
+      };
+      // Within the cursor's tier, only its name and id are left to compare.
+      std::optional<SortKey> in_tier;
+      if (cursor_tier) in_tier = SortKey{0, 0, 0, after->text, after->public_id};
+      ordered.clear();
+      if (!q.point && ordered_candidates(tier.docs, false, in_tier ? &*in_tier : nullptr,
+                                         q.limit - heap.size(), ordered)) {
+        for (const auto doc : ordered) consider(keyed(doc));
+      } else {
+        for (const auto doc : tier.docs) {
+          const Keyed k = keyed(doc);
+          if (cursor_tier && !after_cursor_key(k)) continue;
+          consider(k);
+        }
+      }
+    }
+    if (more) after_cursor = std::max<std::uint64_t>(after_cursor, heap.size() + 1);
   } else {
     for (auto doc : matches) {
       Keyed k;
       k.hit.doc = doc;
       k.hit.distance_km = distance_of(doc);
       const double dist = q.point ? (k.hit.distance_km >= 0 ? k.hit.distance_km : 1e9) : 0;
-      switch (q.sort) {
-        case Sort::kRelevance:
-          for (const auto& w : words) {
-            int best_kind = 0, best_class = 0;
-            const Postings* kinds[] = {&w.exact, &w.stem, &w.prefix, &w.typo};
-            for (int kind = 0; kind < 4 && best_kind == 0; ++kind)
-              for (std::size_t c = 0; c < kFieldClasses; ++c)
-                if ((*kinds[kind])[c].contains(doc)) {
-                  best_kind = kKindWeight[kind];
-                  best_class = std::max(best_class, kClassWeight[c]);
-                }
-            k.primary += best_kind;
-            k.secondary += best_class;
-          }
-          k.distance = dist;
-          break;
-        case Sort::kDistance: k.distance = dist; break;
-        case Sort::kName:
-        case Sort::kUpdate: break;
-      }
+      if (q.sort == Sort::kRelevance || q.sort == Sort::kDistance) k.distance = dist;
       if (uses_text) k.rank = ranks[doc];  // the prefix is read only for an unranked place
       if (after_key && !after_cursor_key(k)) continue;
       consider(k);
