@@ -240,6 +240,7 @@ void Index::reserve(std::size_t n) {
   date_prefix_.reserve(n);
   lat_.reserve(n);
   lon_.reserve(n);
+  cos_lat_.reserve(n);
   by_key_.reserve(n);
   by_record_id_.reserve(n);
 }
@@ -383,6 +384,7 @@ void Index::insert(PreparedPlace&& p, bool texts_indexed) {
     date_prefix_.resize(docs_.size());
     lat_.resize(docs_.size());
     lon_.resize(docs_.size());
+    cos_lat_.resize(docs_.size());
     name_rank_.resize(docs_.size(), kNoRank);
     date_rank_.resize(docs_.size(), kNoRank);
   }
@@ -396,6 +398,7 @@ void Index::insert(PreparedPlace&& p, bool texts_indexed) {
   date_prefix_[doc] = sort_prefix(d.date_key);
   lat_[doc] = d.latitude;
   lon_[doc] = d.longitude;
+  cos_lat_[doc] = territory::cos_latitude(d.latitude);
   d.live = true;
   if (d.source == store::kFusionSource) {
     fusion_.add(doc);
@@ -532,7 +535,11 @@ void Index::index_document(std::uint32_t doc) {
       filter_postings_[it->second].add(doc);
     }
   });
-  if (d.has_position) cells_[cell_of(d.latitude, d.longitude)].add(doc);
+  if (d.has_position) {
+    cells_[cell_of(d.latitude, d.longitude)].add(doc);
+  } else {
+    unplaced_.add(doc);
+  }
   if (!texts_elsewhere_)
     for_each_text(v, [&](FieldClass cls, std::string_view text) { text_.add(doc, cls, text); });
   std::optional<std::pair<double, double>> position;
@@ -556,6 +563,8 @@ void Index::unindex_document(std::uint32_t doc) {
   if (d.has_position) {
     if (auto it = cells_.find(cell_of(d.latitude, d.longitude)); it != cells_.end())
       it->second.remove(doc);
+  } else {
+    unplaced_.remove(doc);
   }
   for_each_text(v, [&](FieldClass cls, std::string_view text) { text_.remove(doc, cls, text); });
   opening_.clear(doc);
@@ -585,75 +594,179 @@ std::optional<Roaring> Index::filter_set(const Query& q, const std::string& exce
   return result;
 }
 
-Roaring Index::cells_in(double min_lat, double min_lon, double max_lat, double max_lon) const {
+template <typename Fn>
+void Index::for_each_cell(double min_lat, double min_lon, double max_lat, double max_lon,
+                          Fn&& fn) const {
   auto la0 = static_cast<std::int64_t>(std::floor((min_lat + 90.0) / kCellDegrees));
   auto la1 = static_cast<std::int64_t>(std::floor((max_lat + 90.0) / kCellDegrees));
   auto lo0 = static_cast<std::int64_t>(std::floor((min_lon + 180.0) / kCellDegrees));
   auto lo1 = static_cast<std::int64_t>(std::floor((max_lon + 180.0) / kCellDegrees));
-  std::vector<const Roaring*> parts;
   if (static_cast<std::uint64_t>((la1 - la0 + 1) * (lo1 - lo0 + 1)) > kMaxCells) {
-    for (const auto& [cell, bitmap] : cells_) parts.push_back(&bitmap);
-  } else {
-    for (auto la = la0; la <= la1; ++la)
-      for (auto lo = lo0; lo <= lo1; ++lo)
-        if (auto it = cells_.find(static_cast<std::uint64_t>(la) * 10000u +
-                                  static_cast<std::uint64_t>(lo));
-            it != cells_.end())
-          parts.push_back(&it->second);
+    for (const auto& [cell, bitmap] : cells_) {
+      const auto la = static_cast<std::int64_t>(cell / 10000u);
+      const auto lo = static_cast<std::int64_t>(cell % 10000u);
+      if (la >= la0 && la <= la1 && lo >= lo0 && lo <= lo1) fn(cell, bitmap, la, lo);
+    }
+    return;
   }
-  return parts.empty() ? Roaring() : Roaring::fastunion(parts.size(), parts.data());
+  for (auto la = la0; la <= la1; ++la)
+    for (auto lo = lo0; lo <= lo1; ++lo)
+      if (auto it = cells_.find(static_cast<std::uint64_t>(la) * 10000u + static_cast<std::uint64_t>(lo));
+          it != cells_.end())
+        fn(it->first, it->second, la, lo);
 }
 
-// Candidates by cell, then each document's own position checked, except in cells wholly inside
-// the box (most of a département's): those are taken whole.
+template <typename Fn>
+void Index::for_each_cell_near(double lat, double lon, double radius_km, Fn&& fn) const {
+  // The cap's extent: its angular radius in latitude, asin(sin ρ / cos φ) in longitude (with a
+  // thousandth to spare), or every cell when it holds a pole or crosses the antimeridian.
+  const double rho = radius_km / 6371.0088, cos_lat = std::cos(lat * M_PI / 180);
+  const double dlat = rho * 180 / M_PI * 1.001;
+  const bool polar = std::sin(rho) >= cos_lat;
+  const double dlon = polar ? 360 : std::asin(std::sin(rho) / cos_lat) * 180 / M_PI * 1.001;
+  if (polar || lat - dlat < -90 || lat + dlat > 90 || lon - dlon < -180 || lon + dlon > 180) {
+    for (const auto& [cell, bitmap] : cells_) fn(cell, bitmap, 0, 0);  // a pole or the antimeridian
+  } else {
+    for_each_cell(lat - dlat, lon - dlon, lat + dlat, lon + dlon, fn);
+  }
+}
+
+// The nearest and farthest points of a cell from (lat, lon), widened by a millimetre: a place's
+// cell comes from a floor of its coordinates, so it may lie a rounding error outside the cell.
+// The distance along a parallel grows with the difference of longitudes, and along a meridian
+// it has a single minimum: the farthest point is a corner, the nearest lies on the nearest
+// meridian edge (or on the point's own meridian), where the distance is least.
+double Index::cell_min_distance_km(std::uint64_t cell, double lat, double lon) {
+  constexpr double kDegree = M_PI / 180;
+  const double la0 = static_cast<double>(cell / 10000u) * kCellDegrees - 90.0;
+  const double lo0 = static_cast<double>(cell % 10000u) * kCellDegrees - 180.0;
+  // The cell's edges as longitude differences from the point, in [-180, 180) (a cell across
+  // the antimeridian from the point is near it).
+  auto wrap = [](double d) { return d - 360.0 * std::floor((d + 180.0) / 360.0); };
+  const double west = wrap(lo0 - lon), east = west + kCellDegrees;
+  double dlon = 0;  // to the nearest meridian of the cell (0: the point's own meridian)
+  if (west > 0) {
+    dlon = west;
+  } else if (east < 0) {
+    dlon = east;
+  }
+  double nearest_lat = lat;
+  if (dlon != 0 && std::cos(dlon * kDegree) > 0)
+    nearest_lat = std::atan(std::tan(lat * kDegree) / std::cos(dlon * kDegree)) / kDegree;
+  nearest_lat = std::clamp(nearest_lat, la0, la0 + kCellDegrees);
+  return std::max(0.0, territory::distance_km(lat, lon, nearest_lat, lon + dlon) - 1e-6);
+}
+
+double Index::cell_max_distance_km(std::uint64_t cell, double lat, double lon) {
+  const double la0 = static_cast<double>(cell / 10000u) * kCellDegrees - 90.0;
+  const double lo0 = static_cast<double>(cell % 10000u) * kCellDegrees - 180.0;
+  double farthest = 0;
+  for (const double a : {la0, la0 + kCellDegrees})
+    for (const double o : {lo0, lo0 + kCellDegrees})
+      farthest = std::max(farthest, territory::distance_km(lat, lon, a, o));
+  return farthest + 1e-6;
+}
+
+// A lower bound of the distance from a point to the places of a cell, from the cell's ring
+// around the point's cell (k: the larger difference of grid rows or columns, across the
+// antimeridian if shorter): k - 1 whole cells apart in latitude, or in longitude, at worst at
+// the ring's farthest latitude from the equator. No trigonometry per cell: a search ordered
+// by distance visits the cells in that order and stops at the first that cannot come before
+// the last place of its page.
+std::vector<std::pair<double, const Roaring*>> Index::cells_by_distance(const Query& q) const {
+  constexpr double kRadiusKm = 6371.0088, kDegree = M_PI / 180;
+  const double lat = q.point->latitude, lon = q.point->longitude;
+  const std::uint64_t home = cell_of(lat, lon);
+  const auto home_la = static_cast<std::int64_t>(home / 10000u);
+  const auto home_lo = static_cast<std::int64_t>(home % 10000u);
+  constexpr auto kColumns = static_cast<std::int64_t>(360 / kCellDegrees + 0.5);
+  std::vector<double> bound;  // by ring
+  auto ring_bound = [&](std::size_t k) {
+    while (bound.size() <= k) {
+      const std::size_t r = bound.size();
+      if (r <= 1) {
+        bound.push_back(0);
+        continue;
+      }
+      const double steps = static_cast<double>(r - 1) * kCellDegrees * kDegree;
+      const double by_lat = kRadiusKm * steps;
+      const double farthest = std::min(90.0, std::abs(lat) + static_cast<double>(r + 1) * kCellDegrees);
+      const double by_lon = 2 * kRadiusKm *
+                            std::asin(std::min(1.0, std::cos(farthest * kDegree) * std::sin(steps / 2)));
+      bound.push_back(std::max(0.0, std::min(by_lat, by_lon) * (1 - 1e-9) - 1e-6));
+    }
+    return bound[k];
+  };
+  std::vector<std::pair<double, const Roaring*>> out;
+  auto take = [&](std::uint64_t cell, const Roaring& bitmap, std::int64_t, std::int64_t) {
+    const std::int64_t dla = std::abs(static_cast<std::int64_t>(cell / 10000u) - home_la);
+    std::int64_t dlo = std::abs(static_cast<std::int64_t>(cell % 10000u) - home_lo);
+    dlo = std::min(dlo, kColumns - dlo);
+    out.emplace_back(ring_bound(static_cast<std::size_t>(std::max(dla, dlo))), &bitmap);
+  };
+  if (q.radius_km) {
+    for_each_cell_near(lat, lon, *q.radius_km, take);
+  } else {
+    for (const auto& [cell, bitmap] : cells_) take(cell, bitmap, 0, 0);
+  }
+  return out;
+}
+
+
+// Radius: the cells of the square around the circle, taken whole when their farthest point is
+// within the radius, left out when their nearest is beyond it, else place by place. Bbox: the
+// same with the box's cells (those strictly inside the edge cells are taken whole).
 Roaring Index::geo_set(const Query& q) const {
   Roaring out;
   std::vector<std::uint32_t> kept;
+  std::vector<const Roaring*> whole;
+  auto gather = [&]() {
+    std::sort(kept.begin(), kept.end());
+    Roaring set;
+    set.addMany(kept.size(), kept.data());
+    if (!whole.empty()) {
+      whole.push_back(&set);
+      set = Roaring::fastunion(whole.size(), whole.data());
+    }
+    kept.clear();
+    whole.clear();
+    return set;
+  };
   if (q.radius_km) {
-    double dlat = *q.radius_km / 111.0;
-    double dlon = *q.radius_km / (111.0 * std::max(0.01, std::cos(q.point->latitude * M_PI / 180)));
-    Roaring near = cells_in(q.point->latitude - dlat, q.point->longitude - dlon,
-                            q.point->latitude + dlat, q.point->longitude + dlon);
-    for (auto doc : near)
-      if (territory::distance_km(q.point->latitude, q.point->longitude, lat_[doc], lon_[doc]) <= *q.radius_km)
-        kept.push_back(doc);
-    out.addMany(kept.size(), kept.data());
+    const double lat = q.point->latitude, lon = q.point->longitude, radius = *q.radius_km;
+    const double cos_lat = territory::cos_latitude(lat);
+    for_each_cell_near(lat, lon, radius,
+                  [&](std::uint64_t cell, const Roaring& bitmap, std::int64_t, std::int64_t) {
+                    if (cell_min_distance_km(cell, lat, lon) > radius) return;
+                    if (cell_max_distance_km(cell, lat, lon) <= radius) {
+                      whole.push_back(&bitmap);
+                      return;
+                    }
+                    for (auto doc : bitmap)
+                      if (territory::distance_km(lat, lon, cos_lat, lat_[doc], lon_[doc], cos_lat_[doc]) <= radius)
+                        kept.push_back(doc);
+                  });
+    out = gather();
   }
   if (q.bbox) {
     const auto& b = *q.bbox;
-    auto la0 = static_cast<std::int64_t>(std::floor((b.min_lat + 90.0) / kCellDegrees));
-    auto la1 = static_cast<std::int64_t>(std::floor((b.max_lat + 90.0) / kCellDegrees));
-    auto lo0 = static_cast<std::int64_t>(std::floor((b.min_lon + 180.0) / kCellDegrees));
-    auto lo1 = static_cast<std::int64_t>(std::floor((b.max_lon + 180.0) / kCellDegrees));
-    Roaring in_box;
-    kept.clear();
-    std::vector<const Roaring*> whole;
-    auto check = [&](const Roaring& cell) {
-      for (auto doc : cell)
-        if (lat_[doc] >= b.min_lat && lat_[doc] <= b.max_lat && lon_[doc] >= b.min_lon && lon_[doc] <= b.max_lon)
-          kept.push_back(doc);
-    };
-    if (static_cast<std::uint64_t>((la1 - la0 + 1) * (lo1 - lo0 + 1)) > kMaxCells) {
-      for (const auto& [cell, bitmap] : cells_) check(bitmap);
-    } else {
-      for (auto la = la0; la <= la1; ++la)
-        for (auto lo = lo0; lo <= lo1; ++lo) {
-          auto it = cells_.find(static_cast<std::uint64_t>(la) * 10000u + static_cast<std::uint64_t>(lo));
-          if (it == cells_.end()) continue;
-          // A cell strictly between the edge cells lies inside the box.
-          if (la > la0 && la < la1 && lo > lo0 && lo < lo1) {
-            whole.push_back(&it->second);
-          } else {
-            check(it->second);
-          }
-        }
-    }
-    std::sort(kept.begin(), kept.end());
-    in_box.addMany(kept.size(), kept.data());
-    if (!whole.empty()) {
-      whole.push_back(&in_box);
-      in_box = Roaring::fastunion(whole.size(), whole.data());
-    }
+    const auto la0 = static_cast<std::int64_t>(std::floor((b.min_lat + 90.0) / kCellDegrees));
+    const auto la1 = static_cast<std::int64_t>(std::floor((b.max_lat + 90.0) / kCellDegrees));
+    const auto lo0 = static_cast<std::int64_t>(std::floor((b.min_lon + 180.0) / kCellDegrees));
+    const auto lo1 = static_cast<std::int64_t>(std::floor((b.max_lon + 180.0) / kCellDegrees));
+    for_each_cell(b.min_lat, b.min_lon, b.max_lat, b.max_lon,
+                  [&](std::uint64_t, const Roaring& bitmap, std::int64_t la, std::int64_t lo) {
+                    // A cell strictly between the edge cells lies inside the box.
+                    if (la > la0 && la < la1 && lo > lo0 && lo < lo1) {
+                      whole.push_back(&bitmap);
+                      return;
+                    }
+                    for (auto doc : bitmap)
+                      if (lat_[doc] >= b.min_lat && lat_[doc] <= b.max_lat && lon_[doc] >= b.min_lon &&
+                          lon_[doc] <= b.max_lon)
+                        kept.push_back(doc);
+                  });
+    Roaring in_box = gather();
     out = q.radius_km ? (out & in_box) : std::move(in_box);
   }
   return out;

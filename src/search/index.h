@@ -165,7 +165,19 @@ class Index {
   void insert(PreparedPlace&& p, bool texts_indexed);
   // The position of `field` in filter_fields(), or -1.
   static int filter_slot(std::string_view field);
-  Roaring cells_in(double min_lat, double min_lon, double max_lat, double max_lon) const;
+  // Calls fn(cell, bitmap, lat index, lon index) for every non-empty cell of the grid that
+  // meets the rectangle.
+  template <typename Fn>
+  void for_each_cell(double min_lat, double min_lon, double max_lat, double max_lon, Fn&& fn) const;
+  // The same for the cells within `radius_km` of a point (a superset).
+  template <typename Fn>
+  void for_each_cell_near(double lat, double lon, double radius_km, Fn&& fn) const;
+  // The least and greatest distance (km) from a point to a place of a cell.
+  static double cell_min_distance_km(std::uint64_t cell, double lat, double lon);
+  static double cell_max_distance_km(std::uint64_t cell, double lat, double lon);
+  // The cells a query with a point can match (within its radius, when it has one), each with a
+  // lower bound of its places' distance to the point, unsorted.
+  std::vector<std::pair<double, const Roaring*>> cells_by_distance(const Query& q) const;
   void index_document(std::uint32_t doc);
   void unindex_document(std::uint32_t doc);
   void refresh_public_ids(std::string_view id);
@@ -177,7 +189,7 @@ class Index {
   // By document, dense (a query over many candidates reads these, not the documents): sort
   // prefixes of name_key and date_key, and the position.
   std::vector<std::uint64_t> name_prefix_, date_prefix_;
-  std::vector<double> lat_, lon_;
+  std::vector<double> lat_, lon_, cos_lat_;  // cos_lat_: territory::cos_latitude(lat_)
   // The rank of each document in the order of (name_key, public id) and of (date_key, public
   // id), so that ties of prefix compare integers too; kNoRank for documents changed since the
   // last ranking (they compare by their strings). Ranked by end_bulk() and by rank() when
@@ -205,7 +217,8 @@ class Index {
   PendingPostings filter_pending_;  // bulk mode
   bool bulk_ = false;
   bool texts_elsewhere_ = false;  // index_texts() is in use: index_document leaves the texts
-  std::unordered_map<std::uint64_t, Roaring> cells_;
+  std::unordered_map<std::uint64_t, Roaring> cells_;  // grid cell → the places positioned in it
+  Roaring unplaced_;  // the live places without a position (in no cell)
   Roaring live_;
   // Merged places (source "fusion") and the records they absorb: a search shows the merged
   // place and hides its members, or, with doublons=inclure, the reverse.

@@ -305,10 +305,58 @@ SearchResult Index::search(const Query& q) const {
       std::push_heap(heap.begin(), heap.end(), by_key);
     }
   };
+  const double cos_point = q.point ? territory::cos_latitude(q.point->latitude) : 0;
   auto distance_of = [&](std::uint32_t doc) {
     return q.point && docs_[doc].has_position
-               ? territory::distance_km(q.point->latitude, q.point->longitude, lat_[doc], lon_[doc])
+               ? territory::distance_km(q.point->latitude, q.point->longitude, cos_point,
+                                        lat_[doc], lon_[doc], cos_lat_[doc])
                : -1.0;
+  };
+  // The key of a candidate whose score is known.
+  auto keyed = [&](std::uint32_t doc, int primary, int secondary) {
+    Keyed k;
+    k.primary = primary;
+    k.secondary = secondary;
+    k.hit.doc = doc;
+    k.hit.distance_km = distance_of(doc);
+    if (q.point && (q.sort == Sort::kRelevance || q.sort == Sort::kDistance))
+      k.distance = k.hit.distance_km >= 0 ? k.hit.distance_km : 1e9;
+    if (uses_text) k.rank = ranks[doc];  // the prefix is read only for an unranked place
+    return k;
+  };
+  // Gives `visit` the places of `set` nearest first, cell by cell (places without a position
+  // last), and stops at the first cell that cannot come before the page's last place: true
+  // when it stopped with places of `set` left. A small set is given whole.
+  std::vector<std::pair<double, const Roaring*>> cells;
+  bool cells_ready = false;
+  auto nearest_first = [&](const Roaring& set, auto&& visit) -> bool {
+    const std::uint64_t count = set.cardinality();
+    constexpr std::uint64_t kWhole = 2048;
+    if (count <= kWhole) {
+      for (const auto doc : set) visit(doc);
+      return false;
+    }
+    auto nearer = [](const auto& a, const auto& b) { return a.first > b.first; };  // min-heap
+    if (!cells_ready) {
+      cells = cells_by_distance(q);
+      cells_ready = true;
+    }
+    auto pending = cells;  // popped nearest first
+    std::make_heap(pending.begin(), pending.end(), nearer);
+    const std::uint64_t placed = count - set.and_cardinality(unplaced_);
+    std::uint64_t seen = 0;
+    while (seen < placed && !pending.empty()) {
+      std::pop_heap(pending.begin(), pending.end(), nearer);
+      const auto [bound, bitmap] = pending.back();
+      pending.pop_back();
+      if (heap.size() == q.limit && bound > heap.front().distance) return true;
+      const Roaring here = *bitmap & set;
+      seen += here.cardinality();
+      for (const auto doc : here) visit(doc);
+    }
+    if (placed < count)
+      for (const auto doc : set & unplaced_) visit(doc);
+    return false;
   };
   // Every candidate has the same numbers when the order is the text's alone: its first
   // places are read from the rank list (a few hundred probes instead of every match).
@@ -316,20 +364,22 @@ SearchResult Index::search(const Query& q) const {
                           (q.sort == Sort::kRelevance && !q.point && words.empty());
   const bool cursor_in_text_order =
       !after || (after->primary == 0 && after->secondary == 0 && after->distance == 0);
+  // The order of distance alone (the numbers but distance are the same for every candidate).
+  const bool distance_order =
+      q.point && (q.sort == Sort::kDistance || (q.sort == Sort::kRelevance && words.empty()));
+  bool more = false;  // places left unread after the page (so there is a next page)
   std::vector<std::uint32_t> ordered;
   if (text_order && cursor_in_text_order &&
       ordered_candidates(matches, q.sort == Sort::kUpdate, after ? &*after : nullptr, q.limit, ordered)) {
-    for (const auto doc : ordered) {
-      Keyed k;
-      k.hit.doc = doc;
-      k.hit.distance_km = distance_of(doc);
-      k.rank = ranks[doc];
-      consider(k);
-    }
+    for (const auto doc : ordered) consider(keyed(doc, 0, 0));
+  } else if (distance_order) {
+    more = nearest_first(matches, [&](std::uint32_t doc) {
+      const Keyed k = keyed(doc, 0, 0);
+      if (!after_key || after_cursor_key(k)) consider(k);
+    });
   } else if (q.sort == Sort::kRelevance && !words.empty()) {
     // Tier by tier, best first; within a tier by distance (with a point) or by name, the
     // latter read from the rank list. Once the page is full, the tiers left come after it.
-    bool more = false;
     for (const auto& tier : relevance_tiers(words, matches)) {
       if (after_key && (tier.primary != after_key->primary ? tier.primary > after_key->primary
                                                            : tier.secondary > after_key->secondary))
@@ -340,44 +390,35 @@ SearchResult Index::search(const Query& q) const {
       }
       const bool cursor_tier = after_key && tier.primary == after_key->primary &&
                                tier.secondary == after_key->secondary;
-      auto keyed = [&](std::uint32_t doc) {
-        Keyed k;
-        k.primary = tier.primary;
-        k.secondary = tier.secondary;
-        k.hit.doc = doc;
-        k.hit.distance_km = distance_of(doc);
-        if (q.point) k.distance = k.hit.distance_km >= 0 ? k.hit.distance_km : 1e9;
-        if (uses_text) k.rank = ranks[doc];
-        return k;
+      auto visit = [&](std::uint32_t doc) {
+        const Keyed k = keyed(doc, tier.primary, tier.secondary);
+        if (!cursor_tier || after_cursor_key(k)) consider(k);
       };
+      if (q.point) {
+        if (nearest_first(tier.docs, visit)) {
+          more = true;
+          break;
+        }
+        continue;
+      }
       // Within the cursor's tier, only its name and id are left to compare.
       std::optional<SortKey> in_tier;
       if (cursor_tier) in_tier = SortKey{0, 0, 0, after->text, after->public_id};
       ordered.clear();
-      if (!q.point && ordered_candidates(tier.docs, false, in_tier ? &*in_tier : nullptr,
-                                         q.limit - heap.size(), ordered)) {
-        for (const auto doc : ordered) consider(keyed(doc));
+      if (ordered_candidates(tier.docs, false, in_tier ? &*in_tier : nullptr, q.limit - heap.size(),
+                             ordered)) {
+        for (const auto doc : ordered) consider(keyed(doc, tier.primary, tier.secondary));
       } else {
-        for (const auto doc : tier.docs) {
-          const Keyed k = keyed(doc);
-          if (cursor_tier && !after_cursor_key(k)) continue;
-          consider(k);
-        }
+        for (const auto doc : tier.docs) visit(doc);
       }
     }
-    if (more) after_cursor = std::max<std::uint64_t>(after_cursor, heap.size() + 1);
   } else {
     for (auto doc : matches) {
-      Keyed k;
-      k.hit.doc = doc;
-      k.hit.distance_km = distance_of(doc);
-      const double dist = q.point ? (k.hit.distance_km >= 0 ? k.hit.distance_km : 1e9) : 0;
-      if (q.sort == Sort::kRelevance || q.sort == Sort::kDistance) k.distance = dist;
-      if (uses_text) k.rank = ranks[doc];  // the prefix is read only for an unranked place
-      if (after_key && !after_cursor_key(k)) continue;
-      consider(k);
+      const Keyed k = keyed(doc, 0, 0);
+      if (!after_key || after_cursor_key(k)) consider(k);
     }
   }
+  if (more) after_cursor = std::max<std::uint64_t>(after_cursor, heap.size() + 1);
   std::sort_heap(heap.begin(), heap.end(), by_key);
   for (const auto& k : heap) {
     result.hits.push_back(k.hit);

@@ -119,15 +119,24 @@ std::string_view area_name(Area area) {
   return "";
 }
 
-double distance_km(double lat1, double lon1, double lat2, double lon2) {
+namespace {
+constexpr double kDegree = 3.14159265358979323846 / 180.0;
+}  // namespace
+
+double cos_latitude(double lat) { return std::cos(lat * kDegree); }
+
+double distance_km(double lat1, double lon1, double cos_lat1, double lat2, double lon2,
+                   double cos_lat2) {
   constexpr double kEarthRadiusKm = 6371.0088;
-  constexpr double kDegree = 3.14159265358979323846 / 180.0;
   const double dlat = (lat2 - lat1) * kDegree;
   const double dlon = (lon2 - lon1) * kDegree;
-  const double a =
-      std::sin(dlat / 2) * std::sin(dlat / 2) +
-      std::cos(lat1 * kDegree) * std::cos(lat2 * kDegree) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   cos_lat1 * cos_lat2 * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthRadiusKm * std::asin(std::sqrt(std::min(1.0, a)));
+}
+
+double distance_km(double lat1, double lon1, double lat2, double lon2) {
+  return distance_km(lat1, lon1, cos_latitude(lat1), lat2, lon2, cos_latitude(lat2));
 }
 
 }  // namespace maillage::territory

@@ -44,5 +44,11 @@ std::string_view area_name(Area area);
 
 // Great-circle distance in kilometres (haversine, mean Earth radius 6371.0088 km).
 double distance_km(double lat1, double lon1, double lat2, double lon2);
+// The cosine of a latitude as distance_km uses it.
+double cos_latitude(double lat);
+// The same distance, to the bit, with the cosines of both latitudes given (cos_latitude): a
+// search measures from one point to many places whose cosines it keeps.
+double distance_km(double lat1, double lon1, double cos_lat1, double lat2, double lon2,
+                   double cos_lat2);
 
 }  // namespace maillage::territory
