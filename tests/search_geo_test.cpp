@@ -161,9 +161,15 @@ TEST_F(SearchGeo, RadiusHoldsExactlyThePlacesWithinIt) {
 TEST_F(SearchGeo, DistanceOrderIsNearestFirstOnEveryPage) {
   for (const auto& c : kCircles) {
     const auto want = expected(c.lat, c.lon, c.radius);
-    for (const std::string sort : {"distance", "pertinence"}) {
-      Query q = parse({{"lat", number(c.lat)}, {"lon", number(c.lon)},
-                       {"rayon_km", number(c.radius)}, {"tri", sort}});
+    // By relevance, with or without words: "lieu" is in every name, so one tier holds every
+    // place and distance orders it.
+    for (const std::string sort : {"distance", "pertinence", "pertinence+q"}) {
+      std::multimap<std::string, std::string> params{{"lat", number(c.lat)},
+                                                     {"lon", number(c.lon)},
+                                                     {"rayon_km", number(c.radius)},
+                                                     {"tri", sort.substr(0, sort.find('+'))}};
+      if (sort == "pertinence+q") params.emplace("q", "lieu");
+      Query q = parse(params);
       for (const std::size_t limit : {7u, 250u}) {
         std::vector<std::string> got;
         double last = -1;

@@ -241,6 +241,7 @@ void Index::reserve(std::size_t n) {
   lat_.reserve(n);
   lon_.reserve(n);
   cos_lat_.reserve(n);
+  unit_.reserve(n);
   by_key_.reserve(n);
   by_record_id_.reserve(n);
 }
@@ -385,6 +386,7 @@ void Index::insert(PreparedPlace&& p, bool texts_indexed) {
     lat_.resize(docs_.size());
     lon_.resize(docs_.size());
     cos_lat_.resize(docs_.size());
+    unit_.resize(docs_.size());
     name_rank_.resize(docs_.size(), kNoRank);
     date_rank_.resize(docs_.size(), kNoRank);
   }
@@ -399,6 +401,7 @@ void Index::insert(PreparedPlace&& p, bool texts_indexed) {
   lat_[doc] = d.latitude;
   lon_[doc] = d.longitude;
   cos_lat_[doc] = territory::cos_latitude(d.latitude);
+  unit_[doc] = territory::unit_vector(d.latitude, d.longitude);
   d.live = true;
   if (d.source == store::kFusionSource) {
     fusion_.add(doc);
@@ -735,6 +738,8 @@ Roaring Index::geo_set(const Query& q) const {
   if (q.radius_km) {
     const double lat = q.point->latitude, lon = q.point->longitude, radius = *q.radius_km;
     const double cos_lat = territory::cos_latitude(lat);
+    const territory::UnitVector centre = territory::unit_vector(lat, lon);
+    const double edge = territory::haversine_of_km(radius), inside = edge - 1e-12, outside = edge + 1e-12;
     for_each_cell_near(lat, lon, radius,
                   [&](std::uint64_t cell, const Roaring& bitmap, std::int64_t, std::int64_t) {
                     if (cell_min_distance_km(cell, lat, lon) > radius) return;
@@ -742,9 +747,14 @@ Roaring Index::geo_set(const Query& q) const {
                       whole.push_back(&bitmap);
                       return;
                     }
-                    for (auto doc : bitmap)
-                      if (territory::distance_km(lat, lon, cos_lat, lat_[doc], lon_[doc], cos_lat_[doc]) <= radius)
+                    // The chord decides but within a hair of the circle, where distance_km does.
+                    for (auto doc : bitmap) {
+                      const double h = territory::chord_haversine(unit_[doc], centre);
+                      if (h < inside ||
+                          (h <= outside && territory::distance_km(lat, lon, cos_lat, lat_[doc], lon_[doc],
+                                                                  cos_lat_[doc]) <= radius))
                         kept.push_back(doc);
+                    }
                   });
     out = gather();
   }

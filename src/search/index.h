@@ -26,6 +26,7 @@
 #include "search/query.h"
 #include "search/text_index.h"
 #include "store/store.h"
+#include "territory/geo.h"
 
 namespace maillage::territory {
 class Reference;
@@ -190,6 +191,7 @@ class Index {
   // prefixes of name_key and date_key, and the position.
   std::vector<std::uint64_t> name_prefix_, date_prefix_;
   std::vector<double> lat_, lon_, cos_lat_;  // cos_lat_: territory::cos_latitude(lat_)
+  std::vector<territory::UnitVector> unit_;   // the position on the unit sphere
   // The rank of each document in the order of (name_key, public id) and of (date_key, public
   // id), so that ties of prefix compare integers too; kNoRank for documents changed since the
   // last ranking (they compare by their strings). Ranked by end_bulk() and by rank() when

@@ -324,6 +324,22 @@ SearchResult Index::search(const Query& q) const {
     if (uses_text) k.rank = ranks[doc];  // the prefix is read only for an unranked place
     return k;
   };
+  // Once the page is full: is a place (with a position) farther than its last place, by more
+  // than rounding? Then it cannot enter the page, and its distance is not computed (the chord
+  // to the point is a few multiplications; distance_km two sines and an arcsine).
+  const territory::UnitVector centre =
+      q.point ? territory::unit_vector(q.point->latitude, q.point->longitude) : territory::UnitVector{};
+  double last_distance = -1, last_haversine = 0;
+  auto beyond_page = [&](std::uint32_t doc, int primary, int secondary) {
+    if (heap.size() < q.limit || !docs_[doc].has_position) return false;
+    const Keyed& last = heap.front();
+    if (last.primary != primary || last.secondary != secondary) return false;
+    if (last.distance != last_distance) {
+      last_distance = last.distance;
+      last_haversine = territory::haversine_of_km(last.distance);
+    }
+    return territory::chord_haversine(unit_[doc], centre) > last_haversine + 1e-12;
+  };
   // Gives `visit` the places of `set` nearest first, cell by cell (places without a position
   // last), and stops at the first cell that cannot come before the page's last place: true
   // when it stopped with places of `set` left. A small set is given whole.
@@ -373,10 +389,16 @@ SearchResult Index::search(const Query& q) const {
       ordered_candidates(matches, q.sort == Sort::kUpdate, after ? &*after : nullptr, q.limit, ordered)) {
     for (const auto doc : ordered) consider(keyed(doc, 0, 0));
   } else if (distance_order) {
+    bool skipped = false;
     more = nearest_first(matches, [&](std::uint32_t doc) {
+      if (beyond_page(doc, 0, 0)) {
+        skipped = true;  // after the page, so after the cursor
+        return;
+      }
       const Keyed k = keyed(doc, 0, 0);
       if (!after_key || after_cursor_key(k)) consider(k);
     });
+    more = more || skipped;
   } else if (q.sort == Sort::kRelevance && !words.empty()) {
     // Tier by tier, best first; within a tier by distance (with a point) or by name, the
     // latter read from the rank list. Once the page is full, the tiers left come after it.
@@ -395,7 +417,15 @@ SearchResult Index::search(const Query& q) const {
         if (!cursor_tier || after_cursor_key(k)) consider(k);
       };
       if (q.point) {
-        if (nearest_first(tier.docs, visit)) {
+        bool skipped = false;
+        const bool stopped = nearest_first(tier.docs, [&](std::uint32_t doc) {
+          if (beyond_page(doc, tier.primary, tier.secondary)) {
+            skipped = true;
+          } else {
+            visit(doc);
+          }
+        });
+        if (stopped || skipped) {
           more = true;
           break;
         }

@@ -125,6 +125,16 @@ constexpr double kDegree = 3.14159265358979323846 / 180.0;
 
 double cos_latitude(double lat) { return std::cos(lat * kDegree); }
 
+UnitVector unit_vector(double lat, double lon) {
+  const double c = std::cos(lat * kDegree);
+  return {c * std::cos(lon * kDegree), c * std::sin(lon * kDegree), std::sin(lat * kDegree)};
+}
+
+double haversine_of_km(double km) {
+  const double half = std::min(km / 6371.0088, 3.14159265358979323846) / 2;
+  return std::sin(half) * std::sin(half);
+}
+
 double distance_km(double lat1, double lon1, double cos_lat1, double lat2, double lon2,
                    double cos_lat2) {
   constexpr double kEarthRadiusKm = 6371.0088;

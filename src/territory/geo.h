@@ -44,6 +44,20 @@ std::string_view area_name(Area area);
 
 // Great-circle distance in kilometres (haversine, mean Earth radius 6371.0088 km).
 double distance_km(double lat1, double lon1, double lat2, double lon2);
+// A position as a point of the unit sphere. The haversine of the angle between two positions
+// is a quarter of their squared chord: no trigonometry per pair, and no cancellation for near
+// places. A search tests it first and computes distance_km only near its bounds.
+struct UnitVector {
+  double x = 0, y = 0, z = 0;
+};
+UnitVector unit_vector(double lat, double lon);
+inline double chord_haversine(const UnitVector& a, const UnitVector& b) {
+  const double dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
+  return (dx * dx + dy * dy + dz * dz) / 4;
+}
+// The haversine of the angle of a distance (km): what chord_haversine gives for places that far
+// apart, up to rounding (about 1e-16; callers leave a margin of 1e-12).
+double haversine_of_km(double km);
 // The cosine of a latitude as distance_km uses it.
 double cos_latitude(double lat);
 // The same distance, to the bit, with the cosines of both latitudes given (cos_latitude): a
