@@ -20,7 +20,10 @@ namespace maillage::search {
 namespace {
 
 constexpr double kCellDegrees = 0.1;
+constexpr double kFineDegrees = kCellDegrees / 10;  // a cell holds 10 x 10 fine cells
 constexpr std::size_t kMaxCells = 40000;
+// A cell partly in a circle is read fine cell by fine cell past this many places.
+constexpr std::uint64_t kSplitPlaces = 64;
 
 std::string key_of(std::string_view source, std::string_view id) {
   std::string key;
@@ -112,6 +115,27 @@ std::uint64_t Index::cell_of(double lat, double lon) {
   auto la = static_cast<std::int64_t>(std::floor((lat + 90.0) / kCellDegrees));
   auto lo = static_cast<std::int64_t>(std::floor((lon + 180.0) / kCellDegrees));
   return static_cast<std::uint64_t>(la) * 10000u + static_cast<std::uint64_t>(lo);
+}
+
+// Within its cell, so that a fine cell never straddles two cells: cell * 100 + row * 10 + column.
+std::uint64_t Index::fine_cell_of(double lat, double lon) {
+  const std::uint64_t cell = cell_of(lat, lon);
+  const CellBox box = cell_box(cell);
+  auto sub = [](double offset) {
+    return static_cast<std::uint64_t>(std::clamp(std::floor(offset / kFineDegrees), 0.0, 9.0));
+  };
+  return cell * 100 + sub(lat - box.lat0) * 10 + sub(lon - box.lon0);
+}
+
+Index::CellBox Index::cell_box(std::uint64_t cell) {
+  return {static_cast<double>(cell / 10000u) * kCellDegrees - 90.0,
+          static_cast<double>(cell % 10000u) * kCellDegrees - 180.0, kCellDegrees};
+}
+
+Index::CellBox Index::fine_box(std::uint64_t fine) {
+  const CellBox box = cell_box(fine / 100);
+  return {box.lat0 + static_cast<double>(fine % 100 / 10) * kFineDegrees,
+          box.lon0 + static_cast<double>(fine % 10) * kFineDegrees, kFineDegrees};
 }
 
 const Document* Index::document(std::uint32_t doc) const {
@@ -540,6 +564,7 @@ void Index::index_document(std::uint32_t doc) {
   });
   if (d.has_position) {
     cells_[cell_of(d.latitude, d.longitude)].add(doc);
+    fine_cells_[fine_cell_of(d.latitude, d.longitude)].add(doc);
   } else {
     unplaced_.add(doc);
   }
@@ -565,6 +590,8 @@ void Index::unindex_document(std::uint32_t doc) {
   });
   if (d.has_position) {
     if (auto it = cells_.find(cell_of(d.latitude, d.longitude)); it != cells_.end())
+      it->second.remove(doc);
+    if (auto it = fine_cells_.find(fine_cell_of(d.latitude, d.longitude)); it != fine_cells_.end())
       it->second.remove(doc);
   } else {
     unplaced_.remove(doc);
@@ -634,40 +661,61 @@ void Index::for_each_cell_near(double lat, double lon, double radius_km, Fn&& fn
   }
 }
 
-// The nearest and farthest points of a cell from (lat, lon), widened by a millimetre: a place's
-// cell comes from a floor of its coordinates, so it may lie a rounding error outside the cell.
-// The distance along a parallel grows with the difference of longitudes, and along a meridian
-// it has a single minimum: the farthest point is a corner, the nearest lies on the nearest
-// meridian edge (or on the point's own meridian), where the distance is least.
-double Index::cell_min_distance_km(std::uint64_t cell, double lat, double lon) {
+// The nearest and farthest points of a box from (lat, lon), widened by a millimetre: a place's
+// cell comes from a floor of its coordinates, so it may lie a rounding error outside the box.
+// For a given latitude the distance grows with the difference of longitudes (up to 180
+// degrees): the nearest point lies on the box's nearest meridian (or the point's own), the
+// farthest on its farthest. Along a meridian, cos(distance) = A sin(lat) + B cos(lat) has one
+// maximum, at atan2(A, B), and one minimum half a turn away: the extremes over the box's
+// latitudes are at its two edges or there.
+namespace {
+
+// The least or greatest distance from (lat, lon) to the meridian lon + dlon between two
+// latitudes.
+double meridian_extreme_km(double lat, double lon, double dlon, double lat0, double lat1, bool least) {
   constexpr double kDegree = M_PI / 180;
-  const double la0 = static_cast<double>(cell / 10000u) * kCellDegrees - 90.0;
-  const double lo0 = static_cast<double>(cell % 10000u) * kCellDegrees - 180.0;
-  // The cell's edges as longitude differences from the point, in [-180, 180) (a cell across
-  // the antimeridian from the point is near it).
-  auto wrap = [](double d) { return d - 360.0 * std::floor((d + 180.0) / 360.0); };
-  const double west = wrap(lo0 - lon), east = west + kCellDegrees;
-  double dlon = 0;  // to the nearest meridian of the cell (0: the point's own meridian)
+  const double a = territory::distance_km(lat, lon, lat0, lon + dlon);
+  const double b = territory::distance_km(lat, lon, lat1, lon + dlon);
+  double best = least ? std::min(a, b) : std::max(a, b);
+  double turn = std::atan2(std::sin(lat * kDegree), std::cos(lat * kDegree) * std::cos(dlon * kDegree)) / kDegree;
+  if (!least) turn += turn < 0 ? 180 : -180;
+  if (turn > lat0 && turn < lat1) {
+    const double c = territory::distance_km(lat, lon, turn, lon + dlon);
+    best = least ? std::min(best, c) : std::max(best, c);
+  }
+  return best;
+}
+
+// The longitude difference from `lon` to `to`, in [-180, 180).
+double wrap_longitude(double to, double lon) {
+  const double d = to - lon;
+  return d - 360.0 * std::floor((d + 180.0) / 360.0);
+}
+
+}  // namespace
+
+double Index::min_distance_km(const CellBox& box, double lat, double lon) {
+  const double west = wrap_longitude(box.lon0, lon), east = west + box.size;
+  double dlon = 0;  // to the nearest meridian of the box (0: the point's own meridian)
   if (west > 0) {
     dlon = west;
   } else if (east < 0) {
     dlon = east;
   }
-  double nearest_lat = lat;
-  if (dlon != 0 && std::cos(dlon * kDegree) > 0)
-    nearest_lat = std::atan(std::tan(lat * kDegree) / std::cos(dlon * kDegree)) / kDegree;
-  nearest_lat = std::clamp(nearest_lat, la0, la0 + kCellDegrees);
-  return std::max(0.0, territory::distance_km(lat, lon, nearest_lat, lon + dlon) - 1e-6);
+  return std::max(0.0, meridian_extreme_km(lat, lon, dlon, box.lat0, box.lat0 + box.size, true) - 1e-6);
 }
 
-double Index::cell_max_distance_km(std::uint64_t cell, double lat, double lon) {
-  const double la0 = static_cast<double>(cell / 10000u) * kCellDegrees - 90.0;
-  const double lo0 = static_cast<double>(cell % 10000u) * kCellDegrees - 180.0;
-  double farthest = 0;
-  for (const double a : {la0, la0 + kCellDegrees})
-    for (const double o : {lo0, lo0 + kCellDegrees})
-      farthest = std::max(farthest, territory::distance_km(lat, lon, a, o));
-  return farthest + 1e-6;
+double Index::max_distance_km(const CellBox& box, double lat, double lon) {
+  const double west = wrap_longitude(box.lon0, lon), east = west + box.size;
+  const double dlon = std::abs(west) > std::abs(east) ? west : east;
+  return meridian_extreme_km(lat, lon, dlon, box.lat0, box.lat0 + box.size, false) + 1e-6;
+}
+
+template <typename Fn>
+void Index::for_each_fine_cell(std::uint64_t cell, Fn&& fn) const {
+  for (std::uint64_t sub = 0; sub < 100; ++sub)
+    if (auto it = fine_cells_.find(cell * 100 + sub); it != fine_cells_.end() && !it->second.isEmpty())
+      fn(it->first, it->second);
 }
 
 // A lower bound of the distance from a point to the places of a cell, from the cell's ring
@@ -676,7 +724,7 @@ double Index::cell_max_distance_km(std::uint64_t cell, double lat, double lon) {
 // the ring's farthest latitude from the equator. No trigonometry per cell: a search ordered
 // by distance visits the cells in that order and stops at the first that cannot come before
 // the last place of its page.
-std::vector<std::pair<double, const Roaring*>> Index::cells_by_distance(const Query& q) const {
+std::vector<Index::NearCell> Index::cells_by_distance(const Query& q) const {
   constexpr double kRadiusKm = 6371.0088, kDegree = M_PI / 180;
   const double lat = q.point->latitude, lon = q.point->longitude;
   const std::uint64_t home = cell_of(lat, lon);
@@ -700,12 +748,12 @@ std::vector<std::pair<double, const Roaring*>> Index::cells_by_distance(const Qu
     }
     return bound[k];
   };
-  std::vector<std::pair<double, const Roaring*>> out;
+  std::vector<NearCell> out;
   auto take = [&](std::uint64_t cell, const Roaring& bitmap, std::int64_t, std::int64_t) {
     const std::int64_t dla = std::abs(static_cast<std::int64_t>(cell / 10000u) - home_la);
     std::int64_t dlo = std::abs(static_cast<std::int64_t>(cell % 10000u) - home_lo);
     dlo = std::min(dlo, kColumns - dlo);
-    out.emplace_back(ring_bound(static_cast<std::size_t>(std::max(dla, dlo))), &bitmap);
+    out.push_back({ring_bound(static_cast<std::size_t>(std::max(dla, dlo))), &bitmap, cell, false});
   };
   if (q.radius_km) {
     for_each_cell_near(lat, lon, *q.radius_km, take);
@@ -721,41 +769,56 @@ std::vector<std::pair<double, const Roaring*>> Index::cells_by_distance(const Qu
 // same with the box's cells (those strictly inside the edge cells are taken whole).
 Roaring Index::geo_set(const Query& q) const {
   Roaring out;
+  Roaring checked;  // the places tested one by one and kept, a cell's run at a time
   std::vector<std::uint32_t> kept;
   std::vector<const Roaring*> whole;
   auto gather = [&]() {
-    std::sort(kept.begin(), kept.end());
-    Roaring set;
-    set.addMany(kept.size(), kept.data());
-    if (!whole.empty()) {
-      whole.push_back(&set);
-      set = Roaring::fastunion(whole.size(), whole.data());
-    }
-    kept.clear();
+    whole.push_back(&checked);
+    Roaring set = Roaring::fastunion(whole.size(), whole.data());
+    checked = Roaring();
     whole.clear();
     return set;
+  };
+  auto keep_run = [&]() {
+    checked.addMany(kept.size(), kept.data());
+    kept.clear();
   };
   if (q.radius_km) {
     const double lat = q.point->latitude, lon = q.point->longitude, radius = *q.radius_km;
     const double cos_lat = territory::cos_latitude(lat);
     const territory::UnitVector centre = territory::unit_vector(lat, lon);
     const double edge = territory::haversine_of_km(radius), inside = edge - 1e-12, outside = edge + 1e-12;
-    for_each_cell_near(lat, lon, radius,
-                  [&](std::uint64_t cell, const Roaring& bitmap, std::int64_t, std::int64_t) {
-                    if (cell_min_distance_km(cell, lat, lon) > radius) return;
-                    if (cell_max_distance_km(cell, lat, lon) <= radius) {
-                      whole.push_back(&bitmap);
-                      return;
-                    }
-                    // The chord decides but within a hair of the circle, where distance_km does.
-                    for (auto doc : bitmap) {
-                      const double h = territory::chord_haversine(unit_[doc], centre);
-                      if (h < inside ||
-                          (h <= outside && territory::distance_km(lat, lon, cos_lat, lat_[doc], lon_[doc],
+    // The chord decides but within a hair of the circle, where distance_km does.
+    auto check = [&](const Roaring& bitmap) {
+      for (auto doc : bitmap) {
+        const double h = territory::chord_haversine(unit_[doc], centre);
+        if (h < inside || (h <= outside && territory::distance_km(lat, lon, cos_lat, lat_[doc], lon_[doc],
                                                                   cos_lat_[doc]) <= radius))
-                        kept.push_back(doc);
-                    }
-                  });
+          kept.push_back(doc);
+      }
+      keep_run();
+    };
+    // A box is taken whole, left out, or split (a cell into its fine cells) or checked.
+    auto box_in_circle = [&](const CellBox& box) {
+      if (min_distance_km(box, lat, lon) > radius) return -1;
+      return max_distance_km(box, lat, lon) <= radius ? 1 : 0;
+    };
+    for_each_cell_near(lat, lon, radius,
+                       [&](std::uint64_t cell, const Roaring& bitmap, std::int64_t, std::int64_t) {
+                         const int where = box_in_circle(cell_box(cell));
+                         if (where < 0) return;
+                         if (where > 0) {
+                           whole.push_back(&bitmap);
+                         } else if (bitmap.cardinality() <= kSplitPlaces) {
+                           check(bitmap);
+                         } else {
+                           for_each_fine_cell(cell, [&](std::uint64_t fine, const Roaring& part) {
+                             const int in = box_in_circle(fine_box(fine));
+                             if (in > 0) whole.push_back(&part);
+                             if (in == 0) check(part);
+                           });
+                         }
+                       });
     out = gather();
   }
   if (q.bbox) {
@@ -775,6 +838,7 @@ Roaring Index::geo_set(const Query& q) const {
                       if (lat_[doc] >= b.min_lat && lat_[doc] <= b.max_lat && lon_[doc] >= b.min_lon &&
                           lon_[doc] <= b.max_lon)
                         kept.push_back(doc);
+                    keep_run();
                   });
     Roaring in_box = gather();
     out = q.radius_km ? (out & in_box) : std::move(in_box);

@@ -173,12 +173,29 @@ class Index {
   // The same for the cells within `radius_km` of a point (a superset).
   template <typename Fn>
   void for_each_cell_near(double lat, double lon, double radius_km, Fn&& fn) const;
-  // The least and greatest distance (km) from a point to a place of a cell.
-  static double cell_min_distance_km(std::uint64_t cell, double lat, double lon);
-  static double cell_max_distance_km(std::uint64_t cell, double lat, double lon);
+  // The grid: cells of 0.1 degree, each split in 10 x 10 fine cells, with their places. A box
+  // is a cell's or a fine cell's extent.
+  struct CellBox {
+    double lat0, lon0, size;  // south-west corner, side (degrees)
+  };
+  static CellBox cell_box(std::uint64_t cell);
+  static CellBox fine_box(std::uint64_t fine);
+  static std::uint64_t fine_cell_of(double lat, double lon);
+  template <typename Fn>
+  void for_each_fine_cell(std::uint64_t cell, Fn&& fn) const;  // fn(fine, bitmap), non-empty
+  // The least and greatest distance (km) from a point to a place of a box.
+  static double min_distance_km(const CellBox& box, double lat, double lon);
+  static double max_distance_km(const CellBox& box, double lat, double lon);
+  // A cell to visit in a distance order: a lower bound of its places' distance to the point.
+  struct NearCell {
+    double bound;
+    const Roaring* places;
+    std::uint64_t cell;
+    bool fine;
+  };
   // The cells a query with a point can match (within its radius, when it has one), each with a
   // lower bound of its places' distance to the point, unsorted.
-  std::vector<std::pair<double, const Roaring*>> cells_by_distance(const Query& q) const;
+  std::vector<NearCell> cells_by_distance(const Query& q) const;
   void index_document(std::uint32_t doc);
   void unindex_document(std::uint32_t doc);
   void refresh_public_ids(std::string_view id);
@@ -219,7 +236,8 @@ class Index {
   PendingPostings filter_pending_;  // bulk mode
   bool bulk_ = false;
   bool texts_elsewhere_ = false;  // index_texts() is in use: index_document leaves the texts
-  std::unordered_map<std::uint64_t, Roaring> cells_;  // grid cell → the places positioned in it
+  std::unordered_map<std::uint64_t, Roaring> cells_;       // grid cell → the places positioned in it
+  std::unordered_map<std::uint64_t, Roaring> fine_cells_;  // fine cell → the same
   Roaring unplaced_;  // the live places without a position (in no cell)
   Roaring live_;
   // Merged places (source "fusion") and the records they absorb: a search shows the merged

@@ -342,32 +342,42 @@ SearchResult Index::search(const Query& q) const {
   };
   // Gives `visit` the places of `set` nearest first, cell by cell (places without a position
   // last), and stops at the first cell that cannot come before the page's last place: true
-  // when it stopped with places of `set` left. A small set is given whole.
-  std::vector<std::pair<double, const Roaring*>> cells;
+  // when it stopped with places of `set` left. A cell with many of the places is read fine
+  // cell by fine cell, each with its exact least distance. A small set is given whole.
+  std::vector<NearCell> cells;
   bool cells_ready = false;
   auto nearest_first = [&](const Roaring& set, auto&& visit) -> bool {
     const std::uint64_t count = set.cardinality();
-    constexpr std::uint64_t kWhole = 2048;
+    constexpr std::uint64_t kWhole = 2048, kSplit = 256;
     if (count <= kWhole) {
       for (const auto doc : set) visit(doc);
       return false;
     }
-    auto nearer = [](const auto& a, const auto& b) { return a.first > b.first; };  // min-heap
+    auto nearer = [](const NearCell& a, const NearCell& b) { return a.bound > b.bound; };  // min-heap
     if (!cells_ready) {
       cells = cells_by_distance(q);
       cells_ready = true;
     }
-    auto pending = cells;  // popped nearest first
+    std::vector<NearCell> pending = cells;  // popped nearest first
     std::make_heap(pending.begin(), pending.end(), nearer);
     const std::uint64_t placed = count - set.and_cardinality(unplaced_);
     std::uint64_t seen = 0;
     while (seen < placed && !pending.empty()) {
       std::pop_heap(pending.begin(), pending.end(), nearer);
-      const auto [bound, bitmap] = pending.back();
+      const NearCell next = pending.back();
       pending.pop_back();
-      if (heap.size() == q.limit && bound > heap.front().distance) return true;
-      const Roaring here = *bitmap & set;
-      seen += here.cardinality();
+      if (heap.size() == q.limit && next.bound > heap.front().distance) return true;
+      const Roaring here = *next.places & set;
+      const std::uint64_t n = here.cardinality();
+      if (!next.fine && n > kSplit) {
+        for_each_fine_cell(next.cell, [&](std::uint64_t fine, const Roaring& part) {
+          pending.push_back({min_distance_km(fine_box(fine), q.point->latitude, q.point->longitude),
+                             &part, fine, true});
+          std::push_heap(pending.begin(), pending.end(), nearer);
+        });
+        continue;
+      }
+      seen += n;
       for (const auto doc : here) visit(doc);
     }
     if (placed < count)
