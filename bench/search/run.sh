@@ -81,9 +81,19 @@ PG_DATA=""
 as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+# Waits until nothing listens on a port (a stopped server may hold it for a moment: the next
+# data set's cluster failed to bind once).
+wait_port_free() {  # port
+  local deadline=$(($(date +%s) + 60))
+  while (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "port $1 is still in use"
+    sleep 0.2
+  done
+}
 stop_pg() {
   if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+    wait_port_free "$PORT_PG"
   fi
   PG_DATA=""
 }
@@ -241,6 +251,7 @@ full_page_writes = off
 max_wal_size = 8GB
 EOF
   fi
+  wait_port_free "$PORT_PG"
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w start >/dev/null
   if [ $reuse = 0 ]; then
     as_postgres "${psql[@]}" -d postgres -c "CREATE DATABASE bench"
