@@ -129,8 +129,11 @@
 
   // (setIcon reuses the marker's element, so the focus stays on it; Leaflet makes it a tab stop
   // again, whatever its place.)
+  // The selected marker is drawn above the others: places at the same spot (one place published
+  // by two sources) would otherwise hide it, and a click on it would select another.
   function setSelected(marker, selected) {
     marker.setIcon(markerIcon(marker.options.nom, selected, null, marker.options.id));
+    marker.setZIndexOffset(selected ? 10000 : 0);
     scheduleTabStops();
   }
 
