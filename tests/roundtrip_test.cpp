@@ -2,6 +2,9 @@
 // the real snapshots of the national cartography.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "place/codec.h"
 #include "support/test_support.h"
 
 namespace maillage {
@@ -66,3 +69,23 @@ TEST(RoundTrip, CsvExportHasTheStandardHeaderAndUniqueIds) {
 
 }  // namespace
 }  // namespace maillage
+
+// JSON strings as the API and the exports write them: every byte that needs escaping, at every
+// position of a text longer than the eight-byte steps of the fast path, read back by
+// nlohmann/json to the same text.
+TEST(JsonStrings, EveryEscapeAtEveryPositionReadsBack) {
+  const std::string specials[] = {"\"", "\\", "\n", "\r", "\t", std::string(1, '\0'), "\x01", "\x1f",
+                                  "\x7f", "é", "’"};
+  for (const auto& special : specials)
+    for (std::size_t at = 0; at <= 19; ++at) {
+      std::string text = std::string(at, 'a') + special + std::string(19 - at, 'b');
+      std::string out;
+      maillage::place::append_json_string(out, text);
+      const auto parsed = nlohmann::json::parse(out, nullptr, false);
+      ASSERT_FALSE(parsed.is_discarded()) << out;
+      EXPECT_EQ(parsed.get<std::string>(), text) << at;
+      // Nothing is escaped but what JSON requires.
+      const bool escaped = static_cast<unsigned char>(special[0]) < 0x20 || special == "\"" || special == "\\";
+      EXPECT_EQ(out.size() == text.size() + 2, !escaped) << out;
+    }
+}

@@ -1,6 +1,7 @@
 #include "engines.h"
 
 #include <httplib.h>
+#include <map>
 #include <libpq-fe.h>
 
 #include <nlohmann/json.hpp>
@@ -29,7 +30,14 @@ class Maillage : public Engine {
   const char* name() const override { return "maillage"; }
 
   bool run(const BenchQuery& q, std::string& error) override {
-    return get("/api/v1/lieux?" + encode_query_string(q.query_string), error).has_value();
+    auto [it, fresh] = targets_.try_emplace(q.name);
+    if (fresh) it->second = "/api/v1/lieux?" + encode_query_string(q.query_string);
+    auto res = client_.Get(it->second.c_str(), {{"Cache-Control", "no-cache"}});
+    if (!res || res->status != 200 || res->body.empty()) {
+      error = "maillage: " + (res ? "HTTP " + std::to_string(res->status) : httplib::to_string(res.error()));
+      return false;
+    }
+    return true;
   }
 
   bool result_set(const BenchQuery& q, std::size_t max_ids, ResultSet& out, std::string& error) override {
@@ -66,6 +74,7 @@ class Maillage : public Engine {
     return json::parse(res->body, nullptr, false);
   }
   httplib::Client client_;
+  std::map<std::string, std::string> targets_;  // by query name, for run()
 };
 
 class Meilisearch : public Engine {
@@ -78,8 +87,19 @@ class Meilisearch : public Engine {
   const char* name() const override { return "meilisearch"; }
 
   bool run(const BenchQuery& q, std::string& error) override {
-    auto request = meili_request(q.query, q.query.limit, false, error);
-    return request && post(*request, error).has_value();
+    auto it = prepared_.find(q.name);
+    if (it == prepared_.end()) {
+      auto request = meili_request(q.query, q.query.limit, false, error);
+      if (!request) return false;
+      it = prepared_.emplace(q.name, endpoint(*request)).first;
+    }
+    auto res = client_.Post(it->second.first.c_str(), it->second.second, "application/json");
+    if (!res || res->status != 200 || res->body.empty()) {
+      error = "meilisearch: " + (res ? "HTTP " + std::to_string(res->status) + ": " + res->body
+                                     : httplib::to_string(res.error()));
+      return false;
+    }
+    return true;
   }
 
   bool result_set(const BenchQuery& q, std::size_t max_ids, ResultSet& out, std::string& error) override {
@@ -109,13 +129,19 @@ class Meilisearch : public Engine {
   }
 
  private:
-  // The results of the request's queries, in order.
-  std::optional<json> post(const MeiliRequest& request, std::string& error) {
+  // The path and body of a request: one query to its index's search, several to multi-search.
+  static std::pair<std::string, std::string> endpoint(const MeiliRequest& request) {
     bool single = request.body["queries"].size() == 1;
     std::string path = single ? std::string("/indexes/") + kMeiliIndex + "/search" : "/multi-search";
     json body = single ? request.body["queries"][0] : request.body;
     if (single) body.erase("indexUid");
-    auto res = client_.Post(path.c_str(), body.dump(), "application/json");
+    return {path, body.dump()};
+  }
+  // The results of the request's queries, in order.
+  std::optional<json> post(const MeiliRequest& request, std::string& error) {
+    bool single = request.body["queries"].size() == 1;
+    auto [path, body] = endpoint(request);
+    auto res = client_.Post(path.c_str(), body, "application/json");
     if (!res) {
       error = "meilisearch: " + httplib::to_string(res.error());
       return std::nullopt;
@@ -129,6 +155,7 @@ class Meilisearch : public Engine {
     return parsed["results"];
   }
   httplib::Client client_;
+  std::map<std::string, std::pair<std::string, std::string>> prepared_;  // by query name: path, body
 };
 
 class Postgis : public Engine {
@@ -138,10 +165,14 @@ class Postgis : public Engine {
   const char* name() const override { return "postgis"; }
 
   bool run(const BenchQuery& q, std::string& error) override {
-    auto request = sql_request(q.query, false, error);
-    if (!request) return false;
+    auto it = prepared_.find(q.name);
+    if (it == prepared_.end()) {
+      auto request = sql_request(q.query, false, error);
+      if (!request) return false;
+      it = prepared_.emplace(q.name, request->sql).first;
+    }
     std::vector<PGresult*> results;
-    bool ok = execute(request->sql, results, error);
+    bool ok = execute(it->second, results, error);
     for (auto* r : results) PQclear(r);
     return ok;
   }
@@ -184,6 +215,7 @@ class Postgis : public Engine {
     return ok;
   }
   PGconn* conn_;
+  std::map<std::string, std::string> prepared_;  // by query name: the SQL of run()
 };
 
 }  // namespace

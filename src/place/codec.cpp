@@ -1,5 +1,7 @@
 #include "place/codec.h"
 
+#include <cstdint>
+#include <cstring>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -11,7 +13,20 @@ void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   std::size_t run = 0;  // start of the pending run of bytes that need no escaping
+  // Eight bytes at a time while none needs escaping (a control byte, '"' or '\\'): the usual
+  // text of a record has none. Exact tests of "some byte is zero" and "some byte is below n".
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto plain = [&](std::size_t at) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + at, 8);
+    const std::uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+    const std::uint64_t special = ((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) |
+                                  ((backslash - kOnes) & ~backslash);
+    return (special & kHigh) == 0;
+  };
   for (std::size_t i = 0; i < s.size(); ++i) {
+    while (i + 8 <= s.size() && plain(i)) i += 8;
+    if (i == s.size()) break;
     const auto u = static_cast<unsigned char>(s[i]);
     if (u >= 0x20 && u != '"' && u != '\\') continue;
     out.append(s, run, i - run);
@@ -67,7 +82,12 @@ void append_properties(std::string& out, const Place& p, bool with_coordinates) 
 }  // namespace
 
 void append_json_fields(std::string& out, const CompactPlace& p, bool with_coordinates) {
-  append_fields(out, p, with_coordinates, false, Field::kId);
+  // Unpacked once: reading a packed field walks the fields before it.
+  struct Unpacked {
+    CompactPlace::Views views;
+    std::string_view operator[](Field f) const { return views[static_cast<std::size_t>(f)]; }
+  };
+  append_fields(out, Unpacked{p.views()}, with_coordinates, false, Field::kId);
 }
 
 void append_json(std::string& out, const Place& p) { append_properties(out, p, true); }
