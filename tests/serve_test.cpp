@@ -142,5 +142,32 @@ TEST(Serve, CachedSearchesFollowTheData) {
   EXPECT_EQ(total, before + 1);
 }
 
+// A restart binds its port at once, although the server before closed connections that linger
+// in TIME_WAIT (the client still connected when it stopped); and a second server on a port in
+// use fails instead of sharing it.
+TEST(Serve, RestartsOnItsPortAtOnceAndNeverSharesIt) {
+  testing::TempDir dir;
+  int port = free_port();
+  {
+    ServeProcess first(dir / "m.db", port, {"--rate-limit", "0"});
+    ASSERT_TRUE(first.wait_ready());
+    httplib::Client c("127.0.0.1", port);
+    c.set_keep_alive(true);
+    EXPECT_EQ(get(c, "/api/v1/sante").status, 200);
+    {
+      // (It loads the bundled data into its own database first, then cannot bind and exits.)
+      ServeProcess second(dir / "m2.db", port, {"--sans-moissonnage"});
+      for (int i = 0; i < 1200 && second.alive(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      EXPECT_FALSE(second.alive()) << "a second server shares the port";
+      EXPECT_EQ(get(c, "/api/v1/sante").status, 200);
+    }
+    // `first` stops here, before the client: the server closes the connection.
+  }
+  ServeProcess again(dir / "m.db", port, {"--rate-limit", "0"});
+  ASSERT_TRUE(again.wait_ready());
+  EXPECT_TRUE(again.alive());
+}
+
 }  // namespace
 }  // namespace maillage

@@ -127,6 +127,14 @@ struct Server::Impl {
     // Nagle's algorithm holds the body until the client's delayed ACK (40 ms on Linux) on every
     // keep-alive request after the first few.
     http.set_tcp_nodelay(true);
+    // SO_REUSEADDR, not cpp-httplib's default SO_REUSEPORT: a restart binds at once although
+    // connections of the server before may linger in TIME_WAIT (a benchmark's restart once
+    // failed to bind), and a second server on a port in use fails instead of silently sharing
+    // the port's connections with the first (which SO_REUSEPORT allowed).
+    http.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });
     // Up to 100 requests per keep-alive connection (cpp-httplib's default, 5, reconnects often).
     http.set_keep_alive_max_count(100);
     http.set_payload_max_length(1 << 20);
