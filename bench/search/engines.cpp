@@ -32,12 +32,7 @@ class Maillage : public Engine {
   bool run(const BenchQuery& q, std::string& error) override {
     auto [it, fresh] = targets_.try_emplace(q.name);
     if (fresh) it->second = "/api/v1/lieux?" + encode_query_string(q.query_string);
-    auto res = client_.Get(it->second.c_str(), {{"Cache-Control", "no-cache"}});
-    if (!res || res->status != 200 || res->body.empty()) {
-      error = "maillage: " + (res ? "HTTP " + std::to_string(res->status) : httplib::to_string(res.error()));
-      return false;
-    }
-    return true;
+    return fetch(it->second, error).has_value();
   }
 
   bool result_set(const BenchQuery& q, std::size_t max_ids, ResultSet& out, std::string& error) override {
@@ -60,7 +55,8 @@ class Maillage : public Engine {
   }
 
  private:
-  std::optional<json> get(const std::string& target, std::string& error) {
+  // The answer's body, or nullopt with `error` set.
+  std::optional<std::string> fetch(const std::string& target, std::string& error) {
     // The engine itself, not the server's cache of repeated answers (http/response_cache.h).
     auto res = client_.Get(target.c_str(), {{"Cache-Control", "no-cache"}});
     if (!res) {
@@ -71,7 +67,12 @@ class Maillage : public Engine {
       error = "maillage: HTTP " + std::to_string(res->status) + ": " + res->body;
       return std::nullopt;
     }
-    return json::parse(res->body, nullptr, false);
+    return std::move(res->body);
+  }
+  std::optional<json> get(const std::string& target, std::string& error) {
+    auto body = fetch(target, error);
+    if (!body) return std::nullopt;
+    return json::parse(*body, nullptr, false);
   }
   httplib::Client client_;
   std::map<std::string, std::string> targets_;  // by query name, for run()
@@ -93,13 +94,7 @@ class Meilisearch : public Engine {
       if (!request) return false;
       it = prepared_.emplace(q.name, endpoint(*request)).first;
     }
-    auto res = client_.Post(it->second.first.c_str(), it->second.second, "application/json");
-    if (!res || res->status != 200 || res->body.empty()) {
-      error = "meilisearch: " + (res ? "HTTP " + std::to_string(res->status) + ": " + res->body
-                                     : httplib::to_string(res.error()));
-      return false;
-    }
-    return true;
+    return send(it->second.first, it->second.second, error).has_value();
   }
 
   bool result_set(const BenchQuery& q, std::size_t max_ids, ResultSet& out, std::string& error) override {
@@ -137,10 +132,8 @@ class Meilisearch : public Engine {
     if (single) body.erase("indexUid");
     return {path, body.dump()};
   }
-  // The results of the request's queries, in order.
-  std::optional<json> post(const MeiliRequest& request, std::string& error) {
-    bool single = request.body["queries"].size() == 1;
-    auto [path, body] = endpoint(request);
+  // The answer's body, or nullopt with `error` set.
+  std::optional<std::string> send(const std::string& path, const std::string& body, std::string& error) {
     auto res = client_.Post(path.c_str(), body, "application/json");
     if (!res) {
       error = "meilisearch: " + httplib::to_string(res.error());
@@ -150,7 +143,15 @@ class Meilisearch : public Engine {
       error = "meilisearch: HTTP " + std::to_string(res->status) + ": " + res->body;
       return std::nullopt;
     }
-    json parsed = json::parse(res->body, nullptr, false);
+    return std::move(res->body);
+  }
+  // The results of the request's queries, in order.
+  std::optional<json> post(const MeiliRequest& request, std::string& error) {
+    bool single = request.body["queries"].size() == 1;
+    auto [path, body] = endpoint(request);
+    auto answer = send(path, body, error);
+    if (!answer) return std::nullopt;
+    json parsed = json::parse(*answer, nullptr, false);
     if (single) return json::array({parsed});
     return parsed["results"];
   }

@@ -635,7 +635,8 @@ void Index::for_each_cell(double min_lat, double min_lon, double max_lat, double
     for (const auto& [cell, bitmap] : cells_) {
       const auto la = static_cast<std::int64_t>(cell / 10000u);
       const auto lo = static_cast<std::int64_t>(cell % 10000u);
-      if (la >= la0 && la <= la1 && lo >= lo0 && lo <= lo1) fn(cell, bitmap, la, lo);
+      if (la >= la0 && la <= la1 && lo >= lo0 && lo <= lo1)
+        fn(cell, bitmap, la > la0 && la < la1 && lo > lo0 && lo < lo1);
     }
     return;
   }
@@ -643,19 +644,19 @@ void Index::for_each_cell(double min_lat, double min_lon, double max_lat, double
     for (auto lo = lo0; lo <= lo1; ++lo)
       if (auto it = cells_.find(static_cast<std::uint64_t>(la) * 10000u + static_cast<std::uint64_t>(lo));
           it != cells_.end())
-        fn(it->first, it->second, la, lo);
+        fn(it->first, it->second, la > la0 && la < la1 && lo > lo0 && lo < lo1);
 }
 
 template <typename Fn>
 void Index::for_each_cell_near(double lat, double lon, double radius_km, Fn&& fn) const {
   // The cap's extent: its angular radius in latitude, asin(sin ρ / cos φ) in longitude (with a
   // thousandth to spare), or every cell when it holds a pole or crosses the antimeridian.
-  const double rho = radius_km / 6371.0088, cos_lat = std::cos(lat * M_PI / 180);
+  const double rho = radius_km / territory::kEarthRadiusKm, cos_lat = std::cos(lat * M_PI / 180);
   const double dlat = rho * 180 / M_PI * 1.001;
   const bool polar = std::sin(rho) >= cos_lat;
   const double dlon = polar ? 360 : std::asin(std::sin(rho) / cos_lat) * 180 / M_PI * 1.001;
   if (polar || lat - dlat < -90 || lat + dlat > 90 || lon - dlon < -180 || lon + dlon > 180) {
-    for (const auto& [cell, bitmap] : cells_) fn(cell, bitmap, 0, 0);  // a pole or the antimeridian
+    for (const auto& [cell, bitmap] : cells_) fn(cell, bitmap, false);  // a pole or the antimeridian
   } else {
     for_each_cell(lat - dlat, lon - dlon, lat + dlat, lon + dlon, fn);
   }
@@ -725,7 +726,7 @@ void Index::for_each_fine_cell(std::uint64_t cell, Fn&& fn) const {
 // by distance visits the cells in that order and stops at the first that cannot come before
 // the last place of its page.
 std::vector<Index::NearCell> Index::cells_by_distance(const Query& q) const {
-  constexpr double kRadiusKm = 6371.0088, kDegree = M_PI / 180;
+  constexpr double kRadiusKm = territory::kEarthRadiusKm, kDegree = M_PI / 180;
   const double lat = q.point->latitude, lon = q.point->longitude;
   const std::uint64_t home = cell_of(lat, lon);
   const auto home_la = static_cast<std::int64_t>(home / 10000u);
@@ -749,7 +750,7 @@ std::vector<Index::NearCell> Index::cells_by_distance(const Query& q) const {
     return bound[k];
   };
   std::vector<NearCell> out;
-  auto take = [&](std::uint64_t cell, const Roaring& bitmap, std::int64_t, std::int64_t) {
+  auto take = [&](std::uint64_t cell, const Roaring& bitmap, bool) {
     const std::int64_t dla = std::abs(static_cast<std::int64_t>(cell / 10000u) - home_la);
     std::int64_t dlo = std::abs(static_cast<std::int64_t>(cell % 10000u) - home_lo);
     dlo = std::min(dlo, kColumns - dlo);
@@ -758,7 +759,7 @@ std::vector<Index::NearCell> Index::cells_by_distance(const Query& q) const {
   if (q.radius_km) {
     for_each_cell_near(lat, lon, *q.radius_km, take);
   } else {
-    for (const auto& [cell, bitmap] : cells_) take(cell, bitmap, 0, 0);
+    for (const auto& [cell, bitmap] : cells_) take(cell, bitmap, false);
   }
   return out;
 }
@@ -804,7 +805,7 @@ Roaring Index::geo_set(const Query& q) const {
       return max_distance_km(box, lat, lon) <= radius ? 1 : 0;
     };
     for_each_cell_near(lat, lon, radius,
-                       [&](std::uint64_t cell, const Roaring& bitmap, std::int64_t, std::int64_t) {
+                       [&](std::uint64_t cell, const Roaring& bitmap, bool) {
                          const int where = box_in_circle(cell_box(cell));
                          if (where < 0) return;
                          if (where > 0) {
@@ -823,14 +824,9 @@ Roaring Index::geo_set(const Query& q) const {
   }
   if (q.bbox) {
     const auto& b = *q.bbox;
-    const auto la0 = static_cast<std::int64_t>(std::floor((b.min_lat + 90.0) / kCellDegrees));
-    const auto la1 = static_cast<std::int64_t>(std::floor((b.max_lat + 90.0) / kCellDegrees));
-    const auto lo0 = static_cast<std::int64_t>(std::floor((b.min_lon + 180.0) / kCellDegrees));
-    const auto lo1 = static_cast<std::int64_t>(std::floor((b.max_lon + 180.0) / kCellDegrees));
     for_each_cell(b.min_lat, b.min_lon, b.max_lat, b.max_lon,
-                  [&](std::uint64_t, const Roaring& bitmap, std::int64_t la, std::int64_t lo) {
-                    // A cell strictly between the edge cells lies inside the box.
-                    if (la > la0 && la < la1 && lo > lo0 && lo < lo1) {
+                  [&](std::uint64_t, const Roaring& bitmap, bool interior) {
+                    if (interior) {
                       whole.push_back(&bitmap);
                       return;
                     }

@@ -166,8 +166,8 @@ class Index {
   void insert(PreparedPlace&& p, bool texts_indexed);
   // The position of `field` in filter_fields(), or -1.
   static int filter_slot(std::string_view field);
-  // Calls fn(cell, bitmap, lat index, lon index) for every non-empty cell of the grid that
-  // meets the rectangle.
+  // Calls fn(cell, bitmap, interior) for every cell of the grid that meets the rectangle;
+  // `interior`: strictly between its edge cells, so inside the rectangle.
   template <typename Fn>
   void for_each_cell(double min_lat, double min_lon, double max_lat, double max_lon, Fn&& fn) const;
   // The same for the cells within `radius_km` of a point (a superset).

@@ -131,13 +131,12 @@ UnitVector unit_vector(double lat, double lon) {
 }
 
 double haversine_of_km(double km) {
-  const double half = std::min(km / 6371.0088, 3.14159265358979323846) / 2;
+  const double half = std::min(km / kEarthRadiusKm, 180 * kDegree) / 2;
   return std::sin(half) * std::sin(half);
 }
 
 double distance_km(double lat1, double lon1, double cos_lat1, double lat2, double lon2,
                    double cos_lat2) {
-  constexpr double kEarthRadiusKm = 6371.0088;
   const double dlat = (lat2 - lat1) * kDegree;
   const double dlon = (lon2 - lon1) * kDegree;
   const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +

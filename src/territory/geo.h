@@ -42,7 +42,9 @@ std::optional<Area> area_of_insee(std::string_view code_insee);
 // "Wallis-et-Futuna", "Polynésie française", "Nouvelle-Calédonie".
 std::string_view area_name(Area area);
 
-// Great-circle distance in kilometres (haversine, mean Earth radius 6371.0088 km).
+// The mean Earth radius (IUGG) of every great-circle distance of maillage.
+inline constexpr double kEarthRadiusKm = 6371.0088;
+// Great-circle distance in kilometres (haversine, mean Earth radius kEarthRadiusKm).
 double distance_km(double lat1, double lon1, double lat2, double lon2);
 // A position as a point of the unit sphere. The haversine of the angle between two positions
 // is a quarter of their squared chord: no trigonometry per pair, and no cancellation for near
