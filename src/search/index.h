@@ -220,6 +220,10 @@ class Index {
   // documents' keys have not changed since the ranking (a change unranks), so the entries
   // that are not stale are still in order.
   std::vector<std::uint32_t> name_order_, date_order_;
+  // The same lists cut in blocks of kRankBlock positions, each block as the set of its
+  // documents: a walk of the order intersects the matches with a block at a time.
+  static constexpr std::size_t kRankBlock = 4096;
+  std::vector<Roaring> name_blocks_, date_blocks_;
   Roaring unranked_docs_;
   // visible(): the sets of the two kinds of search, computed again after a change.
   std::uint64_t version_ = 0;  // incremented by every change of live_, fusion_ or absorbed_
