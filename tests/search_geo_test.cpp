@@ -224,3 +224,51 @@ TEST_F(SearchGeo, BoxHoldsExactlyThePlacesInsideIt) {
 
 }  // namespace
 }  // namespace maillage::search
+
+namespace maillage::search {
+namespace {
+
+// The numbering of a bulk load: the Z-order curve of 2^24 steps of latitude and longitude, bit
+// by bit here (latitude on the odd bits), and places without a position after every other.
+TEST(BulkOrderKey, InterleavesLatitudeAndLongitudeAndPutsUnplacedPlacesLast) {
+  auto steps = [](double v, double lo, double span) {
+    return static_cast<std::uint64_t>(std::clamp((v - lo) / span, 0.0, 1.0) * double((1u << 24) - 1));
+  };
+  auto expected = [&](double lat, double lon) {
+    const std::uint64_t y = steps(lat, -90, 180), x = steps(lon, -180, 360);
+    std::uint64_t key = 0;
+    for (int bit = 0; bit < 24; ++bit)
+      key |= ((x >> bit) & 1) << (2 * bit) | ((y >> bit) & 1) << (2 * bit + 1);
+    return key;
+  };
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> lat(-90, 90), lon(-180, 180);
+  PreparedPlace p;
+  p.has_position = true;
+  for (int i = 0; i < 10000; ++i) {
+    p.latitude = lat(rng);
+    p.longitude = lon(rng);
+    ASSERT_EQ(Index::bulk_order_key(p), expected(p.latitude, p.longitude)) << p.latitude << ", " << p.longitude;
+  }
+  // The corners, and a place and its neighbour 1 m east in Marseille closer to each other on
+  // the curve than to Toulon.
+  p.latitude = 90;
+  p.longitude = 180;
+  EXPECT_EQ(Index::bulk_order_key(p), (std::uint64_t{1} << 48) - 1);
+  p.latitude = -90;
+  p.longitude = -180;
+  EXPECT_EQ(Index::bulk_order_key(p), 0u);
+  auto key = [&](double la, double lo) {
+    p.latitude = la;
+    p.longitude = lo;
+    return Index::bulk_order_key(p);
+  };
+  const std::uint64_t marseille = key(43.2965, 5.3698), next = key(43.2965, 5.36981), toulon = key(43.1242, 5.928);
+  EXPECT_LT(std::max(marseille, next) - std::min(marseille, next),
+            std::max(marseille, toulon) - std::min(marseille, toulon));
+  PreparedPlace unplaced;
+  EXPECT_EQ(Index::bulk_order_key(unplaced), ~std::uint64_t{0});
+}
+
+}  // namespace
+}  // namespace maillage::search

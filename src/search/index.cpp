@@ -178,6 +178,12 @@ void Index::end_bulk() {
   flush_pending();
   filter_pending_.release();
   text_.end_bulk();
+  for (auto& bitmap : filter_postings_) compact(bitmap);
+  for (auto* cells : {&cells_, &fine_cells_})
+    for (auto& [cell, bitmap] : *cells) compact(bitmap, true);
+  compact(unplaced_, true);
+  compact(live_, true);
+  opening_.compact();
   bulk_ = false;
   rank();
 }
@@ -187,6 +193,24 @@ void Index::unrank(std::uint32_t doc) {
     name_rank_[doc] = date_rank_[doc] = kNoRank;
     unranked_docs_.add(doc);
   }
+}
+
+std::uint64_t Index::bulk_order_key(const PreparedPlace& p) {
+  if (!p.has_position) return ~std::uint64_t{0};
+  // 2^24 steps of latitude and longitude (about 2 m), bits interleaved.
+  auto step = [](double v, double lo, double span) {
+    const double t = std::clamp((v - lo) / span, 0.0, 1.0);
+    return static_cast<std::uint64_t>(t * double((1u << 24) - 1));
+  };
+  auto spread = [](std::uint64_t x) {  // bit i to bit 2i
+    x = (x | x << 16) & 0x0000FFFF0000FFFFull;
+    x = (x | x << 8) & 0x00FF00FF00FF00FFull;
+    x = (x | x << 4) & 0x0F0F0F0F0F0F0F0Full;
+    x = (x | x << 2) & 0x3333333333333333ull;
+    x = (x | x << 1) & 0x5555555555555555ull;
+    return x;
+  };
+  return spread(step(p.latitude, -90, 180)) << 1 | spread(step(p.longitude, -180, 360));
 }
 
 void Index::rank() {

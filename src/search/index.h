@@ -129,6 +129,10 @@ class Index {
   }
   // Room for `n` documents (before a bulk load).
   void reserve(std::size_t n);
+  // The order in which a bulk load should number places: along a Z-order curve of their
+  // positions (places without one last), so that neighbours get neighbouring documents and the
+  // sets of a commune, a département or a map view are runs of few bitmap containers.
+  static std::uint64_t bulk_order_key(const PreparedPlace& p);
   // Bulk load (a build): between the two, postings are gathered and written in runs; searches
   // must wait for end_bulk().
   void begin_bulk();

@@ -8,6 +8,7 @@
 #include "hours/evaluator.h"
 #include "hours/holidays.h"
 #include "hours/parser.h"
+#include "search/text_index.h"
 #include "territory/time_zone.h"
 
 namespace maillage::search {
@@ -142,6 +143,10 @@ void OpeningIndex::set(std::uint32_t doc, const HoursInput& input) {
   }
   slot_[doc] = it->second;
   if (it->second != 0) docs_[it->second - 1].add(doc);
+}
+
+void OpeningIndex::compact() {
+  for (auto& bitmap : docs_) search::compact(bitmap, true);
 }
 
 void OpeningIndex::clear(std::uint32_t doc) {

@@ -90,6 +90,7 @@ class OpeningIndex {
   Roaring open_on_days_set(std::int64_t now, unsigned weekdays) const;
 
   std::size_t distinct_schedules() const { return sources_.size(); }
+  void compact();  // after a bulk load
 
  private:
   struct Source {  // what a compiled id was built from, for dates outside the compile window

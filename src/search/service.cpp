@@ -67,31 +67,46 @@ bool Service::build(std::string& error) {
     error = "l'index est déjà construit";
     return false;
   }
-  index_.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, store_->count_active())));
+  const auto active = static_cast<std::size_t>(std::max<std::int64_t>(0, store_->count_active()));
+  index_.reserve(active);
   constexpr std::size_t kBatch = 1024;
   BatchQueue prepared, texts_done;
   store::Status read_status = store::Status::success();
+  // The places are numbered in space order (Index::bulk_order_key) a slice of kSlice at a
+  // time: the places near each other become a few runs of documents, which makes their
+  // bitmaps compact and their set operations fast, while only one slice waits in memory.
+  constexpr std::size_t kSlice = std::size_t{1} << 17;
   std::thread reader([&] {
-    BatchQueue::Batch batch;
-    batch.reserve(kBatch);
+    std::vector<PreparedPlace> slice;
+    slice.reserve(std::min(active, kSlice));
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
+    auto send = [&] {
+      order.resize(slice.size());
+      for (std::uint32_t i = 0; i < slice.size(); ++i) order[i] = {Index::bulk_order_key(slice[i]), i};
+      std::sort(order.begin(), order.end());
+      BatchQueue::Batch batch;
+      for (std::size_t k = 0; k < order.size(); k += kBatch) {
+        batch.reserve(kBatch);
+        for (std::size_t j = k; j < std::min(order.size(), k + kBatch); ++j)
+          batch.push_back(std::move(slice[order[j].second]));
+        prepared.push(std::move(batch));
+        batch = {};
+      }
+      slice.clear();
+    };
     store::Status unreadable = store::Status::success();
     store::Status scanned = store_->scan_records([&](const store::PlaceRecord& r) {
-      PreparedPlace p;
+      PreparedPlace& p = slice.emplace_back();
       if (!Index::prepare(r, p)) {
+        slice.pop_back();
         if (unreadable.ok)
           unreadable = store::Status::failure("enregistrement illisible dans la base : " +
                                               std::string(r.source) + " / " + std::string(r.id));
-        return;
       }
-      batch.push_back(std::move(p));
-      if (batch.size() == kBatch) {
-        prepared.push(std::move(batch));
-        batch = {};
-        batch.reserve(kBatch);
-      }
+      if (slice.size() == kSlice) send();
     });
     read_status = scanned.ok ? unreadable : scanned;
-    if (!batch.empty()) prepared.push(std::move(batch));
+    send();
     prepared.close();
   });
   index_.begin_bulk();

@@ -93,6 +93,9 @@ void TextIndex::end_bulk() {
   term_pending_.release();
   stem_pending_.release();
   bulk_ = false;
+  for (auto* lists : {&term_postings_, &stem_postings_})
+    for (auto& postings : *lists)
+      for (auto& bitmap : postings) compact(bitmap);
 }
 
 void TextIndex::add(std::uint32_t doc, FieldClass fc, std::string_view text) {

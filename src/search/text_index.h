@@ -22,6 +22,16 @@ inline constexpr std::size_t kFieldClasses = 4;
 
 using Postings = std::array<Roaring, kFieldClasses>;
 
+// After a bulk load: no spare capacity, and with `runs`, runs of documents as run containers.
+// Places are numbered in space order, so the sets of a cell or of a schedule (copies of a
+// place's hours nearby) hold long runs; the postings of labels and words are left as arrays
+// and bitsets, which intersect and count faster than runs with many gaps (measured: a facet
+// query over three labels twice as slow with run containers).
+inline void compact(Roaring& bitmap, bool runs = false) {
+  if (runs) bitmap.runOptimize();
+  bitmap.shrinkToFit();
+}
+
 // Hash maps keyed by std::string, looked up by std::string_view without a copy (XXH3: the
 // index hashes about a hundred million short strings while it builds).
 struct StringHash {
