@@ -178,7 +178,13 @@ void Index::end_bulk() {
   flush_pending();
   filter_pending_.release();
   text_.end_bulk();
-  for (auto& bitmap : filter_postings_) compact(bitmap);
+  // The places of a commune, a postal code, a département or a region are runs of
+  // documents (numbered in space order): run containers, counted and intersected fast.
+  for (std::size_t slot = 0; slot < filters_.size(); ++slot) {
+    const std::string& field = filter_fields()[slot];
+    const bool territorial = field == "code_insee" || field == "code_postal" || field == "departement" || field == "region";
+    for (const auto& [value, posting] : filters_[slot]) compact(filter_postings_[posting], territorial);
+  }
   for (auto* cells : {&cells_, &fine_cells_})
     for (auto& [cell, bitmap] : *cells) compact(bitmap, true);
   compact(unplaced_, true);
