@@ -4,6 +4,7 @@
 #include <ctime>
 #include <vector>
 
+#include "search/bitmaps.h"
 #include "search/cursor.h"
 #include "search/index.h"
 #include "territory/geo.h"
@@ -22,12 +23,12 @@ std::map<std::string, std::uint64_t> opening_counts(const OpeningIndex& opening,
                                                     std::int64_t now) {
   std::map<std::string, std::uint64_t> counts;
   if (field == "ouvert") {
-    if (auto n = base.and_cardinality(opening.open_set(opening.probe(OpenAt{false, now}))))
+    if (auto n = and_cardinality(base, opening.open_set(opening.probe(OpenAt{false, now}))))
       counts["maintenant"] = n;
     return counts;
   }
   for (int d = 0; d < 7; ++d)
-    if (auto n = base.and_cardinality(opening.open_on_days_set(now, 1u << d)))
+    if (auto n = and_cardinality(base, opening.open_on_days_set(now, 1u << d)))
       counts[weekday_names()[static_cast<std::size_t>(d)]] = n;
   return counts;
 }
@@ -58,13 +59,12 @@ std::vector<Tier> relevance_tiers(const std::vector<WordHits>& words, const Roar
     // This word's groups: disjoint, covering the matches.
     std::vector<Tier> groups;
     Roaring seen;
-    const Postings* kinds[] = {&w.exact, &w.stem, &w.prefix, &w.typo};
-    for (int kind = 0; kind < 4; ++kind)
+    for (std::size_t kind = 0; kind < WordHits::kKinds; ++kind)
       for (const int weight : class_weights) {
         Roaring group;
         for (std::size_t c = 0; c < kFieldClasses; ++c)
-          if (kClassWeight[c] == weight) group |= (*kinds[kind])[c];
-        group &= matches;
+          if (const Roaring* set = w.sets[kind][c]; set && kClassWeight[c] == weight)
+            group |= intersect_small_first(*set, matches);
         group -= seen;
         if (group.isEmpty()) continue;
         seen |= group;
@@ -192,8 +192,14 @@ SearchResult Index::search(const Query& q) const {
     bool all_stop = std::all_of(tokens.begin(), tokens.end(), [](auto& t) { return t.stop_word; });
     for (std::size_t i = 0; i < tokens.size(); ++i) {
       if (tokens[i].stop_word && !all_stop) continue;
-      words.push_back(text_.lookup(tokens[i].folded, tokens[i].stem, i + 1 == tokens.size()));
-      narrow(words.back().any());
+      // Looked up within the context so far (a radius, the words before), if any.
+      words.push_back(text_.lookup(tokens[i].folded, tokens[i].stem, i + 1 == tokens.size(),
+                                   narrowed ? &*narrowed : nullptr));
+      if (narrowed) {
+        *narrowed = words.back().any();  // within it already
+      } else {
+        narrow(words.back().any());
+      }
     }
   }
   // The context and the field filters but `except`'s.
@@ -234,7 +240,7 @@ SearchResult Index::search(const Query& q) const {
     const Roaring facet_base = with_filters(field);
     if (const int slot = filter_slot(field); slot >= 0)
       for (const auto& [value, posting] : filters_[slot])
-        if (auto n = facet_base.and_cardinality(filter_postings_[posting])) counts[value] = n;
+        if (auto n = and_cardinality(facet_base, filter_postings_[posting])) counts[value] = n;
   }
 
   // Sort keys of the candidates after the cursor. A key is compared by its numbers first

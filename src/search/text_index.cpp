@@ -4,6 +4,7 @@
 
 #include <xxhash.h>
 
+#include "search/bitmaps.h"
 #include "text/tokenize.h"
 
 namespace maillage::search {
@@ -42,8 +43,9 @@ std::size_t StringHash::operator()(std::string_view s) const {
 
 Roaring WordHits::any() const {
   std::vector<const Roaring*> all;
-  for (const auto* set : {&exact, &stem, &prefix, &typo})
-    for (const auto& r : *set) all.push_back(&r);
+  for (const auto& kind : sets)
+    for (const Roaring* r : kind)
+      if (r) all.push_back(r);
   return Roaring::fastunion(all.size(), all.data());
 }
 
@@ -163,11 +165,36 @@ int TextIndex::edit_distance(std::string_view a_text, std::string_view b_text, i
   return prev[m];
 }
 
-WordHits TextIndex::lookup(std::string_view folded, std::string_view stem, bool allow_prefix) const {
+WordHits TextIndex::lookup(std::string_view folded, std::string_view stem, bool allow_prefix,
+                           const Roaring* within) const {
   WordHits hits;
-  auto exact = terms_.find(folded);
-  if (exact != terms_.end()) hits.exact = term_postings_[exact->second];
-  if (auto s = stem_ids_.find(stem); s != stem_ids_.end()) hits.stem = stem_postings_[s->second];
+  // The documents of some postings (of `within` only, when given) as one set of hits.
+  auto keep = [&](WordHits::Kind kind, std::size_t c, const std::vector<const Roaring*>& parts) {
+    std::vector<Roaring> narrowed;
+    std::vector<const Roaring*> of;
+    narrowed.reserve(parts.size());  // no reallocation: `of` points into it
+    for (const Roaring* part : parts) {
+      if (part->isEmpty()) continue;
+      if (!within) {
+        of.push_back(part);
+      } else if (Roaring n = intersect_small_first(*part, *within); !n.isEmpty()) {
+        of.push_back(&narrowed.emplace_back(std::move(n)));
+      }
+    }
+    if (of.empty()) return;
+    if (of.size() == 1 && !within) {
+      hits.sets[kind][c] = of[0];  // the posting itself
+      return;
+    }
+    auto owned = std::make_unique<Roaring>(of.size() == 1 ? std::move(narrowed[0])
+                                                           : Roaring::fastunion(of.size(), of.data()));
+    hits.sets[kind][c] = owned.get();
+    hits.owned.push_back(std::move(owned));
+  };
+  if (auto exact = terms_.find(folded); exact != terms_.end())
+    for (std::size_t c = 0; c < kFieldClasses; ++c) keep(WordHits::kExact, c, {&term_postings_[exact->second][c]});
+  if (auto s = stem_ids_.find(stem); s != stem_ids_.end())
+    for (std::size_t c = 0; c < kFieldClasses; ++c) keep(WordHits::kStem, c, {&stem_postings_[s->second][c]});
 
   if (allow_prefix && !folded.empty()) {
     std::array<std::vector<const Roaring*>, kFieldClasses> parts;
@@ -179,8 +206,7 @@ WordHits TextIndex::lookup(std::string_view folded, std::string_view stem, bool 
       for (std::size_t c = 0; c < kFieldClasses; ++c)
         parts[c].push_back(&term_postings_[it->second][c]);
     }
-    for (std::size_t c = 0; c < kFieldClasses; ++c)
-      if (!parts[c].empty()) hits.prefix[c] = Roaring::fastunion(parts[c].size(), parts[c].data());
+    for (std::size_t c = 0; c < kFieldClasses; ++c) keep(WordHits::kPrefix, c, parts[c]);
   }
 
   int max = max_typos(code_points(folded).size());
@@ -203,8 +229,7 @@ WordHits TextIndex::lookup(std::string_view folded, std::string_view stem, bool 
       if (edit_distance(folded, term, max) > max) continue;
       for (std::size_t c = 0; c < kFieldClasses; ++c) parts[c].push_back(&term_postings_[id][c]);
     }
-    for (std::size_t c = 0; c < kFieldClasses; ++c)
-      if (!parts[c].empty()) hits.typo[c] = Roaring::fastunion(parts[c].size(), parts[c].data());
+    for (std::size_t c = 0; c < kFieldClasses; ++c) keep(WordHits::kTypo, c, parts[c]);
   }
   return hits;
 }

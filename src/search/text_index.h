@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -74,9 +75,15 @@ class PendingPostings {
   std::size_t count_ = 0;
 };
 
-// How a document matches one query word, per field class.
+// How a document matches one query word: by kind of match (exact, stem, prefix, typo) and
+// field class, the documents, or nullptr for none. A set is the index's own posting (no copy)
+// or a bitmap owned here (a union, or a posting within the query's context).
 struct WordHits {
-  Postings exact, stem, prefix, typo;
+  enum Kind { kExact = 0, kStem = 1, kPrefix = 2, kTypo = 3 };
+  static constexpr std::size_t kKinds = 4;
+  std::array<std::array<const Roaring*, kFieldClasses>, kKinds> sets{};
+  std::vector<std::unique_ptr<Roaring>> owned;
+
   Roaring any() const;  // union of everything
 };
 
@@ -94,8 +101,11 @@ class TextIndex {
   void remove(std::uint32_t doc, FieldClass fc, std::string_view text);
 
   // The documents matching one query word (folded form and folded stem); prefix matching only
-  // when `allow_prefix` (the last word being typed).
-  WordHits lookup(std::string_view folded, std::string_view stem, bool allow_prefix) const;
+  // when `allow_prefix` (the last word being typed). With `within`, only those of its
+  // documents (the query's context so far): each posting is intersected with it before any
+  // union, which reads little of the postings of common words.
+  WordHits lookup(std::string_view folded, std::string_view stem, bool allow_prefix,
+                  const Roaring* within = nullptr) const;
 
   std::size_t term_count() const { return terms_.size(); }
 
