@@ -153,6 +153,8 @@ def print_set(name, s):
               f"{rm:>8} {rp:>9}  {check} [totals {totals}]")
         for diff in q.get("differences", []):
             print(f"{'':30}{diff}")
+        for diff in q.get("edge_differences", []):
+            print(f"{'':30}within 1 m of the circle: {diff}")
     print("p50/p99 in ms, one request at a time; m/X = maillage p50 / X p50 (target <= "
           f"{1 / TARGET_SPEEDUP:.2f}).")
     for base, x in s["ratio_summary"].items():

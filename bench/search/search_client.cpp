@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -111,6 +112,56 @@ std::vector<std::string> differences(const char* a_name, const ResultSet& a, con
   return out;
 }
 
+// Places on a radius's circle: engines compute distances with their own rounding, so a place
+// within a hair of the circle may fall on either side. A difference on a radius query is
+// accepted when the other engine's set lies between the reference engine's sets for the radius
+// minus and plus kEdgeKm (a metre): its total, every facet count, and its ids when listed.
+constexpr double kEdgeKm = 0.001;
+
+BenchQuery with_radius(const BenchQuery& q, double radius_km, const char* suffix) {
+  BenchQuery out = q;
+  out.name += suffix;
+  out.query.radius_km = radius_km;
+  std::string rebuilt;
+  std::size_t start = 0;
+  while (start <= q.query_string.size()) {
+    std::size_t end = q.query_string.find('&', start);
+    if (end == std::string::npos) end = q.query_string.size();
+    std::string part = q.query_string.substr(start, end - start);
+    if (part.rfind("rayon_km=", 0) == 0) {
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "rayon_km=%.6f", radius_km);
+      part = buf;
+    }
+    rebuilt += (rebuilt.empty() ? "" : "&") + part;
+    start = end + 1;
+  }
+  out.query_string = rebuilt;
+  return out;
+}
+
+// Does `other` lie between `inner` and `outer` (inner ⊆ other ⊆ outer, as far as listed)?
+bool between(const ResultSet& inner, const ResultSet& other, const ResultSet& outer) {
+  if (other.total < inner.total || other.total > outer.total) return false;
+  for (const auto& [field, counts] : other.facets)
+    for (const auto& [value, n] : counts) {
+      auto count_in = [&](const ResultSet& r) -> std::uint64_t {
+        auto f = r.facets.find(field);
+        if (f == r.facets.end()) return 0;
+        auto v = f->second.find(value);
+        return v == f->second.end() ? 0 : v->second;
+      };
+      if (n < count_in(inner) || n > count_in(outer)) return false;
+    }
+  if (other.ids_complete && inner.ids_complete && outer.ids_complete) {
+    std::set<std::string> in(inner.ids.begin(), inner.ids.end()), mid(other.ids.begin(), other.ids.end()),
+        out(outer.ids.begin(), outer.ids.end());
+    if (!std::includes(mid.begin(), mid.end(), in.begin(), in.end())) return false;
+    if (!std::includes(out.begin(), out.end(), mid.begin(), mid.end())) return false;
+  }
+  return true;
+}
+
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -162,17 +213,39 @@ int run(const RunOptions& o) {
     std::vector<std::string> diffs;
     bool ids_checked = true;
     for (std::size_t e = 0; e < engines.size(); ++e) ids_checked = ids_checked && ok[e] && sets[e].ids_complete;
+    std::vector<std::string> edge;  // differences on the circle's edge only
+    // The reference for the edge: the first engine (maillage when given), for r -/+ kEdgeKm.
+    std::optional<std::pair<ResultSet, ResultSet>> bounds;
+    auto edge_bounds = [&]() -> const std::pair<ResultSet, ResultSet>* {
+      if (!q.query.radius_km || !ok[0]) return nullptr;
+      if (!bounds) {
+        std::pair<ResultSet, ResultSet> b;
+        std::string error;
+        if (!engines[0]->result_set(with_radius(q, *q.query.radius_km - kEdgeKm, " (-1 m)"), o.verify_max, b.first, error) ||
+            !engines[0]->result_set(with_radius(q, *q.query.radius_km + kEdgeKm, " (+1 m)"), o.verify_max, b.second, error))
+          return nullptr;
+        bounds = std::move(b);
+      }
+      return &*bounds;
+    };
     if (q.compare)
       for (std::size_t a = 0; a < engines.size(); ++a)
         for (std::size_t b = a + 1; b < engines.size(); ++b)
-          if (ok[a] && ok[b])
-            for (auto& d : differences(engines[a]->name(), sets[a], engines[b]->name(), sets[b]))
-              diffs.push_back(std::move(d));
+          if (ok[a] && ok[b]) {
+            auto found = differences(engines[a]->name(), sets[a], engines[b]->name(), sets[b]);
+            if (found.empty()) continue;
+            const auto* in_out = edge_bounds();
+            const bool on_edge = in_out && between(in_out->first, sets[a], in_out->second) &&
+                                 between(in_out->first, sets[b], in_out->second);
+            for (auto& d : found) (on_edge ? edge : diffs).push_back(std::move(d));
+          }
     jq["check"] = !q.compare       ? "not compared (text: each engine's own matching)"
                   : !diffs.empty() ? "MISMATCH"
+                  : !edge.empty()  ? "same but for places within 1 m of the circle (distance rounding)"
                   : ids_checked    ? "same ids, totals and facets"
                                    : "same totals and facets (ids not compared: total > verify_max_ids)";
     jq["differences"] = diffs;
+    if (!edge.empty()) jq["edge_differences"] = edge;
     mismatches += q.compare && !diffs.empty();
     // 2. Latency, one request at a time.
     for (std::size_t e = 0; e < engines.size(); ++e) {
@@ -203,6 +276,7 @@ int run(const RunOptions& o) {
         std::fprintf(stderr, " %s %.2f ms", e->name(), jq["engines"][e->name()]["p50_ms"].get<double>());
     std::fprintf(stderr, "  %s\n", jq["check"].get<std::string>().c_str());
     for (const auto& d : diffs) std::fprintf(stderr, "      %s\n", d.c_str());
+    for (const auto& d : edge) std::fprintf(stderr, "      within 1 m of the circle: %s\n", d.c_str());
     out["queries"].push_back(std::move(jq));
   }
   out["mismatches"] = mismatches;
