@@ -66,3 +66,29 @@ TEST(AndCardinality, ReadsSharedContainers) {
 
 }  // namespace
 }  // namespace maillage::search
+
+namespace maillage::search {
+namespace {
+
+TEST(MostlyBitsets, CountsTheKindsOfContainers) {
+  std::mt19937 rng(3);
+  EXPECT_FALSE(mostly_bitsets(Roaring()));
+  EXPECT_TRUE(mostly_bitsets(make(rng, 1)));   // dense: bitsets
+  EXPECT_FALSE(mostly_bitsets(make(rng, 0)));  // sparse: arrays
+  EXPECT_FALSE(mostly_bitsets(make(rng, 2)));  // runs
+  // Two bitset containers and one array: mostly bitsets; one bitset and two arrays: not.
+  Roaring dense, mixed;
+  for (std::uint32_t i = 0; i < 30000; i += 2) {
+    dense.add(i);
+    dense.add(65536 + i);
+    mixed.add(i);
+  }
+  dense.add(3 * 65536);
+  mixed.add(65536);
+  mixed.add(2 * 65536);
+  EXPECT_TRUE(mostly_bitsets(dense));
+  EXPECT_FALSE(mostly_bitsets(mixed));
+}
+
+}  // namespace
+}  // namespace maillage::search

@@ -57,4 +57,15 @@ std::uint64_t and_cardinality(const Roaring& a, const Roaring& b) {
   return total;
 }
 
+bool mostly_bitsets(const Roaring& r) {
+  const roaring_array_t& ra = r.roaring.high_low_container;
+  std::int32_t bitsets = 0;
+  for (std::int32_t i = 0; i < ra.size; ++i) {
+    std::uint8_t type = ra.typecodes[i];
+    container_unwrap_shared(ra.containers[i], &type);
+    bitsets += type == BITSET_CONTAINER_TYPE_CODE;
+  }
+  return 2 * bitsets > ra.size;
+}
+
 }  // namespace maillage::search

@@ -18,6 +18,9 @@ namespace maillage::search {
 // The same value as a.and_cardinality(b).
 std::uint64_t and_cardinality(const Roaring& a, const Roaring& b);
 
+// Whether most of the bitmap's containers are bitsets (dense: over 4,096 of their 65,536).
+bool mostly_bitsets(const Roaring& r);
+
 // a & b, the narrower set first: CRoaring's intersection then reads the wider one's containers
 // only where the narrower has some (a common word's posting within a radius).
 inline Roaring intersect_small_first(const Roaring& a, const Roaring& b) {

@@ -265,16 +265,16 @@ void Index::rank() {
     return order;
   };
   auto blocks_of = [](const std::vector<std::uint32_t>& order) {
-    std::vector<Roaring> blocks;
+    RankBlocks blocks;
     std::vector<std::uint32_t> docs;
     for (std::size_t first = 0; first < order.size(); first += kRankBlock) {
       const auto end = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), first + kRankBlock));
       docs.assign(order.begin() + static_cast<std::ptrdiff_t>(first), end);
       std::sort(docs.begin(), docs.end());
-      Roaring& block = blocks.emplace_back();
+      Roaring& block = blocks.arrays.emplace_back();
       block.addMany(docs.size(), docs.data());
-      block.runOptimize();
       block.shrinkToFit();
+      compact(blocks.runs.emplace_back(block), true);
     }
     return blocks;
   };

@@ -225,9 +225,16 @@ class Index {
   // that are not stale are still in order.
   std::vector<std::uint32_t> name_order_, date_order_;
   // The same lists cut in blocks of kRankBlock positions, each block as the set of its
-  // documents: a walk of the order intersects the matches with a block at a time.
+  // documents: a walk of the order intersects the matches with a block at a time. Each block
+  // twice: with run containers (copies of a place nearby share a name: runs of documents),
+  // which matches held in array containers intersect fastest, and with array containers only,
+  // which matches held in bitset containers intersect fastest (CRoaring 0.2.66 intersects a
+  // run with a bitset through a copy of the bitset).
   static constexpr std::size_t kRankBlock = 4096;
-  std::vector<Roaring> name_blocks_, date_blocks_;
+  struct RankBlocks {
+    std::vector<Roaring> runs, arrays;
+  };
+  RankBlocks name_blocks_, date_blocks_;
   Roaring unranked_docs_;
   // visible(): the sets of the two kinds of search, computed again after a change.
   std::uint64_t version_ = 0;  // incremented by every change of live_, fusion_ or absorbed_

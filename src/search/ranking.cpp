@@ -129,7 +129,8 @@ bool Index::ordered_candidates(const Roaring& matches, bool by_date, const SortK
   // past kProbes misses the walk goes on a block at a time: the matches within a block of
   // the list, put in the list's order by their ranks.
   constexpr std::uint64_t kProbes = 64;
-  const auto& blocks = by_date ? date_blocks_ : name_blocks_;
+  const auto& blocks_of_order = by_date ? date_blocks_ : name_blocks_;
+  const auto& blocks = mostly_bitsets(matches) ? blocks_of_order.arrays : blocks_of_order.runs;
   std::uint64_t misses = 0;
   std::size_t found = 0, p = lo;
   for (; p < order.size() && found <= limit && misses < kProbes; ++p) {
