@@ -187,6 +187,13 @@ SearchResult Index::search(const Query& q) const {
   };
   auto context = [&]() -> const Roaring& { return narrowed ? *narrowed : *visible_docs; };
   if (q.radius_km || q.bbox) narrow(geo_set(q));
+  // Every field filter of the query, computed once. When no requested facet is on a filtered
+  // field, every facet counts within all the filters: they narrow the context before the words
+  // are looked up (fewer documents to intersect with each word's postings).
+  const std::optional<Roaring> all_filters = filter_set(q, "");
+  const bool filters_first =
+      all_filters && std::none_of(q.facets.begin(), q.facets.end(), [&](const std::string& f) { return q.filters.count(f) > 0; });
+  if (filters_first) narrow(*all_filters);
   std::vector<WordHits> words;
   if (!q.text.empty()) {
     auto tokens = text::tokenize(q.text);
@@ -205,7 +212,8 @@ SearchResult Index::search(const Query& q) const {
   }
   // The context and the field filters but `except`'s.
   auto with_filters = [&](const std::string& except) {
-    std::optional<Roaring> set = filter_set(q, except);
+    if (filters_first || !all_filters) return Roaring(context());
+    std::optional<Roaring> set = q.filters.count(except) ? filter_set(q, except) : all_filters;
     if (!set) return Roaring(context());
     *set &= context();
     return std::move(*set);
