@@ -314,6 +314,8 @@ EOF
 }
 
 overall=0
+# The floor under every latency here: a TCP round trip on the loopback, nothing computed.
+"$CLIENT" round-trip --json "$WORK/round_trip.json" || overall=$?
 bench_data_set real "$SEED" || overall=$?
 bench_data_set "$PLACES" "$BIG" || overall=$?
 python3 "$HERE/report.py" --work "$WORK" --sets real "$PLACES" --json "$OUT/search.json" || overall=$?

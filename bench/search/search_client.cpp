@@ -9,6 +9,12 @@
 //   search_client target --queries FILE --name NAME --engine maillage|meilisearch
 //       prints the GET target of one query (for wrk)
 #include <CLI/CLI.hpp>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -285,6 +291,57 @@ int run(const RunOptions& o) {
   return failures ? 2 : 0;
 }
 
+// The floor under every engine's latency on this machine: the round trip of 64 bytes over a
+// loopback TCP connection between two processes blocked in recv(), no HTTP, nothing computed. An
+// engine's p50 over HTTP cannot be below it, so a query whose baseline p50 is under 20 times it
+// cannot be answered 20 times faster here by any server.
+int round_trip(const std::string& json_out, int count) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  const int one = 1;
+  setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;  // any free port
+  socklen_t size = sizeof address;
+  if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || listen(listener, 1) != 0 ||
+      getsockname(listener, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    std::perror("round-trip: listen");
+    return 1;
+  }
+  const pid_t echo = fork();  // a process of its own, as a server is
+  if (echo == 0) {
+    const int c = accept(listener, nullptr, nullptr);
+    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    char buffer[256];
+    for (ssize_t n; (n = recv(c, buffer, sizeof buffer, 0)) > 0;) send(c, buffer, static_cast<std::size_t>(n), 0);
+    _exit(0);
+  }
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    std::perror("round-trip: connect");
+    return 1;
+  }
+  setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  char message[64] = {};
+  std::vector<double> us;
+  for (int i = 0; i < count; ++i) {
+    const auto t0 = Clock::now();
+    if (send(s, message, sizeof message, 0) != sizeof message ||
+        recv(s, message, sizeof message, MSG_WAITALL) != sizeof message)
+      break;
+    us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+  }
+  close(s);
+  waitpid(echo, nullptr, 0);
+  close(listener);
+  ordered_json out = {{"round_trips", us.size()}, {"p50_us", percentile(us, 50)}, {"p99_us", percentile(us, 99)}};
+  std::ofstream(json_out) << out.dump(2) << '\n';
+  std::fprintf(stderr, "TCP loopback round trip (64 bytes, two processes): p50 %.1f us, p99 %.1f us\n",
+               out["p50_us"].get<double>(), out["p99_us"].get<double>());
+  return us.size() == static_cast<std::size_t>(count) ? 0 : 1;
+}
+
 }  // namespace
 }  // namespace maillage::bench
 
@@ -318,6 +375,12 @@ int main(int argc, char** argv) {
   target->add_option("--name", name)->required();
   target->add_option("--engine", engine)->required();
 
+  std::string round_trip_json;
+  int round_trips = 20000;
+  auto* floor_cmd = app.add_subcommand("round-trip", "Times the TCP loopback round trip, the floor under every latency");
+  floor_cmd->add_option("--json", round_trip_json)->required();
+  floor_cmd->add_option("--count", round_trips);
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*exp) {
@@ -327,6 +390,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*run_cmd) return run(ro);
+    if (*floor_cmd) return round_trip(round_trip_json, round_trips);
     for (const auto& q : load_queries(queries)) {
       if (q.name != name) continue;
       std::string error;
