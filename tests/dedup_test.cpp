@@ -275,5 +275,36 @@ TEST_F(DedupStore, SearchShowsMergedPlacesOrEverySourceRecord) {
   EXPECT_TRUE(seen.back_links);
 }
 
+// A build at start-up numbers places in space order, not in the store's: merged places and
+// their members may come in any order, and the search must hide the members all the same.
+TEST_F(DedupStore, BuildAtStartUpHidesMembersWhateverTheirOrder) {
+  // North-east of each other: the Z-order key grows with both coordinates, so a merged place
+  // placed anywhere between its members comes before the second one.
+  put({make("s1", "a", "Médiathèque Toussaint", "49 rue Toussaint", 47.4700, -0.5550)});
+  put({make("s2", "b", "Médiathèque Toussaint", "49 rue Toussaint", 47.4701, -0.5549)});
+  put({make("s2", "c", "Point numérique Lenepveu", "2 rue Lenepveu", 47.4801, -0.5499)});
+  put({make("s3", "d", "Point numérique Lenepveu", "2 rue Lenepveu", 47.48, -0.55)});
+  ASSERT_EQ(federation::deduplicate(*store_).clusters, 2);
+  std::vector<std::string> merged_ids;
+  for (const auto& m : merged()) merged_ids.push_back(m.id);
+  std::sort(merged_ids.begin(), merged_ids.end());
+  std::string error;
+  search::Service service(store::open_sqlite(dir_ / "m.db", error), territory::Reference::bundled());
+  ASSERT_TRUE(service.build(error)) << error;
+  auto ids = [&](bool include) {
+    search::Query q;
+    q.include_duplicates = include;
+    q.limit = 50;
+    return service.read([&](const search::Index& index) {
+      std::vector<std::string> out;
+      for (const auto& h : index.search(q).hits) out.push_back(std::string(index.document(h.doc)->id));
+      std::sort(out.begin(), out.end());
+      return out;
+    });
+  };
+  EXPECT_EQ(ids(false), merged_ids);
+  EXPECT_EQ(ids(true), (std::vector<std::string>{"a", "b", "c", "d"}));
+}
+
 }  // namespace
 }  // namespace maillage
