@@ -95,6 +95,20 @@ TEST(DedupScore, IdentifiersSharedByManyPlacesProveNothing) {
   EXPECT_FALSE(e.same_web);
 }
 
+// The ids a search for every place finds, sorted; with `include`, the merged places' members
+// instead of the merged places (doublons=inclure).
+std::vector<std::string> found_ids(search::Service& service, bool include) {
+  search::Query q;
+  q.include_duplicates = include;
+  q.limit = 50;
+  return service.read([&](const search::Index& index) {
+    std::vector<std::string> out;
+    for (const auto& h : index.search(q).hits) out.push_back(std::string(index.document(h.doc)->id));
+    std::sort(out.begin(), out.end());
+    return out;
+  });
+}
+
 class DedupStore : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -226,17 +240,7 @@ TEST_F(DedupStore, SearchShowsMergedPlacesOrEverySourceRecord) {
   search::Service service(store::open_sqlite(dir_ / "m.db", error), territory::Reference::bundled());
   ASSERT_TRUE(service.build(error)) << error;
   service.start_following(std::chrono::milliseconds(20));
-  auto ids = [&](bool include) {
-    search::Query q;
-    q.include_duplicates = include;
-    q.limit = 50;
-    return service.read([&](const search::Index& index) {
-      std::vector<std::string> out;
-      for (const auto& h : index.search(q).hits) out.push_back(std::string(index.document(h.doc)->id));
-      std::sort(out.begin(), out.end());
-      return out;
-    });
-  };
+  auto ids = [&](bool include) { return found_ids(service, include); };
   EXPECT_EQ(ids(false), (std::vector<std::string>{"a", "b", "c"}));
   ASSERT_EQ(federation::deduplicate(*store_).clusters, 1);
   const std::string fusion = merged()[0].id;
@@ -291,17 +295,7 @@ TEST_F(DedupStore, BuildAtStartUpHidesMembersWhateverTheirOrder) {
   std::string error;
   search::Service service(store::open_sqlite(dir_ / "m.db", error), territory::Reference::bundled());
   ASSERT_TRUE(service.build(error)) << error;
-  auto ids = [&](bool include) {
-    search::Query q;
-    q.include_duplicates = include;
-    q.limit = 50;
-    return service.read([&](const search::Index& index) {
-      std::vector<std::string> out;
-      for (const auto& h : index.search(q).hits) out.push_back(std::string(index.document(h.doc)->id));
-      std::sort(out.begin(), out.end());
-      return out;
-    });
-  };
+  auto ids = [&](bool include) { return found_ids(service, include); };
   EXPECT_EQ(ids(false), merged_ids);
   EXPECT_EQ(ids(true), (std::vector<std::string>{"a", "b", "c", "d"}));
 }
