@@ -103,7 +103,8 @@ std::vector<std::string> found_ids(search::Service& service, bool include) {
   q.limit = 50;
   return service.read([&](const search::Index& index) {
     std::vector<std::string> out;
-    for (const auto& h : index.search(q).hits) out.push_back(std::string(index.document(h.doc)->id));
+    for (const auto& h : index.search(q).hits)
+      out.push_back(std::string(index.document(h.doc)->id));
     std::sort(out.begin(), out.end());
     return out;
   });
@@ -293,7 +294,8 @@ TEST_F(DedupStore, BuildAtStartUpHidesMembersWhateverTheirOrder) {
   for (const auto& m : merged()) merged_ids.push_back(m.id);
   std::sort(merged_ids.begin(), merged_ids.end());
   std::string error;
-  search::Service service(store::open_sqlite(dir_ / "m.db", error), territory::Reference::bundled());
+  search::Service service(store::open_sqlite(dir_ / "m.db", error),
+                          territory::Reference::bundled());
   ASSERT_TRUE(service.build(error)) << error;
   auto ids = [&](bool include) { return found_ids(service, include); };
   EXPECT_EQ(ids(false), merged_ids);

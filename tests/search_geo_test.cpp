@@ -232,7 +232,8 @@ namespace {
 // by bit here (latitude on the odd bits), and places without a position after every other.
 TEST(BulkOrderKey, InterleavesLatitudeAndLongitudeAndPutsUnplacedPlacesLast) {
   auto steps = [](double v, double lo, double span) {
-    return static_cast<std::uint64_t>(std::clamp((v - lo) / span, 0.0, 1.0) * double((1u << 24) - 1));
+    return static_cast<std::uint64_t>(std::clamp((v - lo) / span, 0.0, 1.0) *
+                                      double((1u << 24) - 1));
   };
   auto expected = [&](double lat, double lon) {
     const std::uint64_t y = steps(lat, -90, 180), x = steps(lon, -180, 360);
@@ -248,7 +249,8 @@ TEST(BulkOrderKey, InterleavesLatitudeAndLongitudeAndPutsUnplacedPlacesLast) {
   for (int i = 0; i < 10000; ++i) {
     p.latitude = lat(rng);
     p.longitude = lon(rng);
-    ASSERT_EQ(Index::bulk_order_key(p), expected(p.latitude, p.longitude)) << p.latitude << ", " << p.longitude;
+    ASSERT_EQ(Index::bulk_order_key(p), expected(p.latitude, p.longitude))
+        << p.latitude << ", " << p.longitude;
   }
   // The corners, and a place and its neighbour 1 m east in Marseille closer to each other on
   // the curve than to Toulon.
@@ -263,7 +265,8 @@ TEST(BulkOrderKey, InterleavesLatitudeAndLongitudeAndPutsUnplacedPlacesLast) {
     p.longitude = lo;
     return Index::bulk_order_key(p);
   };
-  const std::uint64_t marseille = key(43.2965, 5.3698), next = key(43.2965, 5.36981), toulon = key(43.1242, 5.928);
+  const std::uint64_t marseille = key(43.2965, 5.3698), next = key(43.2965, 5.36981),
+                      toulon = key(43.1242, 5.928);
   EXPECT_LT(std::max(marseille, next) - std::min(marseille, next),
             std::max(marseille, toulon) - std::min(marseille, toulon));
   PreparedPlace unplaced;

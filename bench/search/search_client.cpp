@@ -8,7 +8,6 @@
 //       times every query on every engine, one request at a time
 //   search_client target --queries FILE --name NAME --engine maillage|meilisearch
 //       prints the GET target of one query (for wrk)
-#include <CLI/CLI.hpp>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -24,6 +23,7 @@
 #include <optional>
 #include <set>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "engines.h"
@@ -160,8 +160,8 @@ bool between(const ResultSet& inner, const ResultSet& other, const ResultSet& ou
       if (n < count_in(inner) || n > count_in(outer)) return false;
     }
   if (other.ids_complete && inner.ids_complete && outer.ids_complete) {
-    std::set<std::string> in(inner.ids.begin(), inner.ids.end()), mid(other.ids.begin(), other.ids.end()),
-        out(outer.ids.begin(), outer.ids.end());
+    std::set<std::string> in(inner.ids.begin(), inner.ids.end()),
+        mid(other.ids.begin(), other.ids.end()), out(outer.ids.begin(), outer.ids.end());
     if (!std::includes(mid.begin(), mid.end(), in.begin(), in.end())) return false;
     if (!std::includes(out.begin(), out.end(), mid.begin(), mid.end())) return false;
   }
@@ -227,8 +227,10 @@ int run(const RunOptions& o) {
       if (!bounds) {
         std::pair<ResultSet, ResultSet> b;
         std::string error;
-        if (!engines[0]->result_set(with_radius(q, *q.query.radius_km - kEdgeKm, " (-1 m)"), o.verify_max, b.first, error) ||
-            !engines[0]->result_set(with_radius(q, *q.query.radius_km + kEdgeKm, " (+1 m)"), o.verify_max, b.second, error))
+        if (!engines[0]->result_set(with_radius(q, *q.query.radius_km - kEdgeKm, " (-1 m)"),
+                                    o.verify_max, b.first, error) ||
+            !engines[0]->result_set(with_radius(q, *q.query.radius_km + kEdgeKm, " (+1 m)"),
+                                    o.verify_max, b.second, error))
           return nullptr;
         bounds = std::move(b);
       }
@@ -245,11 +247,12 @@ int run(const RunOptions& o) {
                                  between(in_out->first, sets[b], in_out->second);
             for (auto& d : found) (on_edge ? edge : diffs).push_back(std::move(d));
           }
-    jq["check"] = !q.compare       ? "not compared (text: each engine's own matching)"
-                  : !diffs.empty() ? "MISMATCH"
-                  : !edge.empty()  ? "same but for places within 1 m of the circle (distance rounding)"
-                  : ids_checked    ? "same ids, totals and facets"
-                                   : "same totals and facets (ids not compared: total > verify_max_ids)";
+    jq["check"] =
+        !q.compare       ? "not compared (text: each engine's own matching)"
+        : !diffs.empty() ? "MISMATCH"
+        : !edge.empty()  ? "same but for places within 1 m of the circle (distance rounding)"
+        : ids_checked    ? "same ids, totals and facets"
+                         : "same totals and facets (ids not compared: total > verify_max_ids)";
     jq["differences"] = diffs;
     if (!edge.empty()) jq["edge_differences"] = edge;
     mismatches += q.compare && !diffs.empty();
@@ -282,7 +285,8 @@ int run(const RunOptions& o) {
         std::fprintf(stderr, " %s %.2f ms", e->name(), jq["engines"][e->name()]["p50_ms"].get<double>());
     std::fprintf(stderr, "  %s\n", jq["check"].get<std::string>().c_str());
     for (const auto& d : diffs) std::fprintf(stderr, "      %s\n", d.c_str());
-    for (const auto& d : edge) std::fprintf(stderr, "      within 1 m of the circle: %s\n", d.c_str());
+    for (const auto& d : edge)
+      std::fprintf(stderr, "      within 1 m of the circle: %s\n", d.c_str());
     out["queries"].push_back(std::move(jq));
   }
   out["mismatches"] = mismatches;
@@ -304,7 +308,8 @@ int round_trip(const std::string& json_out, int count) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = 0;  // any free port
   socklen_t size = sizeof address;
-  if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || listen(listener, 1) != 0 ||
+  if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      listen(listener, 1) != 0 ||
       getsockname(listener, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
     std::perror("round-trip: listen");
     return 1;
@@ -314,7 +319,8 @@ int round_trip(const std::string& json_out, int count) {
     const int c = accept(listener, nullptr, nullptr);
     setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     char buffer[256];
-    for (ssize_t n; (n = recv(c, buffer, sizeof buffer, 0)) > 0;) send(c, buffer, static_cast<std::size_t>(n), 0);
+    for (ssize_t n; (n = recv(c, buffer, sizeof buffer, 0)) > 0;)
+      send(c, buffer, static_cast<std::size_t>(n), 0);
     _exit(0);
   }
   const int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -335,9 +341,11 @@ int round_trip(const std::string& json_out, int count) {
   close(s);
   waitpid(echo, nullptr, 0);
   close(listener);
-  ordered_json out = {{"round_trips", us.size()}, {"p50_us", percentile(us, 50)}, {"p99_us", percentile(us, 99)}};
+  ordered_json out = {
+      {"round_trips", us.size()}, {"p50_us", percentile(us, 50)}, {"p99_us", percentile(us, 99)}};
   std::ofstream(json_out) << out.dump(2) << '\n';
-  std::fprintf(stderr, "TCP loopback round trip (64 bytes, two processes): p50 %.1f us, p99 %.1f us\n",
+  std::fprintf(stderr,
+               "TCP loopback round trip (64 bytes, two processes): p50 %.1f us, p99 %.1f us\n",
                out["p50_us"].get<double>(), out["p99_us"].get<double>());
   return us.size() == static_cast<std::size_t>(count) ? 0 : 1;
 }
@@ -377,7 +385,8 @@ int main(int argc, char** argv) {
 
   std::string round_trip_json;
   int round_trips = 20000;
-  auto* floor_cmd = app.add_subcommand("round-trip", "Times the TCP loopback round trip, the floor under every latency");
+  auto* floor_cmd = app.add_subcommand(
+      "round-trip", "Times the TCP loopback round trip, the floor under every latency");
   floor_cmd->add_option("--json", round_trip_json)->required();
   floor_cmd->add_option("--count", round_trips);
 

@@ -7,14 +7,17 @@ constexpr int kBitsetWords = 1024;  // a bitset container: 2^16 bits
 
 std::uint64_t count_and_portable(const std::uint64_t* a, const std::uint64_t* b) {
   std::uint64_t n = 0;
-  for (int i = 0; i < kBitsetWords; ++i) n += static_cast<std::uint64_t>(__builtin_popcountll(a[i] & b[i]));
+  for (int i = 0; i < kBitsetWords; ++i)
+    n += static_cast<std::uint64_t>(__builtin_popcountll(a[i] & b[i]));
   return n;
 }
 
 #if defined(__x86_64__)
-__attribute__((target("popcnt"))) std::uint64_t count_and_popcnt(const std::uint64_t* a, const std::uint64_t* b) {
+__attribute__((target("popcnt"))) std::uint64_t count_and_popcnt(const std::uint64_t* a,
+                                                                 const std::uint64_t* b) {
   std::uint64_t n = 0;
-  for (int i = 0; i < kBitsetWords; ++i) n += static_cast<std::uint64_t>(__builtin_popcountll(a[i] & b[i]));
+  for (int i = 0; i < kBitsetWords; ++i)
+    n += static_cast<std::uint64_t>(__builtin_popcountll(a[i] & b[i]));
   return n;
 }
 const bool kHasPopcnt = __builtin_cpu_supports("popcnt");

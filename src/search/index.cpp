@@ -182,8 +182,10 @@ void Index::end_bulk() {
   // documents (numbered in space order): run containers, counted and intersected fast.
   for (std::size_t slot = 0; slot < filters_.size(); ++slot) {
     const std::string& field = filter_fields()[slot];
-    const bool territorial = field == "code_insee" || field == "code_postal" || field == "departement" || field == "region";
-    for (const auto& [value, posting] : filters_[slot]) compact(filter_postings_[posting], territorial);
+    const bool territorial = field == "code_insee" || field == "code_postal" ||
+                             field == "departement" || field == "region";
+    for (const auto& [value, posting] : filters_[slot])
+      compact(filter_postings_[posting], territorial);
   }
   for (auto* cells : {&cells_, &fine_cells_})
     for (auto& [cell, bitmap] : *cells) compact(bitmap, true);
@@ -268,7 +270,8 @@ void Index::rank() {
     RankBlocks blocks;
     std::vector<std::uint32_t> docs;
     for (std::size_t first = 0; first < order.size(); first += kRankBlock) {
-      const auto end = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), first + kRankBlock));
+      const auto end =
+          order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), first + kRankBlock));
       docs.assign(order.begin() + static_cast<std::ptrdiff_t>(first), end);
       std::sort(docs.begin(), docs.end());
       Roaring& block = blocks.arrays.emplace_back();

@@ -151,9 +151,11 @@ bool Index::ordered_candidates(const Roaring& matches, bool by_date, const SortK
     const std::size_t end = std::min(order.size(), (p / kRankBlock + 1) * kRankBlock);
     in_block.clear();
     for (const auto doc : matches & blocks[p / kRankBlock])
-      if (const std::uint32_t r = ranks[doc]; r != kNoRank && r >= p && r < end) in_block.emplace_back(r, doc);
+      if (const std::uint32_t r = ranks[doc]; r != kNoRank && r >= p && r < end)
+        in_block.emplace_back(r, doc);
     std::sort(in_block.begin(), in_block.end());
-    for (std::size_t i = 0; i < in_block.size() && found <= limit; ++i, ++found) out.push_back(in_block[i].second);
+    for (std::size_t i = 0; i < in_block.size() && found <= limit; ++i, ++found)
+      out.push_back(in_block[i].second);
     p = end;
   }
   // The unranked matches after the cursor, all of them (a few: the follower ranks again).
@@ -192,7 +194,8 @@ SearchResult Index::search(const Query& q) const {
   // are looked up (fewer documents to intersect with each word's postings).
   const std::optional<Roaring> all_filters = filter_set(q, "");
   const bool filters_first =
-      all_filters && std::none_of(q.facets.begin(), q.facets.end(), [&](const std::string& f) { return q.filters.count(f) > 0; });
+      all_filters && std::none_of(q.facets.begin(), q.facets.end(),
+                                  [&](const std::string& f) { return q.filters.count(f) > 0; });
   if (filters_first) narrow(*all_filters);
   std::vector<WordHits> words;
   if (!q.text.empty()) {

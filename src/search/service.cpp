@@ -82,7 +82,8 @@ bool Service::build(std::string& error) {
     std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
     auto send = [&] {
       order.resize(slice.size());
-      for (std::uint32_t i = 0; i < slice.size(); ++i) order[i] = {Index::bulk_order_key(slice[i]), i};
+      for (std::uint32_t i = 0; i < slice.size(); ++i)
+        order[i] = {Index::bulk_order_key(slice[i]), i};
       std::sort(order.begin(), order.end());
       BatchQueue::Batch batch;
       for (std::size_t k = 0; k < order.size(); k += kBatch) {

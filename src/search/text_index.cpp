@@ -1,8 +1,8 @@
 #include "search/text_index.h"
 
-#include <algorithm>
-
 #include <xxhash.h>
+
+#include <algorithm>
 
 #include "search/bitmaps.h"
 #include "text/tokenize.h"
@@ -186,15 +186,17 @@ WordHits TextIndex::lookup(std::string_view folded, std::string_view stem, bool 
       hits.sets[kind][c] = of[0];  // the posting itself
       return;
     }
-    auto owned = std::make_unique<Roaring>(of.size() == 1 ? std::move(narrowed[0])
-                                                           : Roaring::fastunion(of.size(), of.data()));
+    auto owned = std::make_unique<Roaring>(
+        of.size() == 1 ? std::move(narrowed[0]) : Roaring::fastunion(of.size(), of.data()));
     hits.sets[kind][c] = owned.get();
     hits.owned.push_back(std::move(owned));
   };
   if (auto exact = terms_.find(folded); exact != terms_.end())
-    for (std::size_t c = 0; c < kFieldClasses; ++c) keep(WordHits::kExact, c, {&term_postings_[exact->second][c]});
+    for (std::size_t c = 0; c < kFieldClasses; ++c)
+      keep(WordHits::kExact, c, {&term_postings_[exact->second][c]});
   if (auto s = stem_ids_.find(stem); s != stem_ids_.end())
-    for (std::size_t c = 0; c < kFieldClasses; ++c) keep(WordHits::kStem, c, {&stem_postings_[s->second][c]});
+    for (std::size_t c = 0; c < kFieldClasses; ++c)
+      keep(WordHits::kStem, c, {&stem_postings_[s->second][c]});
 
   if (allow_prefix && !folded.empty()) {
     std::array<std::vector<const Roaring*>, kFieldClasses> parts;
