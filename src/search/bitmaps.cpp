@@ -20,7 +20,12 @@ __attribute__((target("popcnt"))) std::uint64_t count_and_popcnt(const std::uint
     n += static_cast<std::uint64_t>(__builtin_popcountll(a[i] & b[i]));
   return n;
 }
-const bool kHasPopcnt = __builtin_cpu_supports("popcnt");
+// Read while static objects are made: __builtin_cpu_init first (GCC's rule for checks made
+// before main).
+const bool kHasPopcnt = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("popcnt") != 0;
+}();
 #endif
 
 std::uint64_t count_and(const std::uint64_t* a, const std::uint64_t* b) {
