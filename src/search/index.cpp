@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
-#include <thread>
 
 #include "common/memory.h"
 #include "place/codec.h"
@@ -25,6 +24,15 @@ constexpr double kFineDegrees = kCellDegrees / 10;  // a cell holds 10 x 10 fine
 constexpr std::size_t kMaxCells = 40000;
 // A cell partly in a circle is read fine cell by fine cell past this many places.
 constexpr std::uint64_t kSplitPlaces = 64;
+
+// A cell's number: its row (from the south pole) * kCellRowStride + its column (from the
+// antimeridian).
+constexpr std::uint64_t kCellRowStride = 10000;
+std::int64_t cell_row(std::uint64_t cell) { return static_cast<std::int64_t>(cell / kCellRowStride); }
+std::int64_t cell_column(std::uint64_t cell) { return static_cast<std::int64_t>(cell % kCellRowStride); }
+std::uint64_t cell_at(std::int64_t row, std::int64_t column) {
+  return static_cast<std::uint64_t>(row) * kCellRowStride + static_cast<std::uint64_t>(column);
+}
 
 std::string key_of(std::string_view source, std::string_view id) {
   std::string key;
@@ -115,7 +123,7 @@ int Index::filter_slot(std::string_view field) {
 std::uint64_t Index::cell_of(double lat, double lon) {
   auto la = static_cast<std::int64_t>(std::floor((lat + 90.0) / kCellDegrees));
   auto lo = static_cast<std::int64_t>(std::floor((lon + 180.0) / kCellDegrees));
-  return static_cast<std::uint64_t>(la) * 10000u + static_cast<std::uint64_t>(lo);
+  return cell_at(la, lo);
 }
 
 // Within its cell, so that a fine cell never straddles two cells: cell * 100 + row * 10 + column.
@@ -129,8 +137,8 @@ std::uint64_t Index::fine_cell_of(double lat, double lon) {
 }
 
 Index::CellBox Index::cell_box(std::uint64_t cell) {
-  return {static_cast<double>(cell / 10000u) * kCellDegrees - 90.0,
-          static_cast<double>(cell % 10000u) * kCellDegrees - 180.0, kCellDegrees};
+  return {static_cast<double>(cell_row(cell)) * kCellDegrees - 90.0,
+          static_cast<double>(cell_column(cell)) * kCellDegrees - 180.0, kCellDegrees};
 }
 
 Index::CellBox Index::fine_box(std::uint64_t fine) {
@@ -682,8 +690,7 @@ void Index::for_each_cell(double min_lat, double min_lon, double max_lat, double
   auto lo1 = static_cast<std::int64_t>(std::floor((max_lon + 180.0) / kCellDegrees));
   if (static_cast<std::uint64_t>((la1 - la0 + 1) * (lo1 - lo0 + 1)) > kMaxCells) {
     for (const auto& [cell, bitmap] : cells_) {
-      const auto la = static_cast<std::int64_t>(cell / 10000u);
-      const auto lo = static_cast<std::int64_t>(cell % 10000u);
+      const auto la = cell_row(cell), lo = cell_column(cell);
       if (la >= la0 && la <= la1 && lo >= lo0 && lo <= lo1)
         fn(cell, bitmap, la > la0 && la < la1 && lo > lo0 && lo < lo1);
     }
@@ -691,8 +698,7 @@ void Index::for_each_cell(double min_lat, double min_lon, double max_lat, double
   }
   for (auto la = la0; la <= la1; ++la)
     for (auto lo = lo0; lo <= lo1; ++lo)
-      if (auto it = cells_.find(static_cast<std::uint64_t>(la) * 10000u + static_cast<std::uint64_t>(lo));
-          it != cells_.end())
+      if (auto it = cells_.find(cell_at(la, lo)); it != cells_.end())
         fn(it->first, it->second, la > la0 && la < la1 && lo > lo0 && lo < lo1);
 }
 
@@ -700,10 +706,11 @@ template <typename Fn>
 void Index::for_each_cell_near(double lat, double lon, double radius_km, Fn&& fn) const {
   // The cap's extent: its angular radius in latitude, asin(sin ρ / cos φ) in longitude (with a
   // thousandth to spare), or every cell when it holds a pole or crosses the antimeridian.
-  const double rho = radius_km / territory::kEarthRadiusKm, cos_lat = std::cos(lat * M_PI / 180);
-  const double dlat = rho * 180 / M_PI * 1.001;
+  using territory::kDegree;
+  const double rho = radius_km / territory::kEarthRadiusKm, cos_lat = territory::cos_latitude(lat);
+  const double dlat = rho / kDegree * 1.001;
   const bool polar = std::sin(rho) >= cos_lat;
-  const double dlon = polar ? 360 : std::asin(std::sin(rho) / cos_lat) * 180 / M_PI * 1.001;
+  const double dlon = polar ? 360 : std::asin(std::sin(rho) / cos_lat) / kDegree * 1.001;
   if (polar || lat - dlat < -90 || lat + dlat > 90 || lon - dlon < -180 || lon + dlon > 180) {
     for (const auto& [cell, bitmap] : cells_) fn(cell, bitmap, false);  // a pole or the antimeridian
   } else {
@@ -723,7 +730,7 @@ namespace {
 // The least or greatest distance from (lat, lon) to the meridian lon + dlon between two
 // latitudes.
 double meridian_extreme_km(double lat, double lon, double dlon, double lat0, double lat1, bool least) {
-  constexpr double kDegree = M_PI / 180;
+  using territory::kDegree;
   const double a = territory::distance_km(lat, lon, lat0, lon + dlon);
   const double b = territory::distance_km(lat, lon, lat1, lon + dlon);
   double best = least ? std::min(a, b) : std::max(a, b);
@@ -775,11 +782,11 @@ void Index::for_each_fine_cell(std::uint64_t cell, Fn&& fn) const {
 // by distance visits the cells in that order and stops at the first that cannot come before
 // the last place of its page.
 std::vector<Index::NearCell> Index::cells_by_distance(const Query& q) const {
-  constexpr double kRadiusKm = territory::kEarthRadiusKm, kDegree = M_PI / 180;
+  using territory::kDegree;
+  constexpr double kRadiusKm = territory::kEarthRadiusKm;
   const double lat = q.point->latitude, lon = q.point->longitude;
   const std::uint64_t home = cell_of(lat, lon);
-  const auto home_la = static_cast<std::int64_t>(home / 10000u);
-  const auto home_lo = static_cast<std::int64_t>(home % 10000u);
+  const auto home_la = cell_row(home), home_lo = cell_column(home);
   constexpr auto kColumns = static_cast<std::int64_t>(360 / kCellDegrees + 0.5);
   std::vector<double> bound;  // by ring
   auto ring_bound = [&](std::size_t k) {
@@ -800,8 +807,8 @@ std::vector<Index::NearCell> Index::cells_by_distance(const Query& q) const {
   };
   std::vector<NearCell> out;
   auto take = [&](std::uint64_t cell, const Roaring& bitmap, bool) {
-    const std::int64_t dla = std::abs(static_cast<std::int64_t>(cell / 10000u) - home_la);
-    std::int64_t dlo = std::abs(static_cast<std::int64_t>(cell % 10000u) - home_lo);
+    const std::int64_t dla = std::abs(cell_row(cell) - home_la);
+    std::int64_t dlo = std::abs(cell_column(cell) - home_lo);
     dlo = std::min(dlo, kColumns - dlo);
     out.push_back({ring_bound(static_cast<std::size_t>(std::max(dla, dlo))), &bitmap, cell, false});
   };

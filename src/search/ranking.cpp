@@ -351,18 +351,28 @@ SearchResult Index::search(const Query& q) const {
     }
     return territory::chord_haversine(unit_[doc], centre) > last_haversine + 1e-12;
   };
-  // Gives `visit` the places of `set` nearest first, cell by cell (places without a position
-  // last), and stops at the first cell that cannot come before the page's last place: true
-  // when it stopped with places of `set` left. A cell with many of the places is read fine
-  // cell by fine cell, each with its exact least distance. A small set is given whole.
+  // Gives `visit` the places of `set` (all scored primary, secondary) nearest first, cell by
+  // cell (places without a position last), passing over those beyond_page() puts after the
+  // page, and stops at the first cell that cannot come before the page's last place. True
+  // when places of `set` were left unread or passed over (there is a next page). A cell with
+  // many of the places is read fine cell by fine cell, each with its exact least distance. A
+  // small set is read whole.
   std::vector<NearCell> cells;
   bool cells_ready = false;
-  auto nearest_first = [&](const Roaring& set, auto&& visit) -> bool {
+  auto nearest_first = [&](const Roaring& set, int primary, int secondary, auto&& visit_place) -> bool {
+    bool skipped = false;
+    auto visit = [&](std::uint32_t doc) {
+      if (beyond_page(doc, primary, secondary)) {
+        skipped = true;
+      } else {
+        visit_place(doc);
+      }
+    };
     const std::uint64_t count = set.cardinality();
     constexpr std::uint64_t kWhole = 2048, kSplit = 256;
     if (count <= kWhole) {
       for (const auto doc : set) visit(doc);
-      return false;
+      return skipped;
     }
     auto nearer = [](const NearCell& a, const NearCell& b) { return a.bound > b.bound; };  // min-heap
     if (!cells_ready) {
@@ -377,7 +387,7 @@ SearchResult Index::search(const Query& q) const {
       std::pop_heap(pending.begin(), pending.end(), nearer);
       const NearCell next = pending.back();
       pending.pop_back();
-      if (heap.size() == q.limit && next.bound > heap.front().distance) return true;
+      if (heap.size() == q.limit && next.bound > heap.front().distance) return true;  // places left
       const Roaring here = *next.places & set;
       const std::uint64_t n = here.cardinality();
       if (!next.fine && n > kSplit) {
@@ -393,7 +403,7 @@ SearchResult Index::search(const Query& q) const {
     }
     if (placed < count)
       for (const auto doc : set & unplaced_) visit(doc);
-    return false;
+    return skipped;
   };
   // Every candidate has the same numbers when the order is the text's alone: its first
   // places are read from the rank list (a few hundred probes instead of every match).
@@ -410,16 +420,10 @@ SearchResult Index::search(const Query& q) const {
       ordered_candidates(matches, q.sort == Sort::kUpdate, after ? &*after : nullptr, q.limit, ordered)) {
     for (const auto doc : ordered) consider(keyed(doc, 0, 0));
   } else if (distance_order) {
-    bool skipped = false;
-    more = nearest_first(matches, [&](std::uint32_t doc) {
-      if (beyond_page(doc, 0, 0)) {
-        skipped = true;  // after the page, so after the cursor
-        return;
-      }
+    more = nearest_first(matches, 0, 0, [&](std::uint32_t doc) {
       const Keyed k = keyed(doc, 0, 0);
       if (!after_key || after_cursor_key(k)) consider(k);
     });
-    more = more || skipped;
   } else if (q.sort == Sort::kRelevance && !words.empty()) {
     // Tier by tier, best first; within a tier by distance (with a point) or by name, the
     // latter read from the rank list. Once the page is full, the tiers left come after it.
@@ -438,15 +442,7 @@ SearchResult Index::search(const Query& q) const {
         if (!cursor_tier || after_cursor_key(k)) consider(k);
       };
       if (q.point) {
-        bool skipped = false;
-        const bool stopped = nearest_first(tier.docs, [&](std::uint32_t doc) {
-          if (beyond_page(doc, tier.primary, tier.secondary)) {
-            skipped = true;
-          } else {
-            visit(doc);
-          }
-        });
-        if (stopped || skipped) {
+        if (nearest_first(tier.docs, tier.primary, tier.secondary, visit)) {
           more = true;
           break;
         }

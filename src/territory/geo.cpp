@@ -119,10 +119,6 @@ std::string_view area_name(Area area) {
   return "";
 }
 
-namespace {
-constexpr double kDegree = 3.14159265358979323846 / 180.0;
-}  // namespace
-
 double cos_latitude(double lat) { return std::cos(lat * kDegree); }
 
 UnitVector unit_vector(double lat, double lon) {

@@ -44,6 +44,7 @@ std::string_view area_name(Area area);
 
 // The mean Earth radius (IUGG) of every great-circle distance of maillage.
 inline constexpr double kEarthRadiusKm = 6371.0088;
+inline constexpr double kDegree = 3.14159265358979323846 / 180.0;  // radians
 // Great-circle distance in kilometres (haversine, mean Earth radius kEarthRadiusKm).
 double distance_km(double lat1, double lon1, double lat2, double lon2);
 // A position as a point of the unit sphere. The haversine of the angle between two positions
