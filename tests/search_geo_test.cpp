@@ -228,6 +228,47 @@ TEST_F(SearchGeo, BoxHoldsExactlyThePlacesInsideIt) {
 namespace maillage::search {
 namespace {
 
+// Places met nearest first in document order (numbered in space order, they often are): once
+// the page is full every later place is farther than its last one and passed over unread,
+// and the page must still say that more come after it.
+TEST(SearchGeoPaging, PlacesPassedOverAfterAFullPageStillMakeANextPage) {
+  Index index(territory::Reference::bundled());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) {  // along a meridian, 100 m apart, nearest first
+    char id[16], lat[32];
+    std::snprintf(id, sizeof id, "p%02d", i);
+    std::snprintf(lat, sizeof lat, "%.6f", 43.30 + 0.0009 * i);
+    store::StoredPlace p;
+    p.source = "geo";
+    p.id = id;
+    p.place[Field::kId] = id;
+    p.place[Field::kNom] = std::string("Lieu ") + id;
+    p.place[Field::kCommune] = "Marseille";
+    p.place[Field::kCodePostal] = "13001";
+    p.place[Field::kCodeInsee] = "13201";
+    p.place[Field::kDateMaj] = "2024-01-10";
+    p.place[Field::kLatitude] = lat;
+    p.place[Field::kLongitude] = "5.370000";
+    p.raw = "{}";
+    p.raw_format = "json";
+    index.upsert(p);
+    ids.push_back(id);
+  }
+  auto [parsed, err] = parse_query({{"lat", "43.2999"}, {"lon", "5.37"}, {"tri", "distance"}},
+                                   territory::Reference::bundled());
+  ASSERT_TRUE(parsed.has_value()) << err.message;
+  Query q = *parsed;
+  q.limit = 6;
+  std::vector<std::string> seen;
+  for (int page = 0; page < 20; ++page) {
+    const SearchResult r = index.search(q);
+    for (const auto& h : r.hits) seen.push_back(std::string(index.document(h.doc)->id));
+    if (r.next_cursor.empty()) break;
+    q.cursor = r.next_cursor;
+  }
+  EXPECT_EQ(seen, ids);
+}
+
 // The numbering of a bulk load: the Z-order curve of 2^24 steps of latitude and longitude, bit
 // by bit here (latitude on the odd bits), and places without a position after every other.
 TEST(BulkOrderKey, InterleavesLatitudeAndLongitudeAndPutsUnplacedPlacesLast) {
