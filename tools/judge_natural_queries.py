@@ -17,6 +17,8 @@ docs/recherche-naturelle.md ("The judged query set"); in short:
   the end (or the start) of `q`; rows tagged `sans_lieu` have no point. Resolution rules:
   resolve_place() below;
 - a place's position is its latitude/longitude, else the centroid of its code_insee commune;
+- `pertinents` items are `id:grade` joined with `,`: an id may itself contain `:` (`source:id`)
+  or `|`, never `,` (checked), so a reader splits each item at its last `:`;
 - distances are great-circle (haversine, radius 6371.0088 km); grade 2 within 10 km, 1 within
   10-30 km, not relevant beyond; `pertinents` lists them nearest first (ties: public id), at most
   100; for `sans_lieu` rows every relevant place of France has grade 1, listed by public id.
@@ -25,7 +27,8 @@ Usage (from the repository root):
     maillage export --db DB --format json --out /tmp/lieux.json
     tools/judge_natural_queries.py --lieux /tmp/lieux.json
 Options: --requetes, --communes, --out (defaults: the files of this repository),
---explain ID (prints how one row was judged). Standard library only; same inputs, same bytes.
+--explain ID (prints how one row was judged), --check (writes nothing, fails when --out differs
+from what the judge computes). Standard library only; same inputs, same bytes.
 """
 import argparse
 import collections
@@ -265,6 +268,8 @@ def load_places(path, territory):
     places = json.loads(Path(path).read_text(encoding="utf-8"))
     kept = []
     for p in places:
+        if "," in p["id"] or "\t" in p["id"]:
+            sys.exit(f"lieu « {p['id']} » : un id avec « , » ou une tabulation ne peut être listé")
         if "latitude" in p and "longitude" in p:
             p["_lat"], p["_lon"] = float(p["latitude"]), float(p["longitude"])
         else:
@@ -328,6 +333,8 @@ def main():
     parser.add_argument("--communes", default=ROOT / "data/territoire/communes.tsv")
     parser.add_argument("--out", default=ROOT / "tests/cases/natural_queries.tsv")
     parser.add_argument("--explain", help="affiche le jugement d'une requête (id)")
+    parser.add_argument("--check", action="store_true",
+                        help="n'écrit rien ; échoue si --out ne correspond plus au jugement")
     args = parser.parse_args()
 
     territory = Territory(args.communes)
@@ -362,9 +369,16 @@ def main():
                 pid = item.split(":")[0]
                 p = next(p for p in relevant if p["id"] == pid)
                 print(f"  {item}  {p.get('nom')} — {p.get('commune')}")
-    Path(args.out).write_text("\n".join(out_lines) + "\n", encoding="utf-8")
+    text = "\n".join(out_lines) + "\n"
+    if args.check:
+        current = Path(args.out).read_text(encoding="utf-8") if Path(args.out).exists() else ""
+        if current != text:
+            sys.exit(f"{args.out} ne correspond plus au jugement : relancer sans --check")
+        print(f"{args.out} est à jour")
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
 
-    print(f"{len(rows)} requêtes jugées, écrites dans {args.out}")
+    print(f"{len(rows)} requêtes jugées" + ("" if args.check else f", écrites dans {args.out}"))
     print(f"{len(empty_rows)} requêtes avec un lieu et aucun lieu pertinent à 30 km : "
           + ", ".join(empty_rows))
     print("par étiquette : " + ", ".join(f"{t} {tag_counts[t]}" for t in TAGS))
