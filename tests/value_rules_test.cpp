@@ -57,6 +57,35 @@ TEST(ValueRules, DatesNumbersUrlsEmails) {
   EXPECT_FALSE(pivot("W123"));
 }
 
+TEST(ValueRules, PlainTextOfHtml) {
+  struct Case {
+    std::string_view in;
+    bool keep_lines;
+    std::string_view want;
+    bool corrected;
+  };
+  const Case cases[] = {
+      {"<p>Accueil libre<br />sur RDV</p>", false, "Accueil libre. sur RDV", true},
+      {"<p>Accueil libre<br />sur RDV</p>", true, "Accueil libre\nsur RDV", true},
+      {"<P>Ateliers :</P><UL><LI>lundi</LI><LI>mardi</LI></UL>", false, "Ateliers : lundi. mardi",
+       true},
+      {"Caf&eacute; &amp; num&eacute;rique&nbsp;!", false, "Café & numérique !", true},
+      {"L&#39;espace &#x2013; l&rsquo;atelier", false, "L'espace – l’atelier", true},
+      {"<b>Espace</b>  <i>public</i>", false, "Espace public", true},
+      {"a<!-- note -->b", false, "ab", true},
+      {"R&D < 5 ans", false, "R&D < 5 ans", false},  // no tag, no reference
+      {"Paris <> Lyon & co;", false, "Paris <> Lyon & co;", false},
+      {"&inconnu; &#0; &#xD800;", false, "&inconnu; &#0; &#xD800;", false},
+      {"sans balise", false, "sans balise", false},
+      {"<br><br>", false, "", true},
+  };
+  for (const auto& c : cases) {
+    auto n = plain_text(c.in, c.keep_lines);
+    EXPECT_EQ(n.value, c.want) << c.in;
+    EXPECT_EQ(n.corrected, c.corrected) << c.in;
+  }
+}
+
 }  // namespace
 // Text fields keep one plain space between words: runs of spaces, tabs, line breaks and the
 // non-breaking spaces of word processors (U+00A0, U+202F) become one ' ', none at the ends.

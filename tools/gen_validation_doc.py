@@ -19,9 +19,20 @@ message. Three severities:
 - **remarque** — a certain correction was made (padded code, international phone number,
   folded spelling of a listed value, deduced INSEE code…), or a column is not used.
 
-The v0.1 vocabulary (services, publics accueillis, conditions d'accès, labels nationaux,
-modalités d'accompagnement) is converted to v1 silently, by the table of
-`src/place/vocabulary.cpp`; a v0.1 value with no v1 meaning ("Adultes") is dropped.
+No value is changed or dropped silently: every correction is a remarque, every value left out
+an avertissement, each naming the field, the value read and what was kept. In particular the
+v0.1 vocabulary (services, publics accueillis, conditions d'accès, labels nationaux, modalités
+d'accompagnement) is converted to v1 by the table of `src/place/vocabulary.cpp`, each value
+with a remarque `<champ>.v0_1`; a v0.1 value with no v1 meaning ("Adultes") is left out with
+an avertissement `<champ>.sans_equivalent`. Values separated by `;` or `,` in a v1 file
+(`<champ>.separateur`), a decimal comma (`latitude.virgule`), a lower-case code
+(`typologie.corrige`) and HTML in a text (`champ.html`: tags removed, `<br>` and paragraph ends
+read as a line break in `presentation_detail` and as « . » elsewhere, entities such as `&nbsp;`
+decoded, spaces collapsed) are reported the same way.
+
+Two rules need a mapping profile and have no case here: `date_maj.inconnue` (remarque: the
+profile says the source gives no date, `defaut = "inconnue"`; the date is unknown, see
+`docs/federation.md`) and the `profil.*` rules of `docs/federation.md`.
 
 Each rule below has a case in `tests/cases/invalid_records.tsv` (the example given here); this
 page is generated from it by `tools/gen_validation_doc.py`.

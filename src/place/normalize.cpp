@@ -18,6 +18,9 @@ namespace {
 
 using vocabulary::LegacyTarget;
 
+// Dates of update before this one are taken for a system's zero date (web/labels.h: known_date).
+constexpr std::string_view kFirstPlausibleDate = "1990-01-01";
+
 // Values longer than this are not data but accidents (or attacks): the field is dropped.
 constexpr std::size_t kMaxFieldBytes = 32 * 1024;
 
@@ -188,21 +191,43 @@ class Normalizer {
     if (!clean(column, value, v)) return;
     if (utf8::trim(v).empty()) return;
     auto f = field_by_name(column);
+    auto renamed = renamed_legacy_column(column);
+    if (!f && !renamed) return;  // other columns: reported once per file by the reader
+    if (!without_html(column, f ? *f : *renamed, v)) return;
     if (!f) {
       if (!vocabulary::legacy_mappings(column).empty()) {
-        take_enum_values(*renamed_legacy_column(column), column, v);
-      } else if (auto renamed = renamed_legacy_column(column)) {
+        take_enum_values(*renamed, column, v);
+      } else {
         take_field(*renamed, column, v);
       }
-      return;  // other columns: reported once per file by the reader
+      return;
     }
     take_field(*f, column, v);
+  }
+
+  // Text a source wrote as HTML is read as plain text, with a warning naming what was read;
+  // false when nothing is left.
+  bool without_html(std::string_view column, Field f, std::string& v) {
+    auto plain = rules::plain_text(v, f == Field::kPresentationDetail);
+    if (!plain.corrected) return true;
+    report(Severity::kWarning, column, v, "champ.html",
+           "le texte contient du HTML (balises ou entités comme &nbsp;) ; il a été lu comme « " +
+               shorten_for_display(plain.value, 120) + " ».");
+    v = std::move(plain.value);
+    return !utf8::trim(v).empty();
   }
 
   // Stores a single-valued text field; when the field already has a value (a v1 and a v0.1
   // column for the same field), the first one read wins.
   void set_text(Field f, std::string value) {
-    if (!place().has(f)) place()[f] = std::move(value);
+    if (!place().has(f)) {
+      place()[f] = std::move(value);
+    } else if (place()[f] != value) {
+      report(Severity::kWarning, name(f), value, "champ.deux_colonnes",
+             "deux colonnes donnent ce champ (en version 1 et en version 0.1) ; « " + place()[f] +
+                 " », lu en premier, est gardé, « " + shorten_for_display(value, 80) +
+                 " » est ignoré.");
+    }
   }
 
   void take_field(Field f, std::string_view column, const std::string& v) {
@@ -277,10 +302,15 @@ class Normalizer {
       return broken(f, v, std::string(name(f)) + ".nombre",
                     "« " + std::string(v) + " » n'est pas un nombre décimal");
     }
+    if (v.find(',') != std::string_view::npos)
+      notice(f, v, std::string(name(f)) + ".virgule",
+             "« " + std::string(v) + " » est écrit avec une virgule décimale ; lu comme " +
+                 format_number(*n) + ".");
     (f == Field::kLatitude ? lat_ : lon_) = *n;
   }
 
   void take_typologie(std::string_view v) {
+    note_separator(Field::kTypologie, "typologie", v, ";,");
     for (auto piece : rules::split_list(v, false)) {
       std::string code(piece);
       std::string upper = code;
@@ -289,6 +319,8 @@ class Normalizer {
       if (const auto* t = vocabulary::typologie_by_code(code)) {
         add_multi(Field::kTypologie, std::string(t->code));
       } else if (const auto* tu = vocabulary::typologie_by_code(upper)) {
+        notice(Field::kTypologie, piece, "typologie.corrige",
+               "« " + code + " » a été lu comme le code « " + std::string(tu->code) + " ».");
         add_multi(Field::kTypologie, std::string(tu->code));
       } else {
         report(Severity::kWarning, "typologie", piece, "typologie.valeur",
@@ -333,6 +365,7 @@ class Normalizer {
   }
 
   void take_list(Field f, std::string_view v, bool is_url) {
+    note_separator(f, name(f), v, ";,");
     for (auto piece : rules::split_list(v, !is_url || v.find(' ') != std::string_view::npos)) {
       auto n = is_url ? rules::url(piece) : rules::email(piece);
       if (!n) {
@@ -363,6 +396,33 @@ class Normalizer {
     if (!has_column("presentation_detail")) set_text(Field::kPresentationDetail, std::move(text));
   }
 
+  // Values of a multi-valued field separated otherwise than by '|' in a v1 file ("A;B"): read
+  // as a list, with a notice. A v0.1 file (one with a v0.1 column) separates by ';' itself.
+  void note_separator(Field f, std::string_view column, std::string_view v,
+                      std::string_view separators) {
+    if (v.find_first_of(separators) == std::string_view::npos || column != name(f) || legacy_file())
+      return;
+    std::string used;
+    for (char c : separators)
+      if (v.find(c) != std::string_view::npos)
+        used += std::string(used.empty() ? "" : " et ") + "« " + c + " »";
+    notice(f, v, std::string(name(f)) + ".separateur",
+           "les valeurs sont séparées par " + used +
+               " au lieu de « | » ; elles ont été lues une à une.");
+  }
+
+  bool legacy_file() {
+    if (!legacy_file_) {
+      legacy_file_ = false;
+      for (const auto& [c, v] : raw_.fields) {
+        auto kind = classify_column(c);
+        if (kind == ColumnKind::kLegacyMapped && !field_by_name(c)) *legacy_file_ = true;
+        if (kind == ColumnKind::kLegacyIgnored) *legacy_file_ = true;
+      }
+    }
+    return *legacy_file_;
+  }
+
   bool has_column(std::string_view column) const {
     for (const auto& [c, v] : raw_.fields)
       if (c == column && !utf8::trim(v).empty()) return true;
@@ -371,6 +431,7 @@ class Normalizer {
 
   // A multi-valued closed-list column, in its v1 or v0.1 form (values separated by '|' or ';').
   void take_enum_values(Field f, std::string_view column, std::string_view v) {
+    note_separator(f, column, v, ";");
     std::string_view family = legacy_family(column);
     auto legacy = vocabulary::legacy_mappings(family);
     auto pieces = split_enum(v);
@@ -393,14 +454,17 @@ class Normalizer {
         add_multi(f, std::string(m->canonical));
         continue;
       }
-      if (take_legacy_value(legacy, piece)) continue;
+      if (take_legacy_value(f, legacy, piece)) continue;
       report(Severity::kWarning, name(f), piece, std::string(name(f)) + ".valeur",
              "« " + std::string(piece) + " » n'est pas une valeur permise de " +
                  std::string(name(f)) + " (" + allowed_values(f) + ") ; la valeur est ignorée.");
     }
   }
 
-  bool take_legacy_value(std::span<const vocabulary::LegacyMapping> legacy, std::string_view v) {
+  // A value of the v0.1 vocabulary, mapped to its v1 value (notice) or, without one, left out
+  // (warning); `f` is the field of the column it was read in.
+  bool take_legacy_value(Field f, std::span<const vocabulary::LegacyMapping> legacy,
+                         std::string_view v) {
     const vocabulary::LegacyMapping* found = nullptr;
     for (const auto& m : legacy)
       if (m.legacy_value == v) found = &m;
@@ -410,8 +474,19 @@ class Normalizer {
         if (text::fold_key(m.legacy_value) == key) found = &m;
     }
     if (!found) return false;
-    if (found->target == LegacyTarget::kNone) return true;
+    if (found->target == LegacyTarget::kNone) {
+      report(Severity::kWarning, name(f), v, std::string(name(f)) + ".sans_equivalent",
+             "« " + std::string(v) +
+                 " » (version 0.1 du standard) n'a pas d'équivalent dans la "
+                 "version 1.0.2 ; valeur ignorée.");
+      return true;
+    }
     Field target = target_field(found->target);
+    notice(target, v, std::string(name(target)) + ".v0_1",
+           "« " + std::string(v) + " » (version 0.1 du standard) a été lu comme « " +
+               std::string(found->v1_value) + " » (version 1.0.2)" +
+               (target != f ? ", dans le champ " + std::string(name(target)) : std::string()) +
+               ".");
     if (found->target == LegacyTarget::kAutresFormationsLabels) {
       std::string& other = place()[target];
       if (other.find(found->v1_value) == std::string::npos)
@@ -465,6 +540,12 @@ class Normalizer {
     for (const auto& s : all_fields()) {
       if (!s.required || place().has(s.field)) continue;
       if (has_column(s.name)) continue;  // its own error (pattern, date, size) was reported
+      if (s.field == Field::kDateMaj && raw_.date_unknown) {
+        notice(Field::kDateMaj, "", "date_maj.inconnue",
+               "la source ne date pas ce lieu : sa date de mise à jour est inconnue (les exports "
+               "au standard écrivent à sa place le jour où maillage a enregistré la fiche).");
+        continue;
+      }
       error(s.field, "", std::string(s.name) + ".requis",
             "le champ obligatoire " + std::string(s.name) + " (" + std::string(s.title) +
                 ") est vide ou absent");
@@ -478,6 +559,13 @@ class Normalizer {
   void deduce_commune();
   void report_postal_code_of_other_commune(const territory::Commune& named);
   void check_dates() {
+    // 1970-01-01 and its like are a system's zero date (an empty timestamp), not a publisher's.
+    if (place().has(Field::kDateMaj) && place()[Field::kDateMaj] < kFirstPlausibleDate)
+      report(Severity::kWarning, "date_maj", place()[Field::kDateMaj], "date_maj.improbable",
+             "la date de mise à jour " + place()[Field::kDateMaj] +
+                 " est antérieure à 1990 : sans doute la date zéro d'un logiciel ; elle est gardée "
+                 "(le standard exige une date) mais les pages diront « date de mise à jour "
+                 "inconnue ».");
     if (ctx_.today.empty() || !place().has(Field::kDateMaj)) return;
     if (place()[Field::kDateMaj] > ctx_.today)
       report(Severity::kWarning, "date_maj", place()[Field::kDateMaj], "date_maj.futur",
@@ -491,6 +579,7 @@ class Normalizer {
   std::string id_;
   bool rejected_ = false;
   std::optional<double> lat_, lon_;
+  std::optional<bool> legacy_file_;  // the record has a v0.1 column
   std::array<std::vector<std::string>, kFieldCount> multi_;
   const territory::Commune* commune_ = nullptr;
 };

@@ -41,6 +41,9 @@ struct RawRecord {
   std::int64_t line = 0;  // 1-based line of the record's start
   std::vector<std::pair<std::string, std::string>> fields;  // column name → raw value
   std::string verbatim;   // the record's bytes exactly as in the file
+  // The source gives this record no date of update (a mapping profile's `defaut = "inconnue"`):
+  // an empty date_maj is then an unknown date, not a missing required field.
+  bool date_unknown = false;
 };
 
 // Shortest decimal form that reads back to the same double ("43.52609", "5.4", "-0.5").

@@ -241,6 +241,152 @@ std::optional<Normalised> email(std::string_view raw) {
   return Normalised{std::string(t), corrected};
 }
 
+namespace {
+
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+void append_code_point(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// The named references French sources use; others are left as written.
+struct NamedReference {
+  std::string_view name, text;
+};
+constexpr NamedReference kReferences[] = {
+    {"nbsp", " "},   {"amp", "&"},    {"lt", "<"},     {"gt", ">"},     {"quot", "\""},
+    {"apos", "'"},   {"eacute", "é"}, {"egrave", "è"}, {"ecirc", "ê"},  {"euml", "ë"},
+    {"agrave", "à"}, {"acirc", "â"},  {"auml", "ä"},   {"ccedil", "ç"}, {"icirc", "î"},
+    {"iuml", "ï"},   {"ocirc", "ô"},  {"ouml", "ö"},   {"ugrave", "ù"}, {"ucirc", "û"},
+    {"uuml", "ü"},   {"Eacute", "É"}, {"Egrave", "È"}, {"Ecirc", "Ê"},  {"Agrave", "À"},
+    {"Acirc", "Â"},  {"Ccedil", "Ç"}, {"Icirc", "Î"},  {"Ocirc", "Ô"},  {"oelig", "œ"},
+    {"OElig", "Œ"},  {"rsquo", "’"},  {"lsquo", "‘"},  {"ldquo", "“"},  {"rdquo", "”"},
+    {"laquo", "«"},  {"raquo", "»"},  {"hellip", "…"}, {"ndash", "–"},  {"mdash", "—"},
+    {"euro", "€"},   {"deg", "°"},    {"middot", "·"}, {"bull", "•"},   {"times", "×"},
+    {"copy", "©"},   {"reg", "®"},    {"shy", ""},     {"ordm", "º"},   {"sup2", "²"},
+};
+
+// The reference at the start of `s` ("&eacute;…"): its text and length, or false.
+bool read_reference(std::string_view s, std::string& text, std::size_t& length) {
+  auto semi = s.find(';');
+  if (semi == std::string_view::npos || semi < 2 || semi > 10) return false;
+  std::string_view body = s.substr(1, semi - 1);
+  length = semi + 1;
+  if (body[0] == '#') {
+    std::string_view digits = body.substr(1);
+    int base = 10;
+    if (!digits.empty() && (digits[0] == 'x' || digits[0] == 'X')) {
+      base = 16;
+      digits.remove_prefix(1);
+    }
+    std::uint32_t cp = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp, base);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) return false;
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF || (cp < 0x20 && cp != '\n'))
+      return false;
+    text.clear();
+    append_code_point(text, cp == 0xA0 ? U' ' : static_cast<char32_t>(cp));
+    return true;
+  }
+  for (const auto& r : kReferences)
+    if (r.name == body) {
+      text = r.text;
+      return true;
+    }
+  return false;
+}
+
+// The tag at the start of `s` ("<br />", "</p>", "<!-- … -->"): its length and whether it ends a
+// line, or false when `s` does not open a tag.
+bool read_tag(std::string_view s, std::size_t& length, bool& ends_line) {
+  if (s.size() < 3) return false;
+  if (s.substr(0, 4) == "<!--") {
+    auto end = s.find("-->");
+    if (end == std::string_view::npos) return false;
+    length = end + 3;
+    ends_line = false;
+    return true;
+  }
+  const bool closing = s[1] == '/';
+  const std::size_t name_at = closing ? 2 : 1;
+  if (name_at >= s.size() || !is_alpha(s[name_at])) return false;
+  auto close = s.find('>');
+  auto next_open = s.find('<', 1);
+  if (close == std::string_view::npos || (next_open != std::string_view::npos && next_open < close))
+    return false;
+  std::string name;
+  for (std::size_t i = name_at; i < close && (is_alpha(s[i]) || is_digit(s[i])); ++i)
+    name += static_cast<char>(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+  static constexpr std::string_view kBlocks[] = {"br", "p",  "div", "li", "ul", "ol", "tr",
+                                                 "h1", "h2", "h3",  "h4", "h5", "h6", "table"};
+  ends_line = false;
+  for (auto b : kBlocks) ends_line |= name == b;
+  if (!closing && name != "br") ends_line = false;  // an opening <p> starts, its end ends
+  length = close + 1;
+  return true;
+}
+
+bool ends_sentence(std::string_view line) {
+  if (line.empty()) return true;
+  char c = line.back();
+  return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?';
+}
+
+}  // namespace
+
+Normalised plain_text(std::string_view raw, bool keep_lines) {
+  if (raw.find_first_of("<&") == std::string_view::npos) return {std::string(raw), false};
+  std::string text;  // lines separated by '\n'
+  bool found = false;
+  for (std::size_t i = 0; i < raw.size();) {
+    std::size_t length = 0;
+    bool ends_line = false;
+    std::string decoded;
+    if (raw[i] == '<' && read_tag(raw.substr(i), length, ends_line)) {
+      text += ends_line ? "\n" : "";
+      found = true;
+      i += length;
+    } else if (raw[i] == '&' && read_reference(raw.substr(i), decoded, length)) {
+      text += decoded;
+      found = true;
+      i += length;
+    } else {
+      text += raw[i++];
+    }
+  }
+  if (!found) return {std::string(raw), false};
+  // Lines: spaces collapsed, empty ones dropped, then joined.
+  std::string out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = utf8::collapse_spaces(std::string_view(text).substr(start, end - start));
+    if (!line.empty()) {
+      if (!out.empty()) out += keep_lines ? "\n" : ends_sentence(out) ? " " : ". ";
+      out += line;
+    }
+    start = end + 1;
+  }
+  return {std::move(out), true};
+}
+
 std::vector<std::string_view> split_list(std::string_view raw, bool split_spaces) {
   std::vector<std::string_view> out;
   std::size_t start = 0;

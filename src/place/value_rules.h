@@ -51,6 +51,14 @@ std::optional<Normalised> url(std::string_view raw);
 // One e-mail address (a "mailto:" prefix is removed).
 std::optional<Normalised> email(std::string_view raw);
 
+// Text a source wrote as HTML (a rich-text editor's "<p>Accueil libre<br />sur RDV</p>",
+// "&nbsp;", "&amp;", "&eacute;", "&#39;"): tags and comments removed, character references
+// decoded, white space collapsed. A <br>, or the end of a paragraph, a list item or a block,
+// ends a line: kept as a line break with `keep_lines` (presentation_detail), else written
+// ". " (or a space after punctuation). `corrected` is set when a tag or a reference was met; a
+// text without any ("R&D", "< 5 ans", "Paris <> Lyon") is returned as it is.
+Normalised plain_text(std::string_view raw, bool keep_lines);
+
 // Splits a list written with '|', ';' or ',' (and, when `split_spaces`, white space).
 std::vector<std::string_view> split_list(std::string_view raw, bool split_spaces);
 
