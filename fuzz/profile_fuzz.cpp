@@ -27,7 +27,7 @@ code_postal = { colonne = "adr", motif = "\\b(\\d{5})\\b" }
 commune = { colonnes = ["ville", "geo.ville"], premiere_non_vide = true }
 latitude = { colonne = "coord", decouper = ",", partie = 1 }
 longitude = { colonnes = ["x", "y"], projection = "lambert93" }
-date_maj = { colonne = "date", interpreter = true, defaut = "date-du-fichier" }
+date_maj = { colonne = "date", interpreter = true, defaut = "inconnue" }
 horaires = { colonne = "h", format = "texte" }
 [champs.services]
 colonnes = ["codes", "tags"]
@@ -70,8 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!loaded.profile && loaded.errors.empty()) __builtin_trap();  // a refusal says why
     return 0;
   }
-  auto opened = maillage::federation::open_mapped_bytes(fixed_profile(), std::move(bytes), "fuzz.csv",
-                                                        "2024-01-01");
+  auto opened =
+      maillage::federation::open_mapped_bytes(fixed_profile(), std::move(bytes), "fuzz.csv");
   if (!opened.reader) {
     if (opened.error.empty()) __builtin_trap();
     return 0;

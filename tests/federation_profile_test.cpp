@@ -132,7 +132,7 @@ std::shared_ptr<const Profile> profile_of(const std::string& text) {
 
 Mapped map_bytes(const std::string& profile_text, std::string bytes) {
   Mapped m;
-  auto opened = open_mapped_bytes(profile_of(profile_text), std::move(bytes), "source.csv", "2025-03-04");
+  auto opened = open_mapped_bytes(profile_of(profile_text), std::move(bytes), "source.csv");
   if (!opened.reader) {
     m.error = opened.error;
     return m;
@@ -293,17 +293,21 @@ TEST(FederationMapping, HashIdsAreStableAndDistinct) {
   EXPECT_NE(value(m.records[0], "id"), value(m.records[1], "id"));
 }
 
-TEST(FederationMapping, DatesAndDefaultFileDate) {
+TEST(FederationMapping, DatesAndDefaultUnknownDate) {
   auto m = map_bytes(std::string(kHeader) + "id = { colonne = \"id\" }\n"
-                         "date_maj = { colonne = \"d\", interpreter = true, defaut = \"date-du-fichier\" }\n",
+                         "date_maj = { colonne = \"d\", interpreter = true, defaut = \"inconnue\" }\n",
                      "id;d\n1;Decembre 2019\n2;juil-22\n3;2020/06/30 14:16:50.898\n4;13/12/2022 17:51\n5;\n6;n'importe\n");
   ASSERT_EQ(m.records.size(), 6u) << m.error;
   EXPECT_EQ(value(m.records[0], "date_maj"), "2019-12-01");
   EXPECT_EQ(value(m.records[1], "date_maj"), "2022-07-01");
   EXPECT_EQ(value(m.records[2], "date_maj"), "2020-06-30");
   EXPECT_EQ(value(m.records[3], "date_maj"), "2022-12-13");
-  EXPECT_EQ(value(m.records[4], "date_maj"), "2025-03-04");  // the file's date
+  // No date: unknown, never the file's (a checkout's date in a fresh clone) nor the day's.
+  EXPECT_EQ(value(m.records[4], "date_maj"), "<absent>");
+  EXPECT_TRUE(m.records[4].date_unknown);
+  EXPECT_FALSE(m.records[3].date_unknown);
   EXPECT_EQ(value(m.records[5], "date_maj"), "n'importe");  // left for the normaliser to reject
+  EXPECT_FALSE(m.records[5].date_unknown);
   EXPECT_NE(find_rule(m.diagnostics, "date_maj.approximative"), nullptr);
   EXPECT_FALSE(read_source_date("Février 2021")->iso.empty());
   EXPECT_EQ(read_source_date("Février 2021")->iso, "2021-02-01");

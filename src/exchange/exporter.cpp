@@ -26,6 +26,11 @@ ExportResult export_places(store::Store& store, place::Format format, std::ostre
       return;
     copy = p.place;
     copy[place::Field::kId] = public_id;
+    // The standard requires date_maj; a source that does not date its places leaves it unknown
+    // in the store, and the export writes the day maillage stored this version of the record (a
+    // technical date, docs/federation.md).
+    if (!copy.has(place::Field::kDateMaj))
+      copy[place::Field::kDateMaj] = p.updated_at.substr(0, 10);
     writer->write(copy);
     ++result.written;
   });

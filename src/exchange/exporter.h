@@ -6,6 +6,9 @@
 // Merged places (federation/dedup.h): by default a place published by several sources is
 // written once, as its merged place, and the source records it absorbs are left out; with
 // View::kSourceRecords, every source record is written and no merged place.
+//
+// A place whose source gives no date (date_maj unknown, empty in the store) is written with the
+// date of its record's last change in the store, since the standard requires one.
 #pragma once
 
 #include <ostream>

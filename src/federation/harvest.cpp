@@ -40,14 +40,6 @@ std::optional<std::time_t> parse_iso_utc(const std::string& s) {
   return timegm(&tm);
 }
 
-std::string date_of(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 std::string hash_hex(std::string_view bytes) {
   XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
   char buf[40];
@@ -77,13 +69,6 @@ std::string http_error_text(httplib::Error e) {
 }
 
 // The date of an HTTP-date ("Sun, 06 Nov 1994 08:49:37 GMT"), or empty.
-std::string date_of_http(const std::string& http_date) {
-  std::tm tm{};
-  std::istringstream in(http_date);
-  in >> std::get_time(&tm, "%a, %d %b %Y %H:%M:%S");
-  if (in.fail()) return {};
-  return date_of(timegm(&tm));
-}
 
 FetchResult fetch_file(const std::string& location, const std::filesystem::path& base_dir,
                        const FetchOptions& options) {
@@ -110,7 +95,6 @@ FetchResult fetch_file(const std::string& location, const std::filesystem::path&
     r.body.clear();
     return r;
   }
-  r.file_date = file_date_of(path);
   r.kind = FetchResult::Kind::kBody;
   return r;
 }
@@ -209,7 +193,6 @@ FetchResult fetch_http(const std::string& location, const store::SourceState& st
         r.body = std::move(body);
         r.etag = etag;
         r.last_modified = last_modified;
-        r.file_date = date_of_http(r.last_modified);
         r.error.clear();
         return r;
       }
@@ -356,12 +339,11 @@ HarvestReport harvest(store::Store& store, const territory::Reference* territory
   io.on_progress = options.on_progress;
   io.today = today_or(options.today);
   const std::string display = def.location;
-  const std::string file_date = got.file_date.empty() ? io.today : got.file_date;
   std::int64_t active_before = source.active_places;
-  report.import = profile ? exchange::import_reader(
-                                open_mapped_bytes(profile, std::move(got.body), display, file_date),
-                                display, &store, territory, io)
-                          : exchange::import_bytes(std::move(got.body), display, &store, territory, io);
+  report.import =
+      profile ? exchange::import_reader(open_mapped_bytes(profile, std::move(got.body), display),
+                                        display, &store, territory, io)
+              : exchange::import_bytes(std::move(got.body), display, &store, territory, io);
   const auto& imp = report.import;
   if (!imp.ok()) return fail(imp.fatal, imp.run_id);
 

@@ -45,7 +45,6 @@ struct FetchResult {
   enum class Kind { kBody, kNotModified, kError } kind = Kind::kError;
   std::string body;
   std::string etag, last_modified;  // validators to send next time
-  std::string file_date;            // YYYY-MM-DD of the document (Last-Modified or mtime)
   int http_status = 0;              // 0 for a file or when no response came
   int attempts = 0;
   std::string error;                // French, with kError

@@ -85,11 +85,10 @@ std::string nested_value(std::string_view json_text, std::string_view path) {
 class MappedReader final : public place::RecordReader {
  public:
   MappedReader(std::shared_ptr<const Profile> profile, std::unique_ptr<place::RecordReader> inner,
-               std::string file, std::string file_date)
+               std::string file)
       : RecordReader(inner->format(), std::move(file), 1u << 30),
         profile_(std::move(profile)),
-        inner_(std::move(inner)),
-        file_date_(std::move(file_date)) {
+        inner_(std::move(inner)) {
     for (const auto& m : profile_->fields) columns_.emplace_back(place::name(m.field));
     for (const auto& e : profile_->empty_markers) empty_markers_.insert(text::fold(e));
   }
@@ -108,10 +107,12 @@ class MappedReader final : public place::RecordReader {
     out.line = raw_.line;
     out.verbatim = std::move(raw_.verbatim);
     out.fields.clear();
+    out.date_unknown = false;
     record_id_.clear();
     for (const auto& m : profile_->fields) {
       std::string v = map_field(m, out.line);
       if (m.field == place::Field::kId) record_id_ = v;
+      if (v.empty() && m.default_is_unknown_date) out.date_unknown = true;
       if (!v.empty()) out.fields.emplace_back(std::string(place::name(m.field)), std::move(v));
     }
     for (auto& d : pending_) d.record_id = record_id_;
@@ -216,7 +217,6 @@ class MappedReader final : public place::RecordReader {
       if (m.hours == HoursMode::kOsm || m.hours == HoursMode::kFreeText) v = map_hours_text(m, v, line);
       if (m.read_date && !v.empty()) v = map_date(m, v, line);
     }
-    if (v.empty() && m.default_is_file_date) v = file_date_;
     if (v.empty()) v = m.default_value;
     if (!v.empty() && !m.prefix.empty()) v = m.prefix + v;
     return v;
@@ -398,7 +398,6 @@ class MappedReader final : public place::RecordReader {
 
   std::shared_ptr<const Profile> profile_;
   std::unique_ptr<place::RecordReader> inner_;
-  std::string file_date_;
   std::vector<std::string> columns_;
   std::set<std::string> empty_markers_;
   place::RawRecord raw_;
@@ -419,7 +418,7 @@ const char* format_french(SourceFormat f) {
 }
 
 place::OpenedReader wrap(std::shared_ptr<const Profile> profile, place::OpenedReader inner,
-                         const std::string& name, std::string file_date) {
+                         const std::string& name) {
   if (!inner.reader) return inner;
   if (!profile) return {nullptr, name + " : aucun profil."};
   SourceFormat got = inner.reader->format() == place::Format::kCsv    ? SourceFormat::kCsv
@@ -429,9 +428,7 @@ place::OpenedReader wrap(std::shared_ptr<const Profile> profile, place::OpenedRe
     return {nullptr, name + " : le profil " + profile->name + " attend " +
                          format_french(profile->format) + " mais le fichier est " +
                          format_french(got) + " (règle profil.format)."};
-  return {std::make_unique<MappedReader>(std::move(profile), std::move(inner.reader), name,
-                                         std::move(file_date)),
-          {}};
+  return {std::make_unique<MappedReader>(std::move(profile), std::move(inner.reader), name), {}};
 }
 
 }  // namespace
@@ -439,28 +436,14 @@ place::OpenedReader wrap(std::shared_ptr<const Profile> profile, place::OpenedRe
 place::OpenedReader open_mapped(std::shared_ptr<const Profile> profile,
                                 const std::filesystem::path& path, std::string display_name) {
   std::string name = display_name.empty() ? path.string() : std::move(display_name);
-  return wrap(std::move(profile), place::open_file(path, name), name, file_date_of(path));
+  return wrap(std::move(profile), place::open_file(path, name), name);
 }
 
 place::OpenedReader open_mapped_bytes(std::shared_ptr<const Profile> profile, std::string bytes,
-                                      std::string display_name, std::string file_date) {
+                                      std::string display_name) {
   std::string name = display_name;
   return wrap(std::move(profile), place::open_bytes(std::move(bytes), std::move(display_name)),
-              name, std::move(file_date));
-}
-
-std::string file_date_of(const std::filesystem::path& path) {
-  std::error_code ec;
-  auto t = std::filesystem::last_write_time(path, ec);
-  if (ec) return {};
-  auto sys = std::chrono::file_clock::to_sys(t);
-  std::time_t tt = std::chrono::system_clock::to_time_t(
-      std::chrono::time_point_cast<std::chrono::system_clock::duration>(sys));
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return buf;
+              name);
 }
 
 }  // namespace maillage::federation

@@ -30,16 +30,13 @@ namespace maillage::federation {
 
 // Opens `path` with the profile. Fails (reader null, French error) when the file cannot be read
 // or its format is not the one the profile declares. `display_name` names the file in
-// diagnostics (default: its path). The file's modification date is the default `date_maj`
-// when the profile asks for "date-du-fichier".
+// diagnostics (default: its path). A record left without date_maj by a profile whose default
+// is "inconnue" has `date_unknown` set: its date is unknown, never the file's.
 place::OpenedReader open_mapped(std::shared_ptr<const Profile> profile,
                                 const std::filesystem::path& path, std::string display_name = {});
 
-// The same from bytes in memory (tests); `file_date` (YYYY-MM-DD) stands for the file's date.
+// The same from bytes in memory (a harvested document, tests).
 place::OpenedReader open_mapped_bytes(std::shared_ptr<const Profile> profile, std::string bytes,
-                                      std::string display_name, std::string file_date);
-
-// The file's modification date, YYYY-MM-DD (UTC); empty when it cannot be read.
-std::string file_date_of(const std::filesystem::path& path);
+                                      std::string display_name);
 
 }  // namespace maillage::federation

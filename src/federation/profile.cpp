@@ -378,7 +378,7 @@ class Loader {
   }
 
   void check_mapping(int sources, FieldMapping& m) {
-    bool only_default = sources == 0 && (!m.default_value.empty() || m.default_value == "date-du-fichier");
+    bool only_default = sources == 0 && !m.default_value.empty();
     if (sources != 1 && !only_default) {
       error(m.line, m.key, "profil.source_valeur",
             sources == 0 ? "le champ n'a pas de source : il faut une de colonne, colonnes, constante, "
@@ -398,10 +398,13 @@ class Loader {
     }
     if (m.read_date && m.field != place::Field::kDateMaj)
       error(m.line, m.key, "profil.interpreter", "interpreter ne s'applique qu'au champ date_maj.");
-    if (m.default_value == "date-du-fichier") {
+    // "date-du-fichier", the former spelling, dated records by their file's modification date
+    // (a checkout's date in a fresh clone): it now means an unknown date too.
+    if (m.default_value == "inconnue" || m.default_value == "date-du-fichier") {
       if (m.field != place::Field::kDateMaj)
-        error(m.line, m.key, "profil.defaut", "« date-du-fichier » ne s'applique qu'au champ date_maj.");
-      m.default_is_file_date = true;
+        error(m.line, m.key, "profil.defaut",
+              "« " + m.default_value + " » ne s'applique qu'au champ date_maj.");
+      m.default_is_unknown_date = true;
       m.default_value.clear();
     }
     if (!m.default_value.empty()) check_targets({m.default_value}, m.line, m.key + ".defaut", m.field);

@@ -91,8 +91,8 @@ struct FieldMapping {
   HoursMode hours = HoursMode::kNone;      // horaires: format
   bool read_date = false;                  // date_maj: interpreter ("Décembre 2019", "juil-22"...)
   Projection projection = Projection::kNone;
-  std::string default_value;               // defaut (for date_maj, "date-du-fichier" is allowed)
-  bool default_is_file_date = false;
+  std::string default_value;               // defaut (for date_maj, "inconnue" is allowed)
+  bool default_is_unknown_date = false;    // date_maj: the source gives no date
   std::string prefix;                      // prefixe: prepended to a non-empty result
 };
 
