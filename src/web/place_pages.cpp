@@ -3,11 +3,14 @@
 // report form, POST with CSRF token and a rate limit per client address).
 #include <httplib.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "place/origin.h"
 #include "place/vocabulary.h"
 #include "search/service.h"
 #include "web/csrf.h"
+#include "web/display.h"
 #include "web/labels.h"
 #include "web/pages.h"
 #include "web/qr.h"
@@ -33,19 +36,6 @@ namespace {
 bool is_web_link(std::string_view s) {
   return (s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0) && s.size() > 10 &&
          s.find_first_of(" \"<>") == std::string_view::npos;
-}
-
-// "+33612345678" → "06 12 34 56 78"; other numbers as given.
-std::string readable_phone(std::string_view tel) {
-  if (tel.size() == 12 && tel.substr(0, 3) == "+33") {
-    std::string digits = "0" + std::string(tel.substr(3)), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-      if (i > 0 && i % 2 == 0) out += ' ';
-      out += digits[i];
-    }
-    return out;
-  }
-  return std::string(tel);
 }
 
 List labelled(const place::Place& p, Field f) {
@@ -90,7 +80,12 @@ std::string json_ld(const search::Document& doc, const std::string& url) {
 Data place_data(const search::Document& doc, const std::string& base, bool with_week) {
   const place::Place& p = doc.place;
   Data d = result_data(doc, search::Hit{0, -1, std::nullopt}, unix_now(), with_week);
-  if (doc.has_position) {
+  if (doc.has_position && doc.approx_position) {
+    // No itinerary to a commune's centre: a search of the address instead.
+    d.set("osm_search_url", "https://www.openstreetmap.org/search?query=" +
+                                url_encode(p[Field::kAdresse] + ", " + p[Field::kCodePostal] + " " +
+                                           p[Field::kCommune]));
+  } else if (doc.has_position) {
     std::string lat = place::format_number(doc.latitude), lon = place::format_number(doc.longitude);
     d.set("osm_url", "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=18/" + lat + "/" + lon);
     d.set("osm_directions_url", "https://www.openstreetmap.org/directions?to=" + lat + "%2C" + lon);
@@ -98,8 +93,9 @@ Data place_data(const search::Document& doc, const std::string& base, bool with_
     d.set("geo_url", "geo:" + lat + "," + lon);
   }
   if (p.has(Field::kTelephone)) {
-    d.set("telephone", readable_phone(p[Field::kTelephone]));
-    d.set("telephone_uri", "tel:" + p[Field::kTelephone]);
+    PhoneDisplay phone = phone_display(p[Field::kTelephone]);
+    d.set("telephone", phone.text);
+    if (!phone.tel_uri.empty()) d.set("telephone_uri", phone.tel_uri);
   }
   List emails;
   if (p.has(Field::kCourriels)) d.set("has_courriels", true);
@@ -132,12 +128,75 @@ Data place_data(const search::Document& doc, const std::string& base, bool with_
   d.set("has_contact", p.has(Field::kTelephone) || p.has(Field::kCourriels) ||
                            is_web_link(p[Field::kSiteWeb]) || is_web_link(p[Field::kPriseRdv]));
   d.set("source", p.has(Field::kSource) ? p[Field::kSource] : std::string(doc.source));
-  d.set("date_maj", french_date(p[Field::kDateMaj]));
+  if (std::string date = known_date(p[Field::kDateMaj]); !date.empty()) d.set("date_maj", date);
   std::string url = "/lieux/" + url_encode(doc.public_id);
   d.set("page_url", base + url);
   d.set("sheet_url", url + "/fiche");
   d.set("report_url", url + "/signaler");
   return d;
+}
+
+// A source record as the provenance section names it: its source's name and the record's id.
+std::string source_name(const search::Document& d) {
+  const place::Place p = d.place;
+  return p.has(Field::kSource) ? p[Field::kSource] : std::string(d.source);
+}
+
+Data member_data(const search::Document& m, const std::string& url) {
+  Data item;
+  if (!url.empty()) item.set("url", url);
+  item.set("source", source_name(m));
+  item.set("id", std::string(m.id));
+  if (std::string date = known_date(place::Place(m.place)[Field::kDateMaj]); !date.empty())
+    item.set("date", date);
+  return item;
+}
+
+// « D'où viennent ces informations ? »: the source records of the place (itself, or the members
+// of a merged place with their dates and, per field, the members that hold its value); a
+// source record also points to the merged place that shows it.
+void add_provenance(Pages& pages, const search::Document& doc, Data& d) {
+  pages.services.search.read([&](const search::Index& index) {
+    const search::Document* self = index.find_public(std::string(doc.public_id));
+    if (!self) return 0;
+    const auto members = index.members_of(*self);
+    List list;
+    if (members.empty()) list.push_back(member_data(*self, {}));
+    std::vector<place::Place> places;
+    places.reserve(members.size());
+    for (const auto* m : members) {
+      list.push_back(member_data(*m, "/lieux/" + url_encode(m->public_id)));
+      places.emplace_back(m->place);
+    }
+    d.set("members", list);
+    if (!members.empty()) {
+      d.set("is_merged", true);
+      d.set("member_count", std::to_string(members.size()));
+      std::vector<const place::Place*> pointers;
+      for (const auto& mp : places) pointers.push_back(&mp);
+      List rows;
+      for (const auto& origin : place::field_origins(doc.place, pointers)) {
+        std::vector<std::string> names;
+        for (std::size_t k : origin.members)
+          if (std::string name = source_name(*members[k]);
+              std::find(names.begin(), names.end(), name) == names.end())
+            names.push_back(std::move(name));
+        std::string sources;
+        for (const auto& name : names) sources += (sources.empty() ? "" : ", ") + name;
+        Data row;
+        row.set("label", std::string(place::spec(origin.field).title));
+        row.set("sources", sources.empty()
+                               ? "aucune des sources actuelles (valeur modifiée depuis la fusion)"
+                               : sources);
+        rows.push_back(row);
+      }
+      d.set("has_field_origins", !rows.empty());
+      d.set("field_origins", rows);
+    }
+    if (const auto* merged = index.merged_into(*self))
+      d.set("merged_url", "/lieux/" + url_encode(merged->public_id));
+    return 0;
+  });
 }
 
 }  // namespace
@@ -164,36 +223,7 @@ void place_page(Pages& pages, const httplib::Request& req, httplib::Response& re
   d.set("with_map", doc->has_position);
   if (req.has_param("signalement")) d.set("report_sent", true);
   add_account_place_fields(pages, req, res, *doc, d);
-  // A merged place lists the source records it brings together; a source record points to
-  // the merged place that shows it.
-  struct Link {
-    std::string url, source, date;
-  };
-  std::vector<Link> members;
-  std::string merged_url;
-  pages.services.search.read([&](const search::Index& index) {
-    const search::Document* self = index.find_public(std::string(doc->public_id));
-    if (!self) return 0;
-    for (const auto* m : index.members_of(*self))
-      members.push_back({"/lieux/" + url_encode(m->public_id),
-                         std::string(m->place.has(Field::kSource) ? m->place[Field::kSource] : m->source),
-                         french_date(m->place[Field::kDateMaj])});
-    if (const auto* merged = index.merged_into(*self)) merged_url = "/lieux/" + url_encode(merged->public_id);
-    return 0;
-  });
-  if (!members.empty()) {
-    List list;
-    for (const auto& m : members) {
-      Data item;
-      item.set("url", m.url);
-      item.set("source", m.source);
-      item.set("date", m.date);
-      list.push_back(item);
-    }
-    d.set("members", list);
-    d.set("member_count", std::to_string(members.size()));
-  }
-  if (!merged_url.empty()) d.set("merged_url", merged_url);
+  add_provenance(pages, *doc, d);
   send_html(*pages.site, res, pages.site->templates.render_page("place", std::move(d)));
 }
 
