@@ -57,6 +57,10 @@ void expert_delete_submit(Pages& pages, const httplib::Request& req, httplib::Re
 // opendata_page.cpp
 void opendata_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
 
+// info_pages.cpp: the accessibility statement and the legal notices (send_not_found: web.h).
+void accessibility_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+void legal_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
+
 // "12 mai 2025", the server's local date today.
 std::string french_date_today();
 

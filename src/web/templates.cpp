@@ -28,7 +28,7 @@ bool Templates::load(const std::filesystem::path& dir, std::string& error) {
     return false;
   }
   for (const char* required : {"layout", "home", "place", "sheet", "widget", "embed", "opendata",
-                               "report", "message"}) {
+                               "report", "message", "not_found", "accessibility", "legal"}) {
     if (!sources_.count(required)) {
       error = "gabarit manquant : " + dir.string() + "/" + required + ".mustache";
       return false;

@@ -113,6 +113,8 @@ void add_routes(httplib::Server& server, std::shared_ptr<Site> site, Services se
   server.Get("/integrer", page(widget_page));
   server.Get("/integrer/code", page(embed_code_page));
   server.Get("/donnees", page(opendata_page));
+  server.Get("/accessibilite", page(accessibility_page));
+  server.Get("/mentions-legales", page(legal_page));
   add_account_routes(server, pages);
 }
 
