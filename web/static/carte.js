@@ -166,6 +166,7 @@
       if (!fromList) item.scrollIntoView({ block: 'nearest' });
     }
     if (fromList && marker) {
+      el.scrollIntoView({ block: 'nearest' });  // on a phone the map comes after the list
       followMoves = false;
       var show = function () {
         marker.openPopup();
@@ -183,8 +184,13 @@
     return item;
   }
 
+  // The widget (/integrer) opens places in a new tab (data-cible) and searches the view with its
+  // own page (data-page).
+  var linkTarget = el.dataset.cible ? ' target="' + escapeHtml(el.dataset.cible) + '" rel="noopener"' : '';
+  var viewPage = el.dataset.page || '/recherche';
+
   function popupHtml(p) {
-    return '<p class="popup-nom"><a href="/lieux/' + encodeURIComponent(p.id) + '">' + escapeHtml(p.nom) + '</a></p>' +
+    return '<p class="popup-nom"><a href="/lieux/' + encodeURIComponent(p.id) + '"' + linkTarget + '>' + escapeHtml(p.nom) + '</a></p>' +
       (p.commune ? '<p>' + escapeHtml(p.commune) + '</p>' : '');
   }
 
@@ -336,7 +342,7 @@
     params.delete('curseur');
     params.delete('page');
     params.set('bbox', [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(5); }).join(','));
-    var url = '/recherche?' + params.toString();
+    var url = viewPage + '?' + params.toString();
     if (pending) pending.abort();
     pending = new AbortController();
     fetch(url, { signal: pending.signal })
