@@ -48,10 +48,17 @@ def field_schema(field):
 
 def place_schema():
     props = {f['name']: field_schema(f) for f in STANDARD['fields']}
-    required = [f['name'] for f in STANDARD['fields'] if f.get('constraints', {}).get('required')]
+    # date_maj: required by the standard, but unknown when a source does not date its places
+    # (docs/federation.md); the answers then leave it out, the exports write a technical date.
+    required = [f['name'] for f in STANDARD['fields']
+                if f.get('constraints', {}).get('required') and f['name'] != 'date_maj']
     for name in FILTERS + ['typologie', 'courriels', 'telephone']:
         if name in props:
             props[name]['description'] = 'Plusieurs valeurs séparées par « | ».'
+    props['date_maj']['description'] = (
+        'Date de mise à jour donnée par la source. Absente des réponses quand la source ne date pas '
+        'le lieu (date inconnue) ; les exports (/export/lieux.*) écrivent alors, comme le standard '
+        "l'exige, le jour où maillage a enregistré cette version de la fiche.")
     return {
         'type': 'object',
         'description': 'Un lieu de médiation numérique au standard national v1.0.2 (champs vides omis).',
@@ -98,7 +105,12 @@ def search_parameters():
               {'type': 'number', 'exclusiveMinimum': 0, 'maximum': 1000}),
         param('bbox', 'Rectangle minLon,minLat,maxLon,maxLat (la vue d\'une carte).',
               {'type': 'string', 'examples': ['4.7,43.2,5.7,43.5']}),
-        param('autour', 'Nom de commune ou code postal : le point de recherche est son centre.',
+        param('autour', 'Commune (« Lyon », « Saint-Denis (93) », « Saint-Denis 974 », « Paris 20e »), code '
+                        'postal (« 69003 » : l\'arrondissement) ou code INSEE : le point de recherche est son centre. '
+                        'Entre homonymes, la plus peuplée (les autres dans lieu_recherche.suggestions) ; un nom mal '
+                        'orthographié est corrigé quand une commune se détache, sinon erreur 400 avec des '
+                        'suggestions. Une adresse (« 12 rue Mercière Lyon ») est géocodée quand le serveur a un '
+                        'géocodeur (--geocodeur), sinon sa commune est prise.',
               {'type': 'string', 'examples': ['Marseille', '13001']}),
         param('ouvert', 'Seulement les lieux ouverts maintenant (selon leurs horaires).',
               {'type': 'string', 'enum': ['maintenant']}),
@@ -122,9 +134,16 @@ def search_parameters():
               'ouvert (les lieux ouverts maintenant, valeur « maintenant ») et ouvert_jour (les lieux '
               'ouverts le prochain lundi… dimanche).',
               {'type': 'string', 'examples': ['services,frais_a_charge']}),
-        param('format', 'Format de la réponse.', {'type': 'string', 'enum': ['json', 'geojson', 'csv'], 'default': 'json'}),
+        param('format', 'Format de la réponse. csv-tableur : le CSV pour les tableurs français (UTF-8 avec BOM, séparateur « ; », mêmes colonnes).',
+              {'type': 'string', 'enum': ['json', 'geojson', 'csv', 'csv-tableur'], 'default': 'json'}),
         param('doublons', 'Lieux fusionnés (exclure, par défaut) ou chaque fiche de chaque source (inclure).',
               {'type': 'string', 'enum': ['inclure', 'exclure'], 'default': 'exclure'}),
+        param('naturel', 'oui : q est lu comme une personne écrit son besoin (« impots en ligne », « caf a '
+                         'brest ») : besoins reconnus par le lexique, commune écrite dans q prise comme lieu, '
+                         'mots non reconnus assouplis (plus de correspondances d\'abord) et pertinence classée '
+                         'par distance (5, 10, 20, 50 km, puis plus loin). La réponse dit ce qui a été compris '
+                         '(comprehension). non (défaut) : chaque mot de q doit correspondre.',
+              {'type': 'string', 'enum': ['oui', 'non'], 'default': 'non'}),
     ]
     return ps
 
@@ -157,8 +176,23 @@ def document():
             'allOf': [ref('Lieu')],
             'type': 'object',
             'properties': {
-                'provenance': {'type': 'object', 'properties': {'source': {'type': 'string'}, 'id': {'type': 'string'}},
-                               'required': ['source', 'id']},
+                'provenance': {
+                    'type': 'object',
+                    'description': 'D\'où viennent les informations : la fiche source (pour un lieu fusionné, '
+                                   'source « fusion »), les fiches réunies avec leur date de mise à jour '
+                                   '(null : la source ne date pas le lieu) et, pour un lieu fusionné, les '
+                                   'fiches (source:id) qui donnent chaque champ.',
+                    'properties': {
+                        'source': {'type': 'string'}, 'id': {'type': 'string'},
+                        'membres': {'type': 'array', 'items': {
+                            'type': 'object',
+                            'properties': {'source': {'type': 'string'}, 'id': {'type': 'string'},
+                                           'date_maj': {'type': ['string', 'null'], 'format': 'date'}},
+                            'required': ['source', 'id', 'date_maj']}},
+                        'champs': {'type': 'object', 'description': 'Par champ, les fiches source:id qui en donnent la valeur.',
+                                   'additionalProperties': {'type': 'array', 'items': {'type': 'string'}}},
+                    },
+                    'required': ['source', 'id', 'membres']},
                 'ouvert': {'type': ['boolean', 'null']},
                 'prochain_changement': {'type': ['string', 'null'], 'format': 'date-time',
                                         'description': 'Prochain changement d\'état (RFC 3339, fuseau du lieu).'},
@@ -168,6 +202,42 @@ def document():
         },
         'Facettes': {'type': 'object', 'description': 'Par champ demandé, le nombre de lieux par valeur.',
                      'additionalProperties': {'type': 'object', 'additionalProperties': {'type': 'integer', 'minimum': 1}}},
+        'Comprehension': {
+            'type': 'object',
+            'description': 'Avec naturel=oui : ce que la recherche a compris de q.',
+            'properties': {
+                'besoins': {'type': 'array', 'items': ref('BesoinCompris'),
+                            'description': 'Besoins reconnus (lexique data/lexique) : un lieu y répond s\'il a '
+                                           'l\'une des valeurs du standard, ou les mots tapés dans son texte.'},
+                'preferences': {'type': 'array', 'items': ref('BesoinCompris'),
+                                'description': 'Publics, tarifs, modalités : classent plus haut sans exclure.'},
+                'commune': {'type': ['string', 'null'], 'description': 'Commune écrite dans q, prise comme lieu.'},
+                'mots': {'type': 'string', 'description': 'Les mots restants, cherchés dans le texte des lieux.'},
+                'correspondances_completes': {'type': 'integer', 'minimum': 0,
+                                              'description': 'Lieux qui répondent à tous les besoins et mots.'},
+                'correspondances_completes_a_50_km': {'type': 'integer', 'minimum': 0,
+                                                      'description': 'Les mêmes, à moins de 50 km du point.'},
+            },
+            'required': ['besoins', 'preferences', 'commune', 'mots', 'correspondances_completes'],
+            'additionalProperties': False,
+        },
+        'BesoinCompris': {
+            'type': 'object',
+            'properties': {
+                'libelle': {'type': 'string'},
+                'valeurs': {'type': 'array', 'items': {
+                    'type': 'object',
+                    'properties': {'champ': {'type': 'string'}, 'valeur': {'type': 'string'}},
+                    'required': ['champ', 'valeur']}},
+                'valeurs_plausibles': {'type': 'array', 'description': 'Valeurs qui rendent un lieu '
+                                       'plausible sans répondre pleinement (classé après) : pour « wifi », '
+                                       'une bibliothèque.', 'items': {
+                    'type': 'object',
+                    'properties': {'champ': {'type': 'string'}, 'valeur': {'type': 'string'}},
+                    'required': ['champ', 'valeur']}},
+            },
+            'required': ['libelle', 'valeurs'],
+        },
         'ResultatsRecherche': {
             'type': 'object',
             'properties': {
@@ -175,6 +245,8 @@ def document():
                 'resultats': {'type': 'array', 'items': ref('LieuResultat')},
                 'facettes': ref('Facettes'),
                 'curseur_suivant': {'type': ['string', 'null']},
+                'lieu_recherche': ref('LieuRecherche'),
+                'comprehension': ref('Comprehension'),
             },
             'required': ['total', 'resultats', 'facettes', 'curseur_suivant'],
             'additionalProperties': False,
@@ -198,19 +270,41 @@ def document():
                     'required': ['type', 'geometry', 'properties']}},
                 'facettes': ref('Facettes'),
                 'curseur_suivant': {'type': ['string', 'null']},
+                'lieu_recherche': ref('LieuRecherche'),
             },
             'required': ['type', 'total', 'features', 'facettes', 'curseur_suivant'],
+        },
+        'LieuRecherche': {
+            'type': 'object',
+            'description': 'Avec autour : le lieu autour duquel la recherche est faite.',
+            'properties': {
+                'libelle': {'type': 'string', 'description': 'Commune (« Saint-Denis (93) » : avec le département '
+                                                             'quand d\'autres communes portent ce nom ; redonné '
+                                                             'dans autour, il désigne la même) ou adresse géocodée.'},
+                'code_insee': {'type': 'string'},
+                'latitude': {'type': 'number'}, 'longitude': {'type': 'number'},
+                'remarque': {'type': ['string', 'null'],
+                             'description': 'À montrer : « « Marseile » compris comme Marseille. », homonymes…'},
+                'suggestions': {'type': 'array', 'items': {'type': 'string'}, 'maxItems': 5,
+                                'description': 'Autres lieux possibles (libellés à redonner dans autour).'},
+            },
+            'required': ['libelle', 'code_insee', 'latitude', 'longitude', 'remarque', 'suggestions'],
+            'additionalProperties': False,
         },
         'Commune': {
             'type': 'object',
             'properties': {
                 'code_insee': {'type': 'string'}, 'nom': {'type': 'string'},
+                'libelle': {'type': 'string', 'description': 'Nom à afficher et à redonner dans autour : avec '
+                                                             'le département entre parenthèses quand d\'autres '
+                                                             'communes portent ce nom (« Saint-Denis (93) »).'},
                 'codes_postaux': {'type': 'array', 'items': {'type': 'string'}},
                 'departement': {'type': 'string'},
                 'latitude': {'type': 'number'}, 'longitude': {'type': 'number'},
                 'population': {'type': ['integer', 'null']},
             },
-            'required': ['code_insee', 'nom', 'codes_postaux', 'departement', 'latitude', 'longitude', 'population'],
+            'required': ['code_insee', 'nom', 'libelle', 'codes_postaux', 'departement', 'latitude', 'longitude',
+                         'population'],
             'additionalProperties': False,
         },
         'Changement': {
@@ -240,7 +334,10 @@ def document():
                 'type': 'object',
                 'properties': {'code': {'type': 'string', 'enum': ['parametre_invalide', 'introuvable', 'trop_de_requetes', 'export']},
                                'message': {'type': 'string', 'description': 'En français.'},
-                               'parametre': {'type': 'string'}},
+                               'parametre': {'type': 'string'},
+                               'suggestions': {'type': 'array', 'items': {'type': 'string'}, 'maxItems': 5,
+                                               'description': 'autour : les communes que la personne voulait '
+                                                              'peut-être dire (« Marseille (13) »).'}},
                 'required': ['code', 'message'], 'additionalProperties': False}},
             'required': ['erreur'], 'additionalProperties': False,
         },
@@ -270,7 +367,9 @@ def document():
                 '404': error_response('Aucun lieu n\'a cet identifiant.'), '429': too_many}}},
         '/territoires': {'get': {
             'operationId': 'chercherCommunes', 'summary': 'Autocomplétion des communes et codes postaux',
-            'parameters': [param('q', 'Début d\'un nom de commune ou code postal (5 chiffres).',
+            'parameters': [param('q', 'Début d\'un nom de commune ou code postal (5 chiffres ; les '
+                                      'arrondissements de Paris, Lyon et Marseille d\'abord). Un nom mal '
+                                      'orthographié donne les communes proches.',
                                  {'type': 'string', 'minLength': 1, 'maxLength': 100}, required=True)],
             'responses': {
                 '200': {'description': 'Jusqu\'à 10 communes.', 'content': {'application/json': {'schema': {

@@ -10,6 +10,11 @@
 namespace maillage::bench {
 namespace {
 
+// The words as the person typed them: a natural query (naturel=oui) is handed to the
+// baselines whole, which is how they would be used (they have no lexicon of needs).
+const std::string& typed_text(const search::Query& q) { return q.natural ? q.typed_text : q.text; }
+
+
 using nlohmann::json;
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
@@ -92,7 +97,7 @@ std::vector<std::string> meili_sort(const search::Query& q) {
   switch (q.sort) {
     case search::Sort::kRelevance:
       if (q.point) return {geo};
-      if (q.text.empty()) return {"name_key:asc"};
+      if (typed_text(q).empty()) return {"name_key:asc"};
       return {};
     case search::Sort::kDistance: return {geo};
     case search::Sort::kName: return {"name_key:asc"};
@@ -123,13 +128,13 @@ std::optional<std::string> sql_where(const search::Query& q, const std::string& 
     if (!slot) return std::nullopt;
     parts.push_back("open_slots @> ARRAY[" + std::to_string(*slot) + "]::smallint[]");
   }
-  if (!q.text.empty()) {
-    auto words = query_words(q.text);
+  if (!typed_text(q).empty()) {
+    auto words = query_words(typed_text(q));
     std::string tsq;
     for (std::size_t i = 0; i < words.size(); ++i)
       tsq += (i ? " & " : "") + std::string("'") + words[i] + "'" + (i + 1 == words.size() ? ":*" : "");
     parts.push_back("(tsv @@ to_tsquery('fr_unaccent', " + sql_literal(tsq) + ") OR " +
-                    sql_literal(text::fold(q.text)) + " <% name_key)");
+                    sql_literal(text::fold(typed_text(q))) + " <% name_key)");
   }
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : " AND ") + p;
@@ -143,8 +148,8 @@ std::string sql_order(const search::Query& q) {
   switch (q.sort) {
     case search::Sort::kRelevance: {
       std::string out;
-      if (!q.text.empty()) {
-        auto words = query_words(q.text);
+      if (!typed_text(q).empty()) {
+        auto words = query_words(typed_text(q));
         std::string tsq;
         for (std::size_t i = 0; i < words.size(); ++i) tsq += (i ? " | " : "") + std::string("'") + words[i] + "'";
         out = "ts_rank(tsv, to_tsquery('fr_unaccent', " + sql_literal(tsq) + ")) DESC, ";
@@ -180,7 +185,7 @@ std::optional<MeiliRequest> meili_request(const search::Query& q, std::size_t hi
   auto filters = meili_filters(q, "", error);
   if (!filters) return std::nullopt;
   MeiliRequest r;
-  json main = {{"indexUid", kMeiliIndex}, {"q", q.text}, {"filter", *filters}, {"page", 1},
+  json main = {{"indexUid", kMeiliIndex}, {"q", typed_text(q)}, {"filter", *filters}, {"page", 1},
                {"hitsPerPage", hits}};
   main["attributesToRetrieve"] = retrieve_ids_only ? json::array({"id"}) : json::array({"id", "lieu"});
   if (auto sort = meili_sort(q); !sort.empty()) main["sort"] = sort;
@@ -199,7 +204,7 @@ std::optional<MeiliRequest> meili_request(const search::Query& q, std::size_t hi
   if (!own_facets.empty()) main["facets"] = own_facets;
   r.body["queries"].push_back(main);
   for (const auto& field : r.facet_queries) {
-    json sub = {{"indexUid", kMeiliIndex}, {"q", q.text}, {"filter", *meili_filters(q, field, error)},
+    json sub = {{"indexUid", kMeiliIndex}, {"q", typed_text(q)}, {"filter", *meili_filters(q, field, error)},
                 {"limit", 0}, {"facets", {field}}};
     r.body["queries"].push_back(sub);
   }
@@ -213,7 +218,7 @@ std::string meili_get_target(const search::Query& q, std::string& error) {
   for (const auto& f : *filters) filter += (filter.empty() ? "" : " AND ") + f;
   std::string target = std::string("/indexes/") + kMeiliIndex + "/search?page=1&hitsPerPage=" +
                        std::to_string(q.limit) + "&attributesToRetrieve=id,lieu";
-  if (!q.text.empty()) target += "&q=" + url_encode(q.text);
+  if (!typed_text(q).empty()) target += "&q=" + url_encode(typed_text(q));
   if (!filter.empty()) target += "&filter=" + url_encode(filter);
   std::string sort;
   for (const auto& s : meili_sort(q)) sort += (sort.empty() ? "" : ",") + s;

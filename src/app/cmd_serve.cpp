@@ -20,6 +20,7 @@
 #include "http/server.h"
 #include "store/accounts.h"
 #include "search/service.h"
+#include "territory/geocoder.h"
 #include "web/web.h"
 
 namespace maillage::app {
@@ -39,6 +40,7 @@ struct ServeArgs {
   int harvest_check_s = 60;
   std::string admin_token_file;
   std::string smtp, sender;  // outbox delivery; the credentials come from the environment
+  std::string geocoder;      // Base Adresse Nationale search API; empty: communes only
 };
 
 // The administrators' token: the first line of --jeton-admin-fichier, else MAILLAGE_JETON_ADMIN.
@@ -92,6 +94,7 @@ int run_serve(const ServeArgs& args) {
                  boot.dedup->error.empty() ? "" : " — ", boot.dedup->error.c_str());
   auto search_store = open_store(args.db);
   if (!search_store) return 1;
+  territory::PlaceResolver::of(*territory_reference());  // built now, not by the first search
   search::Service search(std::move(search_store), *territory_reference());
   std::string error;
   if (!search.build(error)) {
@@ -169,6 +172,15 @@ int run_serve(const ServeArgs& args) {
                             args.rate_limit, site, admin};
   config.accounts = &account_service;
   config.response_cache_bytes = static_cast<std::size_t>(args.cache_mb) << 20;
+  std::optional<territory::Geocoder> geocoder;
+  if (!args.geocoder.empty()) {
+    geocoder = territory::Geocoder::make(args.geocoder, &error);
+    if (!geocoder) {
+      std::fprintf(stderr, "maillage : %s\n", error.c_str());
+      return 1;
+    }
+    config.geocoder = &*geocoder;
+  }
   http::Server server(std::move(config), *store);
   std::unique_ptr<federation::Scheduler> scheduler;
   if (!args.no_harvest) {
@@ -248,6 +260,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "dans MAILLAGE_SMTP_UTILISATEUR et MAILLAGE_SMTP_MOT_DE_PASSE). Sans serveur, les "
                   "courriels attendent dans /espace/courriels");
   cmd->add_option("--expediteur", args->sender, "Adresse d'expédition des courriels (avec --smtp)");
+  cmd->add_option("--geocodeur", args->geocoder,
+                  "Service de géocodage des adresses tapées dans « Où ? » (API de la Base Adresse "
+                  "Nationale : https://api-adresse.data.gouv.fr, ou un serveur addok local). Sans "
+                  "lui, « Où ? » comprend les communes et codes postaux, et la commune d'une "
+                  "adresse");
   cmd->callback([args, &exit_code] {
     if (!args->smtp.empty() && (args->smtp.rfind("smtp://", 0) != 0 && args->smtp.rfind("smtps://", 0) != 0)) {
       std::fprintf(stderr, "maillage : --smtp doit commencer par smtp:// ou smtps://\n");

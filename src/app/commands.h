@@ -15,5 +15,7 @@ void add_hours_commands(CLI::App& app, int& exit_code);  // hours check|eval|int
 void add_federation_commands(CLI::App& app, int& exit_code);
 // comptes courriels|liste|role|purger
 void add_accounts_commands(CLI::App& app, int& exit_code);
+// recherche-naturelle (the natural search measured on the judged query set)
+void add_search_commands(CLI::App& app, int& exit_code);
 
 }  // namespace maillage::app

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   maillage::app::add_hours_commands(app, exit_code);
   maillage::app::add_federation_commands(app, exit_code);
   maillage::app::add_accounts_commands(app, exit_code);
+  maillage::app::add_search_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,9 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "common/utf8.h"
+#include "http/provenance_json.h"
 #include "http/response_cache.h"
 #include "place/codec.h"
 #include "search/service.h"
+#include "territory/place_query.h"
 #include "territory/reference.h"
 #include "text/fold.h"
 
@@ -22,9 +24,10 @@ namespace {
 using nlohmann::ordered_json;
 
 void send_error(httplib::Response& res, int status, std::string_view code, const std::string& message,
-                const std::string& parameter) {
+                const std::string& parameter, const std::vector<std::string>& suggestions = {}) {
   ordered_json body = {{"erreur", {{"code", code}, {"message", message}}}};
   if (!parameter.empty()) body["erreur"]["parametre"] = parameter;
+  if (!suggestions.empty()) body["erreur"]["suggestions"] = suggestions;
   res.status = status;
   // The message and parameter may quote the request's bytes, which need not be UTF-8.
   res.set_content(body.dump(-1, ' ', false, ordered_json::error_handler_t::replace),
@@ -71,11 +74,78 @@ std::string cache_key(const httplib::Params& params) {
   return key;
 }
 
+// naturel=oui: what the search understood of q, and how many places match all of it (within
+// 50 km of the point, when there is one).
+std::string understanding_json(const search::Query& q, const search::SearchResult& r) {
+  ordered_json needs = ordered_json::array(), preferences = ordered_json::array();
+  for (const auto& n : q.needs) {
+    ordered_json values = ordered_json::array();
+    for (const auto& [field, value] : n.values) values.push_back({{"champ", field}, {"valeur", value}});
+    ordered_json weak = ordered_json::array();
+    for (const auto& [field, value] : n.weak_values) weak.push_back({{"champ", field}, {"valeur", value}});
+    ordered_json item = {{"libelle", n.label}, {"valeurs", values}};
+    if (!weak.empty()) item["valeurs_plausibles"] = std::move(weak);
+    (n.preference ? preferences : needs).push_back(std::move(item));
+  }
+  ordered_json u = {{"besoins", needs},
+                    {"preferences", preferences},
+                    {"commune", q.understood_place.empty() ? ordered_json(nullptr)
+                                                           : ordered_json(q.understood_place)},
+                    {"mots", q.text},
+                    {"correspondances_completes", r.complete}};
+  if (q.point) u["correspondances_completes_a_50_km"] = r.complete_nearby;
+  return u.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+// format=csv-tableur: the standard's CSV as a French spreadsheet opens it with a double click:
+// a UTF-8 byte order mark (without it Excel reads Windows-1252), ";" between cells (French
+// spreadsheets keep "," for the decimal comma), CRLF line ends; the same columns and values,
+// every value quoted. The data come from third parties: a value a spreadsheet would run as a
+// formula (starting with =, +, -, @, a tab or CR) is written after an apostrophe, unless it is
+// a plain number (a longitude, a phone number in international form).
+std::string spreadsheet_csv(const search::Index& index, const search::SearchResult& result) {
+  auto cell = [](std::string& out, std::string_view v) {
+    out += '"';
+    constexpr std::string_view kFormulaStart = "=+-@\t\r";
+    const bool formula = !v.empty() && kFormulaStart.find(v[0]) != std::string_view::npos;
+    const bool number = v.size() > 1 && (v[0] == '+' || v[0] == '-') &&
+                        v.find_first_not_of("0123456789. ", 1) == std::string_view::npos;
+    if (formula && !number) out += '\'';
+    for (char c : v) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+  };
+  std::string out = "\xEF\xBB\xBF";
+  for (std::size_t i = 0; i < place::kFieldCount; ++i) {
+    if (i) out += ';';
+    cell(out, place::all_fields()[i].name);
+  }
+  out += "\r\n";
+  for (const auto& h : result.hits) {
+    const auto* d = index.document(h.doc);
+    place::Place p = d->place;
+    p[place::Field::kId] = d->public_id;
+    for (std::size_t i = 0; i < p.values.size(); ++i) {
+      if (i) out += ';';
+      cell(out, p.values[i]);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
 // The body of a search's answer in the query's format (`type`), or the cursor's error.
 std::optional<search::QueryError> render_search(const search::Index& index, const search::Query& query,
                                                 std::string& body, const char*& type) {
   auto result = index.search(query);
   if (result.error) return result.error;
+  if (query.format == "csv-tableur") {
+    body = spreadsheet_csv(index, result);
+    type = "text/csv; charset=utf-8";
+    return std::nullopt;
+  }
   if (query.format == "csv") {
     std::ostringstream out;
     auto writer = place::make_writer(place::Format::kCsv, out);
@@ -116,8 +186,21 @@ std::optional<search::QueryError> render_search(const search::Index& index, cons
     facets[field] = std::move(c);
   }
   const std::string next = result.next_cursor.empty() ? "null" : ordered_json(result.next_cursor).dump();
-  const std::string tail = "],\"facettes\":" + facets.dump(-1, ' ', false, ordered_json::error_handler_t::replace) +
-                           ",\"curseur_suivant\":" + next + "}";
+  std::string tail = "],\"facettes\":" + facets.dump(-1, ' ', false, ordered_json::error_handler_t::replace) +
+                     ",\"curseur_suivant\":" + next;
+  if (query.natural) tail += ",\"comprehension\":" + understanding_json(query, result);
+  if (!query.place_label.empty() && query.point) {  // autour=: the place it was taken to mean
+    ordered_json place = {{"libelle", query.place_label},
+                          {"code_insee", query.place_insee},
+                          {"latitude", query.point->latitude},
+                          {"longitude", query.point->longitude},
+                          {"remarque", query.place_note.empty() ? ordered_json(nullptr)
+                                                                : ordered_json(query.place_note)},
+                          {"suggestions", query.place_alternatives}};
+    tail +=
+        ",\"lieu_recherche\":" + place.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+  }
+  tail += "}";
   if (geojson) {
     body = "{\"type\":\"FeatureCollection\",\"total\":" + std::to_string(result.total) + ",\"features\":[";
     type = "application/geo+json; charset=utf-8";
@@ -130,12 +213,14 @@ std::optional<search::QueryError> render_search(const search::Index& index, cons
 }
 
 void search_route(const httplib::Request& req, httplib::Response& res, search::Service& service,
-                  const territory::Reference& territory, ResponseCache* cache) {
+                  const territory::Reference& territory, const territory::Geocoder* geocoder,
+                  ResponseCache* cache) {
   // (No structured binding: clang 14 cannot capture one in the lambda below.)
-  auto parsed = search::parse_query(req.params, territory);
+  auto parsed = search::parse_query(req.params, territory, geocoder);
   const std::optional<search::Query>& query = parsed.first;
   if (!query)
-    return send_error(res, 400, "parametre_invalide", parsed.second.message, parsed.second.parameter);
+    return send_error(res, 400, "parametre_invalide", parsed.second.message,
+                      parsed.second.parameter, parsed.second.suggestions);
   std::string body;
   const char* type = "application/json; charset=utf-8";
   std::optional<search::QueryError> bad_cursor;
@@ -164,9 +249,11 @@ void search_route(const httplib::Request& req, httplib::Response& res, search::S
 }  // namespace
 
 void add_search_routes(httplib::Server& server, search::Service& service,
-                       const territory::Reference& territory, ResponseCache* cache) {
-  server.Get("/api/v1/lieux", [&service, &territory, cache](const httplib::Request& req, httplib::Response& res) {
-    search_route(req, res, service, territory, cache);
+                       const territory::Reference& territory, ResponseCache* cache,
+                       const territory::Geocoder* geocoder) {
+  server.Get("/api/v1/lieux", [&service, &territory, geocoder, cache](const httplib::Request& req,
+                                                                      httplib::Response& res) {
+    search_route(req, res, service, territory, geocoder, cache);
   });
 
   server.Get(R"(/api/v1/lieux/([^/]{1,300}))", [&service](const httplib::Request& req,
@@ -177,16 +264,14 @@ void add_search_routes(httplib::Server& server, search::Service& service,
       const auto* d = index.find_public(id);
       if (!d) return false;
       open_place_object(body, *d);
-      body += ",\"provenance\":{\"source\":";
-      place::append_json_string(body, d->source);
-      body += ",\"id\":";
-      place::append_json_string(body, d->id);
+      body += ",\"provenance\":";
+      append_provenance_json(body, index, *d);
       std::optional<std::pair<double, double>> position;
       if (d->has_position) position = std::make_pair(d->latitude, d->longitude);
       auto status = search::opening_status(
           {d->place[place::Field::kHoraires], d->place[place::Field::kCodeInsee], position},
           static_cast<std::int64_t>(std::time(nullptr)));
-      body += "},\"ouvert\":";
+      body += ",\"ouvert\":";
       body += json_tristate(status.open);
       body += ",\"prochain_changement\":";
       if (status.next_change.empty()) body += "null";
@@ -206,18 +291,25 @@ void add_search_routes(httplib::Server& server, search::Service& service,
       return send_error(res, 400, "parametre_invalide",
                         "q attend le début d'un nom de commune ou un code postal (100 caractères au plus).",
                         "q");
+    const territory::PlaceResolver& places = territory::PlaceResolver::of(territory);
     std::vector<const territory::Commune*> found;
     bool digits = q.find_first_not_of("0123456789") == std::string::npos;
     if (digits && q.size() == 5) {
-      found = territory.by_postal_code(q);
+      found = places.postal_code_entries(q);  // the arrondissements first
     } else if (!digits) {
       found = territory.search_by_name(q, 10);
+      if (found.empty()) {  // "Saint-Denis (93)", "Marseile": what "Où ?" would make of it
+        territory::PlaceMatch m = places.resolve(q);
+        if (m.commune) found.push_back(m.commune);
+        for (const auto& a : m.alternatives) found.push_back(a.commune);
+      }
     }
     ordered_json items = ordered_json::array();
     for (const auto* c : found) {
       if (items.size() >= 10) break;
       items.push_back({{"code_insee", c->code_insee},
                        {"nom", c->nom},
+                       {"libelle", places.label(*c)},
                        {"codes_postaux", c->codes_postaux},
                        {"departement", c->departement},
                        {"latitude", c->latitude},

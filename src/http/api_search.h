@@ -9,6 +9,7 @@ namespace maillage::search {
 class Service;
 }
 namespace maillage::territory {
+class Geocoder;
 class Reference;
 }
 
@@ -16,8 +17,10 @@ namespace maillage::http {
 
 class ResponseCache;
 
-// `cache` (may be null) keeps the answers of /lieux for repeated searches.
+// `cache` (may be null) keeps the answers of /lieux for repeated searches; `geocoder` (may be
+// null) places the street addresses typed in autour=.
 void add_search_routes(httplib::Server& server, search::Service& service,
-                       const territory::Reference& territory, ResponseCache* cache);
+                       const territory::Reference& territory, ResponseCache* cache,
+                       const territory::Geocoder* geocoder = nullptr);
 
 }  // namespace maillage::http

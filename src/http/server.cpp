@@ -156,7 +156,7 @@ struct Server::Impl {
       return httplib::Server::HandlerResponse::Handled;
     });
     if (config.search && config.territory)
-      add_search_routes(http, *config.search, *config.territory, &search_cache);
+      add_search_routes(http, *config.search, *config.territory, &search_cache, config.geocoder);
     if (config.admin) add_admin_routes(http, config.admin);
     http.set_post_routing_handler(gzip_json);
     if (config.web && config.search && config.territory) {
@@ -170,6 +170,7 @@ struct Server::Impl {
                                return store.list_sources();
                              }};
       services.accounts = config.accounts;
+      services.geocoder = config.geocoder;
       services.edit_place = [this](const std::string& source, const std::string& id,
                                    const std::vector<std::pair<place::Field, std::string>>& set,
                                    const std::vector<place::Field>& release, const std::string& actor) {
@@ -331,9 +332,12 @@ struct Server::Impl {
       res.set_content(body.dump(), "application/json; charset=utf-8");
     });
 
-    http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-      if (req.path.rfind("/api/", 0) == 0 && res.body.empty())
+    http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      if (req.path.rfind("/api/", 0) == 0)
         json_error(res, res.status, "introuvable", "aucune ressource à cette adresse.");
+      else if (res.status == 404 && config.web)
+        web::send_not_found(*config.web, res);
     });
   }
 };

@@ -13,6 +13,7 @@ namespace maillage::search {
 class Service;
 }
 namespace maillage::territory {
+class Geocoder;
 class Reference;
 }
 namespace maillage::web {
@@ -48,6 +49,9 @@ struct ServerConfig {
   // Room for the answers of /api/v1/lieux kept for repeated searches (http/response_cache.h);
   // 0: none kept.
   std::size_t response_cache_bytes = std::size_t{64} << 20;
+  // Places the street addresses typed in "Où ?" (autour=) when set (maillage serve --geocodeur);
+  // must outlive the server.
+  const territory::Geocoder* geocoder = nullptr;
 };
 
 // Serves until stop() is called from another thread or the process receives SIGINT/SIGTERM.

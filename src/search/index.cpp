@@ -768,13 +768,6 @@ double Index::max_distance_km(const CellBox& box, double lat, double lon) {
   return meridian_extreme_km(lat, lon, dlon, box.lat0, box.lat0 + box.size, false) + 1e-6;
 }
 
-template <typename Fn>
-void Index::for_each_fine_cell(std::uint64_t cell, Fn&& fn) const {
-  for (std::uint64_t sub = 0; sub < 100; ++sub)
-    if (auto it = fine_cells_.find(cell * 100 + sub); it != fine_cells_.end() && !it->second.isEmpty())
-      fn(it->first, it->second);
-}
-
 // A lower bound of the distance from a point to the places of a cell, from the cell's ring
 // around the point's cell (k: the larger difference of grid rows or columns, across the
 // antimeridian if shorter): k - 1 whole cells apart in latitude, or in longitude, at worst at

@@ -80,6 +80,9 @@ struct SearchResult {
   std::vector<Hit> hits;
   std::map<std::string, std::map<std::string, std::uint64_t>> facets;
   std::string next_cursor;  // empty when this is the last page
+  // naturel=oui: the places matching every word and need, and those of them within 50 km of
+  // the point (when there is one); a page may show partial matches after them.
+  std::uint64_t complete = 0, complete_nearby = 0;
   std::optional<QueryError> error;  // a bad cursor
 };
 
@@ -159,6 +162,10 @@ class Index {
   void set_members(const std::string& fusion_key, std::vector<std::string> members);
   void mark_absorbed(const std::string& key, bool absorbed);
   Roaring geo_set(const Query& q) const;
+  // Natural search (search/natural.cpp): the places having one of a need's values, and a
+  // need's hits as a word's (values, or its typed words exactly), within `within` when given.
+  Roaring need_values(const std::vector<std::pair<std::string, std::string>>& values) const;
+  WordHits need_hits(const NeedTerm& need, const Roaring* within) const;
   // The filter values of a document (fn(slot, value)), and its texts (fn(class, text)): what
   // index_document adds and unindex_document removes.
   template <typename Fn>
@@ -186,7 +193,11 @@ class Index {
   static CellBox fine_box(std::uint64_t fine);
   static std::uint64_t fine_cell_of(double lat, double lon);
   template <typename Fn>
-  void for_each_fine_cell(std::uint64_t cell, Fn&& fn) const;  // fn(fine, bitmap), non-empty
+  void for_each_fine_cell(std::uint64_t cell, Fn&& fn) const {  // fn(fine, bitmap), non-empty
+    for (std::uint64_t sub = 0; sub < 100; ++sub)
+      if (auto it = fine_cells_.find(cell * 100 + sub); it != fine_cells_.end() && !it->second.isEmpty())
+        fn(it->first, it->second);
+  }
   // The least and greatest distance (km) from a point to a place of a box.
   static double min_distance_km(const CellBox& box, double lat, double lon);
   static double max_distance_km(const CellBox& box, double lat, double lon);

@@ -8,6 +8,8 @@
 #include "place/fields.h"
 #include "place/vocabulary.h"
 #include "search/opening.h"
+#include "search/understand.h"
+#include "territory/geocoder.h"
 #include "territory/reference.h"
 
 namespace maillage::search {
@@ -22,10 +24,6 @@ Result fail(std::string parameter, std::string message) {
 bool parse_double(const std::string& s, double& out) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && end == s.data() + s.size() && out == out;
-}
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -97,6 +95,29 @@ std::optional<std::string> add_weekdays(const std::string& value, unsigned& mask
   return std::nullopt;
 }
 
+// naturel=oui: q read as a person's need (search/understand.h).
+void understand_need(Query& q, const territory::Reference& territory) {
+  q.typed_text = q.text;
+  if (q.text.empty()) return;
+  const Understanding u = understand(q.text, Lexicon::bundled(), territory);
+  for (std::size_t i = 0; i < u.needs.size(); ++i)
+    q.needs.push_back(
+        {u.needs[i]->label, u.needs[i]->values, u.needs[i]->weak_values, u.need_words[i], false});
+  for (const Need* n : u.preferences) {
+    auto values = n->values;
+    values.insert(values.end(), n->weak_values.begin(), n->weak_values.end());
+    q.needs.push_back({n->label, std::move(values), {}, {}, true});
+  }
+  q.understood = understood_labels(u);
+  // A commune typed in the need box is the place, unless the search already has one (Où ?,
+  // Autour de moi, the map's view): then its words are simply not searched.
+  if (u.commune && !q.point && !q.bbox) {
+    q.understood_place = u.commune->nom;
+    q.point = GeoPoint{u.commune->latitude, u.commune->longitude};
+  }
+  q.text = u.free_text;
+}
+
 }  // namespace
 
 const std::vector<std::string>& filter_fields() {
@@ -111,7 +132,7 @@ const std::vector<std::string>& filter_fields() {
 const std::vector<std::string>& query_parameters() {
   static const std::vector<std::string> kParameters = {
       "q",           "lat", "lon",    "rayon_km", "bbox",     "autour", "ouvert",  "ouvert_le",
-      "ouvert_jour", "tri", "limite", "curseur",  "facettes", "format", "doublons"};
+      "ouvert_jour", "tri", "limite", "curseur",  "facettes", "format", "doublons", "naturel"};
   return kParameters;
 }
 
@@ -132,7 +153,8 @@ const std::vector<std::string>& weekday_names() {
 }
 
 std::pair<std::optional<Query>, QueryError> parse_query(
-    const std::multimap<std::string, std::string>& params, const territory::Reference& territory) {
+    const std::multimap<std::string, std::string>& params, const territory::Reference& territory,
+    const territory::Geocoder* geocoder) {
   static const std::set<std::string> kKnown(query_parameters().begin(), query_parameters().end());
   Query q;
   auto single = [&](const char* name) -> const std::string* {
@@ -183,17 +205,15 @@ std::pair<std::optional<Query>, QueryError> parse_query(
   }
   if (const auto* v = single("autour")) {
     if (q.point) return fail("autour", "autour et lat/lon ne vont pas ensemble.");
-    std::string text(utf8::trim(*v));
-    const territory::Commune* c = nullptr;
-    if (all_digits(text) && text.size() == 5) {
-      auto list = territory.by_postal_code(text);
-      if (!list.empty()) c = list.front();
-    } else if (!text.empty()) {
-      auto list = territory.search_by_name(text, 1);
-      if (!list.empty()) c = list.front();
-    }
-    if (!c) return fail("autour", "aucune commune ne correspond à « " + text + " ».");
-    q.point = GeoPoint{c->latitude, c->longitude};
+    territory::LocatedPlace place =
+        territory::locate_place(territory::PlaceResolver::of(territory), geocoder, *v);
+    if (!place.found)
+      return {std::nullopt, QueryError{"autour", place.error, std::move(place.alternatives)}};
+    q.point = GeoPoint{place.latitude, place.longitude};
+    q.place_label = std::move(place.label);
+    q.place_insee = std::move(place.code_insee);
+    q.place_note = std::move(place.note);
+    q.place_alternatives = std::move(place.alternatives);
   }
   if (const auto* v = single("rayon_km")) {
     double r;
@@ -252,8 +272,8 @@ std::pair<std::optional<Query>, QueryError> parse_query(
     }
   }
   if (const auto* v = single("format")) {
-    if (*v != "json" && *v != "geojson" && *v != "csv")
-      return fail("format", "format accepte json, geojson ou csv.");
+    if (*v != "json" && *v != "geojson" && *v != "csv" && *v != "csv-tableur")
+      return fail("format", "format accepte json, geojson, csv ou csv-tableur.");
     q.format = *v;
   }
   if (const auto* v = single("doublons")) {
@@ -261,6 +281,11 @@ std::pair<std::optional<Query>, QueryError> parse_query(
       return fail("doublons", "doublons accepte inclure ou exclure.");
     q.include_duplicates = *v == "inclure";
   }
+  if (const auto* v = single("naturel")) {
+    if (*v != "oui" && *v != "non") return fail("naturel", "naturel accepte oui ou non.");
+    q.natural = *v == "oui";
+  }
+  if (q.natural) understand_need(q, territory);
   return {std::move(q), {}};
 }
 

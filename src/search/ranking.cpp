@@ -7,6 +7,7 @@
 #include "search/bitmaps.h"
 #include "search/cursor.h"
 #include "search/index.h"
+#include "search/tiers.h"
 #include "territory/geo.h"
 #include "text/tokenize.h"
 
@@ -33,19 +34,15 @@ std::map<std::string, std::uint64_t> opening_counts(const OpeningIndex& opening,
   return counts;
 }
 
-// The matches of a text query grouped by their relevance score, best first: every match is in
-// exactly one tier. A place's score for one word is the weight of the best kind of match
-// (exact, stem, prefix, typo) and, within that kind, of the best field class; its score is the
-// sum over the query's words (primary: kinds, secondary: classes). Ranking then walks the tiers
-// in order and stops once a page is full, instead of scoring every match: "franse servises"
-// matches a quarter of a million places at 1M, of which the page needs 20.
-struct Tier {
-  int primary = 0, secondary = 0;
-  Roaring docs;
-};
+}  // namespace
 
-std::vector<Tier> relevance_tiers(const std::vector<WordHits>& words, const Roaring& matches) {
+namespace detail {
+
+std::vector<Tier> relevance_tiers(const std::vector<WordHits>& words, const Roaring& matches,
+                                  bool relax) {
+  // Better: more words matched (relaxed tiers), then primary, then secondary.
   auto better = [](const Tier& a, const Tier& b) {
+    if (a.matched != b.matched) return a.matched > b.matched;
     return a.primary != b.primary ? a.primary > b.primary : a.secondary > b.secondary;
   };
   // The class weights, best first, each once.
@@ -54,9 +51,10 @@ std::vector<Tier> relevance_tiers(const std::vector<WordHits>& words, const Roar
   class_weights.erase(std::unique(class_weights.begin(), class_weights.end()), class_weights.end());
 
   std::vector<Tier> tiers;
-  tiers.push_back({0, 0, matches});
+  tiers.push_back({0, 0, matches, 0});
   for (const auto& w : words) {
-    // This word's groups: disjoint, covering the matches.
+    // This word's groups: disjoint, covering the matches (relaxed: the places it misses are
+    // one more group, of no score).
     std::vector<Tier> groups;
     Roaring seen;
     for (std::size_t kind = 0; kind < WordHits::kKinds; ++kind)
@@ -68,15 +66,28 @@ std::vector<Tier> relevance_tiers(const std::vector<WordHits>& words, const Roar
         group -= seen;
         if (group.isEmpty()) continue;
         seen |= group;
-        groups.push_back({kKindWeight[kind], weight, std::move(group)});
+        groups.push_back({kKindWeight[kind], weight, std::move(group), 1});
       }
+    if (relax && w.partial) {
+      Roaring group = intersect_small_first(*w.partial, matches);
+      group -= seen;
+      if (!group.isEmpty()) {
+        seen |= group;
+        groups.push_back({kKindWeight[WordHits::kTypo], 0, std::move(group), 0});
+      }
+    }
+    if (relax) {
+      Roaring missed = matches - seen;
+      if (!missed.isEmpty()) groups.push_back({0, 0, std::move(missed), 0});
+    }
     // Crossed with the tiers of the words before, then merged by score.
     std::vector<Tier> crossed;
     for (const auto& t : tiers)
       for (const auto& g : groups) {
         Roaring both = t.docs & g.docs;
         if (!both.isEmpty())
-          crossed.push_back({t.primary + g.primary, t.secondary + g.secondary, std::move(both)});
+          crossed.push_back({t.primary + g.primary, t.secondary + g.secondary, std::move(both),
+                             t.matched + g.matched});
       }
     std::stable_sort(crossed.begin(), crossed.end(), better);
     tiers.clear();
@@ -91,7 +102,9 @@ std::vector<Tier> relevance_tiers(const std::vector<WordHits>& words, const Roar
   return tiers;
 }
 
-}  // namespace
+}  // namespace detail
+
+using detail::Tier;
 
 bool Index::ordered_candidates(const Roaring& matches, bool by_date, const SortKey* after,
                                std::size_t limit, std::vector<std::uint32_t>& out) const {
@@ -198,6 +211,7 @@ SearchResult Index::search(const Query& q) const {
                                   [&](const std::string& f) { return q.filters.count(f) > 0; });
   if (filters_first) narrow(*all_filters);
   std::vector<WordHits> words;
+  std::vector<Roaring> preferences;  // naturel=oui
   if (!q.text.empty()) {
     auto tokens = text::tokenize(q.text);
     bool all_stop = std::all_of(tokens.begin(), tokens.end(), [](auto& t) { return t.stop_word; });
@@ -206,11 +220,32 @@ SearchResult Index::search(const Query& q) const {
       // Looked up within the context so far (a radius, the words before), if any.
       words.push_back(text_.lookup(tokens[i].folded, tokens[i].stem, i + 1 == tokens.size(),
                                    narrowed ? &*narrowed : nullptr));
+      if (q.natural) {
+        // Relaxed: the words do not narrow each other. A typo never matches the place class
+        // (an address, a commune): "papiers" is not "Pamiers".
+        words.back().sets[WordHits::kTypo][kPlaceClass] = nullptr;
+        continue;
+      }
       if (narrowed) {
         *narrowed = words.back().any();  // within it already
       } else {
         narrow(words.back().any());
       }
+    }
+  }
+  if (q.natural) {
+    for (const auto& need : q.needs) {
+      if (need.preference) {
+        preferences.push_back(need_values(need.values));
+      } else {
+        words.push_back(need_hits(need, narrowed ? &*narrowed : nullptr));
+      }
+    }
+    // A place matching none of the words and needs is not an answer.
+    if (!words.empty()) {
+      Roaring any;
+      for (const auto& w : words) any |= w.any();
+      narrow(any);
     }
   }
   // The context and the field filters but `except`'s.
@@ -407,13 +442,18 @@ SearchResult Index::search(const Query& q) const {
   };
   // Every candidate has the same numbers when the order is the text's alone: its first
   // places are read from the rank list (a few hundred probes instead of every match).
-  const bool text_order = q.sort == Sort::kName || q.sort == Sort::kUpdate ||
-                          (q.sort == Sort::kRelevance && !q.point && words.empty());
+  // naturel=oui: relaxed words and needs, preferences, relevance within distance bands.
+  const bool natural_ranking =
+      q.natural && q.sort == Sort::kRelevance && (!words.empty() || !preferences.empty());
+  const bool text_order =
+      q.sort == Sort::kName || q.sort == Sort::kUpdate ||
+      (q.sort == Sort::kRelevance && !q.point && words.empty() && !natural_ranking);
   const bool cursor_in_text_order =
       !after || (after->primary == 0 && after->secondary == 0 && after->distance == 0);
   // The order of distance alone (the numbers but distance are the same for every candidate).
   const bool distance_order =
-      q.point && (q.sort == Sort::kDistance || (q.sort == Sort::kRelevance && words.empty()));
+      q.point && (q.sort == Sort::kDistance ||
+                  (q.sort == Sort::kRelevance && words.empty() && !natural_ranking));
   bool more = false;  // places left unread after the page (so there is a next page)
   std::vector<std::uint32_t> ordered;
   if (text_order && cursor_in_text_order &&
@@ -424,10 +464,28 @@ SearchResult Index::search(const Query& q) const {
       const Keyed k = keyed(doc, 0, 0);
       if (!after_key || after_cursor_key(k)) consider(k);
     });
-  } else if (q.sort == Sort::kRelevance && !words.empty()) {
+  } else if (q.sort == Sort::kRelevance && (!words.empty() || natural_ranking)) {
     // Tier by tier, best first; within a tier by distance (with a point) or by name, the
     // latter read from the rank list. Once the page is full, the tiers left come after it.
-    for (const auto& tier : relevance_tiers(words, matches)) {
+    std::vector<Tier> tiers;
+    if (natural_ranking) {
+      std::vector<Roaring> bands;
+      if (q.point) {
+        Query around;
+        around.point = q.point;
+        for (const double km : detail::kBandsKm) {
+          around.radius_km = km;
+          bands.push_back(geo_set(around) & matches);
+        }
+      }
+      detail::NaturalCounts counts;
+      tiers = detail::natural_tiers(words, preferences, matches, q.point ? &bands : nullptr, counts);
+      result.complete = counts.complete;
+      result.complete_nearby = counts.complete_nearby;
+    } else {
+      tiers = detail::relevance_tiers(words, matches, false);
+    }
+    for (const auto& tier : tiers) {
       if (after_key && (tier.primary != after_key->primary ? tier.primary > after_key->primary
                                                            : tier.secondary > after_key->secondary))
         continue;  // before the cursor's tier

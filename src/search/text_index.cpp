@@ -46,6 +46,7 @@ Roaring WordHits::any() const {
   for (const auto& kind : sets)
     for (const Roaring* r : kind)
       if (r) all.push_back(r);
+  if (partial) all.push_back(partial);
   return Roaring::fastunion(all.size(), all.data());
 }
 

@@ -82,6 +82,9 @@ struct WordHits {
   enum Kind { kExact = 0, kStem = 1, kPrefix = 2, kTypo = 3 };
   static constexpr std::size_t kKinds = 4;
   std::array<std::array<const Roaring*, kFieldClasses>, kKinds> sets{};
+  // Relaxed search only (naturel=oui): places that plausibly match without counting as a
+  // match (a need met only by the type of place: a library for "wifi").
+  const Roaring* partial = nullptr;
   std::vector<std::unique_ptr<Roaring>> owned;
 
   Roaring any() const;  // union of everything

@@ -3,12 +3,14 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
 
 #include "hours/civil.h"
 #include "search/service.h"
+#include "territory/place_query.h"
 #include "territory/reference.h"
 #include "web/labels.h"
 #include "web/pages.h"
@@ -59,17 +61,44 @@ void opening_filters_data(Data& d, const PageSearch& s, const search::SearchResu
   d.set("days", days);
 }
 
+// "Où ?" as understood: "Autour de Saint-Denis (93)", the note ("« Marseile » compris comme
+// Marseille."), and the places the person may have meant as links ("Vouliez-vous dire …").
+void place_data(Data& d, const PageSearch& s) {
+  const auto& others = s.query ? s.query->place_alternatives : s.error.suggestions;
+  if (s.query && !s.query->place_label.empty()) {
+    std::string around = territory::around(s.query->place_label);
+    around[0] = 'A';
+    d.set("lieu_autour", around);
+    if (!s.query->place_note.empty()) d.set("lieu_remarque", s.query->place_note);
+  }
+  List links;
+  for (std::size_t i = 0; i < others.size(); ++i) {
+    Params p = s.api_params;
+    p.erase("curseur");
+    p.erase("autour");
+    p.emplace("autour", others[i]);
+    Data link;
+    link.set("libelle", others[i]);
+    link.set("url", "/recherche?" + query_string(p));
+    link.set("separateur", i + 2 < others.size() ? ", " : i + 1 < others.size() ? " ou " : "");
+    links.push_back(link);
+  }
+  d.set("lieu_suggestions", links);
+  d.set("has_lieu_suggestions", !links.empty());
+}
+
 // The form's fields as the person filled them, and the filter groups with facet counts.
 void form_data(Data& d, const PageSearch& s, const search::SearchResult* result) {
   d.set("q", single(s.api_params, "q"));
   d.set("autour", single(s.api_params, "autour"));
+  place_data(d, s);
   if (s.api_params.count("lat") && s.api_params.count("lon")) {
     d.set("lat", single(s.api_params, "lat"));
     d.set("lon", single(s.api_params, "lon"));
     d.set("has_point", true);
   }
   List groups;
-  int group_index = 0;
+  int group_index = 0, ticked = 0;
   for (const auto& g : filter_groups()) {
     Data gd;
     gd.set("question", std::string(g.question));
@@ -81,21 +110,28 @@ void form_data(Data& d, const PageSearch& s, const search::SearchResult* result)
       Data vd;
       bool checked = s.query && has_value(*s.query, g.param, v.value);
       selected += checked;
+      vd.set("input_id", "f" + std::to_string(group_index) + "-" + std::to_string(value_index++));
+      auto n = facet_count(result, std::string(g.param), std::string(v.value));
+      // A value no place of this search has would only lead to "aucun lieu": not offered,
+      // unless ticked (it must stay untickable).
+      if (n && *n == "0" && !checked) continue;
+      if (n) vd.set("count", *n);
       vd.set("value", std::string(v.value));
       vd.set("label", std::string(v.label));
       vd.set("checked", checked);
-      vd.set("input_id", "f" + std::to_string(group_index) + "-" + std::to_string(value_index++));
-      if (auto n = facet_count(result, std::string(g.param), std::string(v.value)))
-        vd.set("count", *n);
       values.push_back(vd);
     }
+    ++group_index;
+    ticked += selected;
+    if (values.empty()) continue;
     gd.set("values", values);
     gd.set("open", selected > 0);
     groups.push_back(gd);
-    ++group_index;
   }
   d.set("groups", groups);
   opening_filters_data(d, s, result);
+  if (s.query) ticked += (s.api_params.count("ouvert") > 0) + std::popcount(s.query->open_weekdays);
+  d.set("filters_ticked", std::to_string(ticked));
 }
 
 void add_facets(search::Query& q) {
@@ -123,6 +159,98 @@ void paging_data(Data& d, const PageSearch& s, const search::SearchResult& r, st
   d.set("has_paging", later_page || !r.next_cursor.empty());
 }
 
+// What the search understood of the need box, and an honest word when the answer is not what
+// was asked: nothing at all, nothing nearby, or only partial matches.
+void understanding_data(Data& d, const search::Query& q, const search::SearchResult& r) {
+  if (!q.natural) return;
+  if (!q.understood.empty()) d.set("compris", q.understood);
+  if (!q.understood_place.empty()) d.set("compris_lieu", q.understood_place);
+  if (!q.text.empty()) d.set("compris_mots", q.text);
+  const bool asked = !q.needs.empty() || !q.text.empty();
+  std::string what = q.understood.empty() ? q.text : q.understood;
+  if (r.total == 0) {
+    std::string message;
+    if (asked) {
+      message = "Aucun lieu ne correspond à « " + q.typed_text + " »";
+      message += q.filters.empty() && !q.open_at && !q.open_weekdays
+                     ? ". Vérifiez l'orthographe ou décrivez votre besoin avec d'autres mots "
+                       "(par exemple : démarches, imprimer, apprendre l'ordinateur)."
+                     : " avec les filtres choisis. Enlevez un filtre pour voir plus de lieux.";
+    } else {
+      message = q.filters.empty() && !q.open_at && !q.open_weekdays
+                    ? "Aucun lieu dans cette zone. Élargissez la zone ou cherchez une commune "
+                      "voisine."
+                    : "Aucun lieu ne correspond aux filtres choisis. Enlevez un filtre pour "
+                      "voir plus de lieux.";
+    }
+    d.set("aucun_message", message);
+    return;
+  }
+  if (!asked) return;
+  if (r.complete == 0) {
+    d.set("avis", "Aucun lieu ne correspond à tout ce que vous avez écrit ; voici ceux qui y "
+                  "correspondent en partie.");
+  } else if (q.point && r.complete_nearby == 0) {
+    d.set("avis", "Aucun lieu à moins de 50 km ne propose « " + what +
+                      " ». Voici les plus proches, avec leur distance.");
+  }
+}
+
+// The parameters of a search that a widget keeps: the API's search parameters, without paging,
+// format and facets, and without naturel=oui (the pages' default).
+Params embed_params(const Params& request) {
+  const auto& fields = search::filter_fields();
+  const auto& others = search::query_parameters();
+  Params out;
+  for (const auto& [k, v] : request) {
+    if (v.empty() || k == "curseur" || k == "limite" || k == "format" || k == "facettes") continue;
+    if (k == "naturel" && v == "oui") continue;
+    if (std::find(fields.begin(), fields.end(), k) == fields.end() &&
+        std::find(others.begin(), others.end(), k) == others.end())
+      continue;
+    out.emplace(k, v);
+  }
+  return out;
+}
+
+// One criterion of a search as a person reads it ("Tarif : Gratuit", "Autour de : Angoulême");
+// empty for the parameters that say nothing alone (lon, after lat).
+std::string describe_criterion(const std::string& name, const std::string& value) {
+  for (const auto& g : filter_groups()) {
+    if (g.param != name) continue;
+    std::string question(g.question);
+    if (question.ends_with(" ?")) question.resize(question.size() - 2);
+    return question + " : " + std::string(value_label(g.field, value));
+  }
+  static const std::pair<std::string_view, std::string_view> kNames[] = {
+      {"q", "Mots cherchés"},          {"autour", "Autour de"},
+      {"code_postal", "Code postal"},  {"code_insee", "Code commune"},
+      {"region", "Région"},            {"typologie", "Type de lieu"},
+      {"source", "Source des données"}, {"itinerance", "Lieu fixe ou itinérant"},
+      {"formations_labels", "Label"},  {"tri", "Ordre"},
+      {"doublons", "Doublons"},        {"naturel", "Lecture des mots"}};
+  if (name == "lon") return {};
+  if (name == "lat") return "Autour d'une position choisie";
+  if (name == "bbox") return "Dans une zone de la carte";
+  if (name == "ouvert") return "Ouvert maintenant";
+  if (name == "ouvert_jour" || name == "ouvert_le") return "Ouvert le " + value;
+  if (name == "rayon_km") return "Dans un rayon de " + value + " km";
+  for (const auto& [param, label] : kNames)
+    if (param == name) return std::string(label) + " : " + value;
+  return name + " : " + value;
+}
+
+// "Télécharger ces résultats": the API's CSV of the same search (its first 1,000 places, the
+// API's limit), standard and for French spreadsheets.
+void download_data(Data& d, Params params) {
+  params.emplace("limite", "1000");
+  Params spreadsheet = params;
+  params.emplace("format", "csv");
+  spreadsheet.emplace("format", "csv-tableur");
+  d.set("csv_url", "/api/v1/lieux?" + query_string(params));
+  d.set("csv_tableur_url", "/api/v1/lieux?" + query_string(spreadsheet));
+}
+
 }  // namespace
 
 Data run_search_data(const PageSearch& s, Pages& pages, bool with_week, std::string_view path,
@@ -146,6 +274,7 @@ Data run_search_data(const PageSearch& s, Pages& pages, bool with_week, std::str
     }
     d.set("results", results);
     d.set("has_results", !r.hits.empty());
+    understanding_data(d, q, r);
     d.set("total", french_count(r.total));
     d.set("total_plural", r.total > 1);
     paging_data(d, s, r, path);
@@ -160,7 +289,8 @@ Data run_search_data(const PageSearch& s, Pages& pages, bool with_week, std::str
 }
 
 void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
-  PageSearch s = read_search(req.params, pages.services.territory, 20, 100);
+  PageSearch s =
+      read_search(req.params, pages.services.territory, 20, 100, pages.services.geocoder);
   std::string title = "Trouver un lieu d'aide au numérique";
   Data d;
   if (!s.query) {
@@ -185,6 +315,7 @@ void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res
       keep.erase("limite");
       d.set("sheet_url", "/fiche?" + query_string(keep));
       d.set("embed_url", "/integrer/code?" + query_string(keep));
+      download_data(d, keep);
     }
   }
   add_page_fields(d, *pages.site, title, "recherche");
@@ -193,7 +324,8 @@ void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res
 }
 
 void map_points(Pages& pages, const httplib::Request& req, httplib::Response& res) {
-  PageSearch s = read_search(req.params, pages.services.territory, 500, 1000);
+  PageSearch s =
+      read_search(req.params, pages.services.territory, 500, 1000, pages.services.geocoder);
   nlohmann::json body;
   if (!s.query) {
     res.status = 400;
@@ -221,23 +353,43 @@ void map_points(Pages& pages, const httplib::Request& req, httplib::Response& re
 }
 
 void widget_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
-  PageSearch s = read_search(req.params, pages.services.territory, 10, 50);
+  PageSearch s = read_search(req.params, pages.services.territory, 10, 50, pages.services.geocoder);
   Data d;
   if (!s.query) {
     d.set("error", s.error.message);
   } else {
     d = run_search_data(s, pages, false, "/integrer", false);
+    Params api = s.api_params;
+    api.erase("curseur");
+    api.erase("limite");
+    d.set("map_api", "/recherche/carte?" + query_string(api));
+    d.set("with_map", true);
   }
+  // The widget's own search box: the need and the place, the embedder's other choices kept.
+  const Params kept = embed_params(req.params);
+  d.set("q", single(kept, "q"));
+  d.set("autour", single(kept, "autour"));
+  List hidden;
+  for (const auto& [k, v] : kept) {
+    if (k == "q" || k == "autour") continue;
+    Data h;
+    h.set("name", k);
+    h.set("value", v);
+    hidden.push_back(h);
+  }
+  d.set("hidden", hidden);
   d.set("title", "Lieux d'aide au numérique");
+  d.set("tile_url", pages.site->options.tile_url);
+  d.set("tile_attribution", pages.site->options.tile_attribution);
   d.set("target_blank", true);
   d.set("home_url", base_url(*pages.site, req) + "/");
   send_html(*pages.site, res, pages.site->templates.render("widget", d), true);
 }
 
 void embed_code_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
-  Params params;
-  for (const auto& [k, v] : req.params)
-    if (!v.empty() && (k == "departement" || k == "services")) params.emplace(k, v);
+  // Every criterion of the search the person comes from (words, place, filters) is kept;
+  // département and services can be changed here, the others are listed and kept as they are.
+  const Params params = embed_params(req.params);
   Data d = page_data(*pages.site, "Intégrer l'annuaire sur votre site", "integrer");
   std::string departement = single(params, "departement");
   d.set("departement", departement);
@@ -262,20 +414,31 @@ void embed_code_page(Pages& pages, const httplib::Request& req, httplib::Respons
     services.push_back(vd);
   }
   d.set("services", services);
+  List kept;
+  for (const auto& [k, v] : params) {
+    if (k == "departement" || k == "services") continue;
+    Data kd;
+    kd.set("name", k);
+    kd.set("value", v);
+    if (auto text = describe_criterion(k, v); !text.empty()) kd.set("text", text);
+    kept.push_back(kd);
+  }
+  d.set("has_kept", !kept.empty());
+  d.set("kept", kept);
   if (!error.empty()) {
     d.set("error", error);
   } else {
     std::string src = "/integrer" + (params.empty() ? "" : "?" + query_string(params));
     d.set("preview_url", src);
     d.set("snippet", "<iframe src=\"" + base_url(*pages.site, req) + src +
-                         "\" title=\"Lieux d'aide au numérique\" width=\"100%\" height=\"600\" "
+                         "\" title=\"Lieux d'aide au numérique\" width=\"100%\" height=\"700\" "
                          "style=\"border:1px solid #ccc\" loading=\"lazy\"></iframe>");
   }
   send_html(*pages.site, res, pages.site->templates.render_page("embed", std::move(d)));
 }
 
 void sheet_list_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
-  PageSearch s = read_search(req.params, pages.services.territory, 5, 20);
+  PageSearch s = read_search(req.params, pages.services.territory, 5, 20, pages.services.geocoder);
   if (!s.query) return send_message(*pages.site, res, 400, "Erreur dans la recherche", s.error.message);
   Data d = run_search_data(s, pages, true, "/fiche", false);
   std::string base = base_url(*pages.site, req);

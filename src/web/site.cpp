@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "place/vocabulary.h"
+#include "web/display.h"
 #include "web/labels.h"
 
 namespace maillage::web {
@@ -113,7 +114,8 @@ int page_number(std::string_view v) {
 }
 
 PageSearch read_search(const Params& request_params, const territory::Reference& territory,
-                       std::size_t default_limit, std::size_t max_limit) {
+                       std::size_t default_limit, std::size_t max_limit,
+                       const territory::Geocoder* geocoder) {
   PageSearch s;
   for (const auto& [k, v] : request_params) {
     if (k == "page") {
@@ -125,7 +127,9 @@ PageSearch read_search(const Params& request_params, const territory::Reference&
     s.api_params.emplace(k, v);
   }
   if (!s.api_params.count("limite")) s.api_params.emplace("limite", std::to_string(default_limit));
-  auto [q, error] = search::parse_query(s.api_params, territory);
+  // The pages read the need box as people write (docs/recherche-naturelle.md).
+  if (!s.api_params.count("naturel")) s.api_params.emplace("naturel", "oui");
+  auto [q, error] = search::parse_query(s.api_params, territory, geocoder);
   if (q && q->limit > max_limit) {
     error = {"limite", "limite doit être un entier entre 1 et " + std::to_string(max_limit) + "."};
     q.reset();
@@ -157,7 +161,11 @@ Data result_data(const search::Document& doc, const search::Hit& hit, std::int64
     d.set("lon", place::format_number(doc.longitude));
     d.set("approx_position", doc.approx_position);
   }
-  if (hit.distance_km >= 0) d.set("distance", french_distance(hit.distance_km));
+  // A distance to a commune's centre is not a distance to the place: never "à 0 m".
+  if (hit.distance_km >= 0 && doc.approx_position)
+    d.set("distance_approx", approximate_distance(hit.distance_km));
+  else if (hit.distance_km >= 0)
+    d.set("distance", french_distance(hit.distance_km));
   std::string typologies;
   for (auto code : place::split_values(p[Field::kTypologie])) {
     const auto* t = place::vocabulary::typologie_by_code(code);

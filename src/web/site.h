@@ -85,9 +85,11 @@ struct PageSearch {
 int page_number(std::string_view v);
 
 // Reads the request's query string: web-only parameters (page) apart, empty values dropped,
-// `default_limit` when limite is absent, `max_limit` enforced.
+// `default_limit` when limite is absent, `max_limit` enforced; `geocoder` (may be null) places
+// the street addresses typed in "Où ?".
 PageSearch read_search(const Params& request_params, const territory::Reference& territory,
-                       std::size_t default_limit, std::size_t max_limit);
+                       std::size_t default_limit, std::size_t max_limit,
+                       const territory::Geocoder* geocoder = nullptr);
 
 // One result as the pages show it.
 Data result_data(const search::Document& doc, const search::Hit& hit, std::int64_t now,

@@ -21,6 +21,7 @@
 
 namespace httplib {
 class Server;
+struct Response;
 }
 namespace maillage::search {
 class Service;
@@ -29,6 +30,7 @@ namespace maillage::accounts {
 class Service;
 }
 namespace maillage::territory {
+class Geocoder;
 class Reference;
 }
 
@@ -71,6 +73,8 @@ struct Services {
 
   // Accounts (sign-up, claims, editing, moderation; docs/accounts.md): served when set.
   accounts::Service* accounts = nullptr;
+  // Street addresses typed in "Où ?" (territory/geocoder.h); none when null.
+  const territory::Geocoder* geocoder = nullptr;
   // A place manager's edit: manual fields set and released, by `actor` (store::Store).
   std::function<store::Status(const std::string& source, const std::string& id,
                               const std::vector<std::pair<place::Field, std::string>>& set,
@@ -83,5 +87,9 @@ struct Services {
 };
 
 void add_routes(httplib::Server& server, std::shared_ptr<Site> site, Services services);
+
+// The "Page introuvable" page (status 404: a search box, links to the home page and the
+// directory), for an address no route serves. Thread-safe.
+void send_not_found(const Site& site, httplib::Response& res);
 
 }  // namespace maillage::web

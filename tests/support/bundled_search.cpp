@@ -11,21 +11,42 @@
 
 namespace maillage::testing {
 
-std::unique_ptr<BundledSearch> make_bundled_search() {
+namespace {
+
+std::unique_ptr<BundledSearch> make_search(const std::filesystem::path& registry, bool dedup) {
   auto out = std::make_unique<BundledSearch>();
   std::string error;
   auto store = store::open_sqlite(out->dir / "m.db", error);
   EXPECT_TRUE(store) << error;
   if (!store) return nullptr;
-  // The six cartographie files, as `maillage serve` loads them for the HTTP tests, without
-  // merging their duplicates: the search case tables pin down every source record.
-  auto boot = federation::bootstrap_if_empty(*store, &territory::Reference::bundled(),
-                                             repo_dir() / "tests/fixtures/sources-cartographie.toml",
-                                             repo_dir() / "data", false);
+  auto boot = federation::bootstrap_if_empty(*store, &territory::Reference::bundled(), registry,
+                                             repo_dir() / "data", dedup);
   EXPECT_TRUE(boot.done && boot.errors.empty());
   out->service = std::make_unique<search::Service>(std::move(store), territory::Reference::bundled());
   EXPECT_TRUE(out->service->build(error)) << error;
   return out;
+}
+
+}  // namespace
+
+std::unique_ptr<BundledSearch> make_bundled_search() {
+  return make_search(repo_dir() / "tests/fixtures/sources-cartographie.toml", false);
+}
+
+std::unique_ptr<BundledSearch> make_full_bundled_search() {
+  return make_search(repo_dir() / "data/sources.toml", true);
+}
+
+BundledSearch* FullBundledSearchTest::bundled_ = nullptr;
+
+void FullBundledSearchTest::SetUpTestSuite() {
+  bundled_ = make_full_bundled_search().release();
+  ASSERT_TRUE(bundled_);
+}
+
+void FullBundledSearchTest::TearDownTestSuite() {
+  delete bundled_;
+  bundled_ = nullptr;
 }
 
 BundledSearch* BundledSearchTest::bundled_ = nullptr;

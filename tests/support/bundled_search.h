@@ -26,6 +26,18 @@ struct BundledSearch {
 // nullptr (and a test failure) when the store or the index cannot be built.
 std::unique_ptr<BundledSearch> make_bundled_search();
 
+// The whole bundled dataset as `maillage serve` loads it on its first start (data/sources.toml:
+// nine sources, duplicates merged, about 19,000 places): what people search.
+std::unique_ptr<BundledSearch> make_full_bundled_search();
+
+// A fixture whose suite shares one full BundledSearch (built before its first test).
+class FullBundledSearchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  static BundledSearch* bundled_;
+};
+
 // A fixture whose suite shares one BundledSearch (built before its first test).
 class BundledSearchTest : public ::testing::Test {
  protected:
