@@ -326,6 +326,47 @@ def judge_row(row, point, relevant):
     return [f"{lat:.6f}", f"{lon:.6f}", listed, str(len(within)), nearest]
 
 
+def check_wanted_commune(row, point):
+    """A row that depends on an interpretation (homonym, misspelling) names the commune meant."""
+    wanted = WANTED_RE.search(row["commentaire"])
+    if wanted and (point is None or point["code_insee"] != wanted.group(1)):
+        got = "rien" if point is None else f"{point['nom']} ({point['code_insee']})"
+        sys.exit(f"{row['id']}: commune voulue {wanted.group(1)}, résolue {got}")
+    if ("homonyme" in row["types"] or "commune_mal_ecrite" in row["types"]) and not wanted:
+        sys.exit(f"{row['id']}: écrire « commune voulue : Nom (CODE) » dans commentaire")
+
+
+def explain(row, point, relevant, cells):
+    where = "sans lieu" if point is None else f"{point['nom']} ({point['code_insee']})"
+    print(f"{row['id']}: point {where}; {len(relevant)} lieux pertinents en France; "
+          f"{cells[3]} à 30 km; le plus proche à {cells[4] or '-'} km")
+    by_id = {p["id"]: p for p in relevant}
+    for item in filter(None, cells[2].split(",")[:20]):
+        p = by_id[item.rsplit(":", 1)[0]]
+        print(f"  {item}  {p.get('nom')} — {p.get('commune')}")
+
+
+def judge_all(rows, territory, allowed, places, explain_id):
+    """The output lines, the tag counts and the ids of rows with nothing relevant within 30 km."""
+    out_lines = ["\t".join(OUTPUT_COLUMNS)]
+    tag_counts = collections.Counter()
+    empty_rows = []
+    for row in rows:
+        terms = parse_intention(row["intention"], allowed, row["id"])
+        point = resolve_place(territory, row)
+        check_wanted_commune(row, point)
+        relevant = [p for p in places if matches(p, terms)]
+        cells = judge_row(row, point, relevant)
+        out_lines.append("\t".join([row["id"], row["q"], row["ou"], ",".join(row["types"]),
+                                    row["intention"], row["commentaire"]] + cells))
+        tag_counts.update(row["types"])
+        if point is not None and cells[3] == "0":
+            empty_rows.append(row["id"])
+        if explain_id == row["id"]:
+            explain(row, point, relevant, cells)
+    return out_lines, tag_counts, empty_rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lieux", required=True, help="export JSON des lieux (maillage export)")
@@ -338,37 +379,9 @@ def main():
     args = parser.parse_args()
 
     territory = Territory(args.communes)
-    allowed = load_standard_values()
-    places = load_places(args.lieux, territory)
     rows = read_requetes(args.requetes)
-
-    out_lines = ["\t".join(OUTPUT_COLUMNS)]
-    tag_counts = collections.Counter()
-    empty_rows = []
-    for row in rows:
-        terms = parse_intention(row["intention"], allowed, row["id"])
-        point = resolve_place(territory, row)
-        wanted = WANTED_RE.search(row["commentaire"])
-        if wanted and (point is None or point["code_insee"] != wanted.group(1)):
-            got = "rien" if point is None else f"{point['nom']} ({point['code_insee']})"
-            sys.exit(f"{row['id']}: commune voulue {wanted.group(1)}, résolue {got}")
-        if ("homonyme" in row["types"] or "commune_mal_ecrite" in row["types"]) and not wanted:
-            sys.exit(f"{row['id']}: écrire « commune voulue : Nom (CODE) » dans commentaire")
-        relevant = [p for p in places if matches(p, terms)]
-        cells = judge_row(row, point, relevant)
-        out_lines.append("\t".join([row["id"], row["q"], row["ou"], ",".join(row["types"]),
-                                    row["intention"], row["commentaire"]] + cells))
-        tag_counts.update(row["types"])
-        if point is not None and cells[3] == "0":
-            empty_rows.append(row["id"])
-        if args.explain == row["id"]:
-            where = "sans lieu" if point is None else f"{point['nom']} ({point['code_insee']})"
-            print(f"{row['id']}: point {where}; {len(relevant)} lieux pertinents en France; "
-                  f"{cells[3]} à 30 km; le plus proche à {cells[4] or '-'} km")
-            for item in cells[2].split(",")[:20]:
-                pid = item.split(":")[0]
-                p = next(p for p in relevant if p["id"] == pid)
-                print(f"  {item}  {p.get('nom')} — {p.get('commune')}")
+    out_lines, tag_counts, empty_rows = judge_all(
+        rows, territory, load_standard_values(), load_places(args.lieux, territory), args.explain)
     text = "\n".join(out_lines) + "\n"
     if args.check:
         current = Path(args.out).read_text(encoding="utf-8") if Path(args.out).exists() else ""
