@@ -380,9 +380,12 @@ class PlaceResolver::Run {
     if (placeq::digits_only(typed_)) return nothing_matches();
     const std::string key = detail::commune_name_key(typed_);
     if (key.empty()) return nothing_matches();
+    // "Marseille (13)" before "Marseille 13" (the 13e arrondissement's key).
+    if (typed_.back() == ')')
+      if (std::optional<PlaceMatch> m = with_qualifier(key, true)) return std::move(*m);
     if (const auto* list = named(key))
       return from_entries(entries_of(*list), PlaceBasis::kName, typed_);
-    if (std::optional<PlaceMatch> m = with_qualifier(key)) return std::move(*m);
+    if (std::optional<PlaceMatch> m = with_qualifier(key, false)) return std::move(*m);
     if (looks_like_street_address(typed_)) {
       if (std::optional<PlaceMatch> m = from_address(key)) return std::move(*m);
       PlaceMatch m = nothing_matches();
@@ -510,8 +513,9 @@ class PlaceResolver::Run {
     return c.code_insee == q.value || ref_.has_postal_code(c, q.value);
   }
 
-  // The ways of reading the text as a name and a qualifier.
-  std::vector<Split> splits(const std::string& key) const {
+  // The ways of reading the text as a name and a qualifier; only "Name (qualifier)" when
+  // `parenthesised_only`.
+  std::vector<Split> splits(const std::string& key, bool parenthesised_only) const {
     std::vector<Split> out;
     const auto add = [&](std::string_view name, std::string_view qualifier) {
       if (utf8::trim(name).empty()) return;
@@ -520,6 +524,7 @@ class PlaceResolver::Run {
     if (typed_.back() == ')')
       if (const std::size_t open = typed_.rfind('('); open != std::string_view::npos)
         add(typed_.substr(0, open), typed_.substr(open + 1, typed_.size() - open - 2));
+    if (parenthesised_only) return out;
     if (const std::size_t comma = typed_.rfind(','); comma != std::string_view::npos)
       add(typed_.substr(0, comma), typed_.substr(comma + 1));
     const std::vector<std::string_view> words = placeq::words_of(key);
@@ -542,8 +547,8 @@ class PlaceResolver::Run {
            ")";
   }
 
-  std::optional<PlaceMatch> with_qualifier(const std::string& key) const {
-    const std::vector<Split> all = splits(key);
+  std::optional<PlaceMatch> with_qualifier(const std::string& key, bool parenthesised_only) const {
+    const std::vector<Split> all = splits(key, parenthesised_only);
     const Split* misplaced = nullptr;  // a known name, not there
     std::vector<const Commune*> elsewhere;
     for (const Split& s : all) {
