@@ -22,6 +22,7 @@
 #include "search/service.h"
 #include "territory/reference.h"
 #include "web/csrf.h"
+#include "web/display.h"
 #include "web/forms.h"
 #include "web/labels.h"
 #include "web/pages.h"
@@ -937,7 +938,8 @@ void dashboard_page(Pages& pages, const httplib::Request& req, httplib::Response
       r.set("url", "/lieux/" + url_encode(f.public_id));
       r.set("name", f.name);
       r.set("commune", f.commune);
-      r.set("last", f.last_confirmed.empty() ? "jamais" : french_date(f.last_confirmed));
+      const std::string last = known_date(f.last_confirmed);  // a 1970-01-01 is no date
+      r.set("last", last.empty() ? "jamais" : last);
       r.set("managed", f.managed ? "oui" : "non");
       r.set("reports", std::to_string(f.open_reports));
       std::string missing;
