@@ -276,12 +276,25 @@ TEST_F(ApiEndToEnd, GeoJsonAndCsvFormats) {
   EXPECT_EQ(csv.get_header_value("Content-Type"), "text/csv; charset=utf-8");
   EXPECT_EQ(csv.body.rfind("\"id\",\"pivot\",\"nom\"", 0), 0u) << csv.body.substr(0, 100);
   EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 6);  // header + 5 places
-  // The same places, in the same order, in all three formats.
+  // format=csv-tableur: the same rows for a French spreadsheet: a byte order mark, ";" between
+  // cells, CRLF line ends; a number (New Caledonia's latitudes are negative) is no formula.
+  auto sheet = fetch("/api/v1/lieux?departement=988&tri=nom&limite=5&format=csv-tableur");
+  ASSERT_EQ(sheet.status, 200);
+  EXPECT_EQ(sheet.get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(sheet.body.rfind("\xEF\xBB\xBF\"id\";\"pivot\";\"nom\"", 0), 0u)
+      << sheet.body.substr(0, 100);
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = sheet.body.find("\r\n", at)) != std::string::npos; at += 2) ++lines;
+  EXPECT_EQ(lines, 6u);  // header + 5 places
+  EXPECT_NE(sheet.body.find("\";\"-2"), std::string::npos);
+  EXPECT_EQ(sheet.body.find("\"'-"), std::string::npos);
+  // The same places, in the same order, in all four formats.
   auto js = fetch_json("/api/v1/lieux?departement=988&tri=nom&limite=5");
   for (std::size_t i = 0; i < 5; ++i) {
     std::string id = js["resultats"][i]["id"];
     EXPECT_EQ(fc["features"][i]["properties"]["id"], id);
     EXPECT_NE(csv.body.find("\"" + id + "\""), std::string::npos) << id;
+    EXPECT_NE(sheet.body.find("\r\n\"" + id + "\";"), std::string::npos) << id;
   }
 }
 
@@ -361,7 +374,7 @@ TEST_F(ApiEndToEnd, EveryErrorNamesItsParameterInFrench) {
       {"curseur=" + std::string(513, 'A'), "curseur", "curseur invalide"},
       {"facettes=couleur", "facettes", "« couleur » n'est pas un champ à facettes"},
       {"facettes=region,couleur", "facettes", "« couleur » n'est pas un champ à facettes"},
-      {"format=xml", "format", "format accepte json, geojson ou csv"},
+      {"format=xml", "format", "format accepte json, geojson, csv ou csv-tableur"},
       {"doublons=peut-etre", "doublons", "doublons accepte inclure ou exclure"},
   };
   for (const auto& e : errors)
@@ -542,7 +555,9 @@ TEST_F(ApiEndToEnd, OnePlaceWithItsProvenance) {
   EXPECT_EQ(
       place["provenance"],
       json::parse(
-          R"({"source":"2022-hinaura-lieux-de-mediation-numeriques-auvergne-rhone-alpes","id":"454"})"));
+          R"({"source":"2022-hinaura-lieux-de-mediation-numeriques-auvergne-rhone-alpes","id":"454",)"
+          R"("membres":[{"source":"2022-hinaura-lieux-de-mediation-numeriques-auvergne-rhone-alpes",)"
+          R"("id":"454","date_maj":"2021-08-17"}]})"));
   // No hours: neither a state nor a next change.
   EXPECT_TRUE(place["ouvert"].is_null()) << place.dump();
   EXPECT_TRUE(place["prochain_changement"].is_null()) << place.dump();

@@ -102,7 +102,8 @@ TEST(WebLabels, EveryStandardValueHasAPlainLabel) {
                         {place::Field::kPriseEnChargeSpecifique, v::kPriseEnCharge},
                         {place::Field::kFraisACharge, v::kFrais},
                         {place::Field::kModalitesAcces, v::kModalitesAcces},
-                        {place::Field::kModalitesAccompagnement, v::kModalitesAccompagnement}};
+                        {place::Field::kModalitesAccompagnement, v::kModalitesAccompagnement},
+                        {place::Field::kDispositifProgrammesNationaux, v::kDispositifs}};
   for (const auto& c : cases) {
     const FilterGroup* group = nullptr;
     for (const auto& g : filter_groups())

@@ -65,13 +65,33 @@ constexpr ValueLabel kItinerance[] = {
     {"Itinérant", "Lieu itinérant (bus, permanences)"},
 };
 
+// France Services, Conseillers numériques and Aidants Connect first: the ones people ask for.
+constexpr ValueLabel kDispositifs[] = {
+    {"France Services", "France Services"},
+    {"Conseillers numériques", "Conseillers numériques"},
+    {"Aidants Connect", "Aidants Connect (démarches faites à ma place, en sécurité)"},
+    {"Point d'accès numérique CAF", "Point numérique CAF"},
+    {"Bibliothèques numérique de référence", "Bibliothèque numérique de référence"},
+    {"Emmaüs Connect", "Emmaüs Connect"},
+    {"Relais numérique (Emmaüs Connect)", "Relais numérique Emmaüs Connect"},
+    {"La Croix Rouge", "Croix-Rouge"},
+    {"Promeneurs du net", "Promeneurs du Net (pour les jeunes)"},
+    {"Certification PIX", "Pix (certifier mes compétences numériques)"},
+    {"Grande école du numérique", "Grande école du numérique (formations)"},
+};
+
 constexpr FilterGroup kGroups[] = {
     {Field::kServices, "services", "Quel besoin ?", kServices},
-    {Field::kPublicsSpecifiquementAdresses, "publics_specifiquement_adresses", "Pour qui ?", kPublics},
-    {Field::kPriseEnChargeSpecifique, "prise_en_charge_specifique", "Accueil adapté", kPriseEnCharge},
+    {Field::kPublicsSpecifiquementAdresses, "publics_specifiquement_adresses", "Pour qui ?",
+     kPublics},
+    {Field::kPriseEnChargeSpecifique, "prise_en_charge_specifique", "Accueil adapté",
+     kPriseEnCharge},
     {Field::kFraisACharge, "frais_a_charge", "Tarif", kFrais},
-    {Field::kModalitesAcces, "modalites_acces", "Comment y aller ?", kModalitesAcces},
-    {Field::kModalitesAccompagnement, "modalites_accompagnement", "Comment être aidé ?", kModalitesAccompagnement},
+    {Field::kModalitesAcces, "modalites_acces", "Comment être reçu ?", kModalitesAcces},
+    {Field::kModalitesAccompagnement, "modalites_accompagnement", "Comment être aidé ?",
+     kModalitesAccompagnement},
+    {Field::kDispositifProgrammesNationaux, "dispositif_programmes_nationaux", "Réseau national",
+     kDispositifs},
 };
 
 }  // namespace
