@@ -23,7 +23,7 @@ TEST(Lexicon, BundledLoadsAndEveryEntryMapsToTheStandard) {
   ASSERT_TRUE(lex) << error;
   EXPECT_GE(lex->needs().size(), 80u);
   for (const auto& n : lex->needs()) {
-    EXPECT_FALSE(n.values.empty()) << n.id;
+    EXPECT_FALSE(n.values.empty() && n.identity_values.empty()) << n.id;
     EXPECT_FALSE(n.triggers.empty()) << n.id;
     EXPECT_FALSE(n.sources.empty()) << n.id << " : sans source";
   }
@@ -39,7 +39,8 @@ TEST(Lexicon, BundledLoadsAndEveryEntryMapsToTheStandard) {
                               "Acquisition de matériel informatique à prix solidaire"}) {
     bool found = false;
     for (const auto& n : lex->needs())
-      for (const auto& [field, value] : n.values) found |= field == "services" && value == service;
+      for (const auto* list : {&n.values, &n.weak_values})
+        for (const auto& [field, value] : *list) found |= field == "services" && value == service;
     EXPECT_TRUE(found) << service;
   }
 }

@@ -80,7 +80,8 @@ std::string understanding_json(const search::Query& q, const search::SearchResul
   ordered_json needs = ordered_json::array(), preferences = ordered_json::array();
   for (const auto& n : q.needs) {
     ordered_json values = ordered_json::array();
-    for (const auto& [field, value] : n.values) values.push_back({{"champ", field}, {"valeur", value}});
+    for (const auto* list : {&n.identity_values, &n.values})
+      for (const auto& [field, value] : *list) values.push_back({{"champ", field}, {"valeur", value}});
     ordered_json weak = ordered_json::array();
     for (const auto& [field, value] : n.weak_values) weak.push_back({{"champ", field}, {"valeur", value}});
     ordered_json item = {{"libelle", n.label}, {"valeurs", values}};

@@ -71,24 +71,29 @@ bool known_value(std::string_view field, std::string_view value) {
 
 std::vector<text::Token> words_of(std::string_view phrase) { return text::tokenize(phrase); }
 
-// Need::weak_values: for a programme or a kind of place, what is not a programme or a type of
-// place; for the other needs, the typologies, when the need has other values.
+// The strengths of a need's values (Need::identity_values, values, weak_values).
 void split_strength(Need& need) {
   const bool by_identity = need.category == "programme" || need.category == "lieu";
-  auto identity = [](const std::pair<std::string, std::string>& v) {
-    return v.first == "typologie" || v.first == "dispositif_programmes_nationaux";
-  };
-  auto weak = [&](const std::pair<std::string, std::string>& v) {
-    return by_identity ? !identity(v) : v.first == "typologie";
-  };
-  std::vector<std::pair<std::string, std::string>> strong, weak_values;
-  for (auto& v : need.values) (weak(v) ? weak_values : strong).push_back(std::move(v));
-  if (strong.empty()) {  // nothing else: they are what the need means
-    need.values = std::move(weak_values);
-    return;
+  const bool creation = need.category == "creation";
+  std::vector<std::pair<std::string, std::string>> identity, strong, weak;
+  for (auto& v : need.values) {
+    const bool typology = v.first == "typologie";
+    const bool programme = v.first == "dispositif_programmes_nationaux";
+    if (by_identity) {
+      (typology || programme ? identity : weak).push_back(std::move(v));
+    } else if (creation && typology) {
+      identity.push_back(std::move(v));
+    } else {
+      (typology ? weak : strong).push_back(std::move(v));
+    }
   }
+  if (identity.empty() && strong.empty()) {  // nothing else: they are what the need means
+    strong = std::move(weak);
+    weak.clear();
+  }
+  need.identity_values = std::move(identity);
   need.values = std::move(strong);
-  need.weak_values = std::move(weak_values);
+  need.weak_values = std::move(weak);
 }
 
 }  // namespace
@@ -167,6 +172,12 @@ std::optional<Lexicon> Lexicon::load(const std::filesystem::path& dir, std::stri
         return column_error(4, "« " + std::string(trigger) + " » est déjà un déclencheur, ligne " +
                                    std::to_string(it->second));
       need.triggers.emplace_back(trigger);
+      if (need.category == "programme" || need.category == "lieu") {
+        std::vector<std::string> phrase;
+        for (const auto& w : words)
+          if (!w.stop_word) phrase.push_back(w.folded);
+        need.name_phrases.push_back(std::move(phrase));
+      }
       lex.phrases_.push_back({std::move(words), index});
     }
     lex.needs_.push_back(std::move(need));

@@ -37,12 +37,21 @@ struct Need {
   // What satisfies it, OR-ed: (filter field of the search API, canonical value). Fields:
   // services, publics_specifiquement_adresses, prise_en_charge_specifique,
   // dispositif_programmes_nationaux, typologie, frais_a_charge, modalites_accompagnement.
+  // Split by strength at loading (the file lists them together):
+  //   identity_values: what the place is — for a programme or a kind of place, its programme
+  //     and typologies; for a creation need, the typologies (a FabLab for "impression 3D");
+  //     a place having one ranks first among full matches at the same distance;
+  //   values: what the place declares it offers (services, publics, fees...);
+  //   weak_values: what makes a place a plausible answer, not a full match (ranked after the
+  //     full matches within 50 km): for a programme or a kind of place, the services listed
+  //     with it; for the other needs, the typologies ("wifi": a library, which has wifi but
+  //     does not say so in the standard's fields).
   std::vector<std::pair<std::string, std::string>> values;
-  // Values that make a place a plausible answer, not a full match (ranked after the places
-  // that have `values`): for a programme or a kind of place, the services listed with it; for
-  // any other need, the typologies listed with other values ("wifi": a library, which has wifi
-  // but does not say so in the standard's fields).
+  std::vector<std::pair<std::string, std::string>> identity_values;
   std::vector<std::pair<std::string, std::string>> weak_values;
+  // For a programme or a kind of place, its triggers as folded words: a place whose name holds
+  // one ("EPN - Cyberbase", "Espace public numérique") is one (an identity match).
+  std::vector<std::vector<std::string>> name_phrases;
   std::vector<std::string> triggers;  // as written in the file
   std::string sources;
   std::size_t line = 0;  // in the file

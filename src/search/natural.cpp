@@ -88,6 +88,19 @@ Roaring Index::need_values(const std::vector<std::pair<std::string, std::string>
 }
 
 WordHits Index::need_hits(const NeedTerm& need, const Roaring* within) const {
+  // What the place is: its programme or type, or a name holding one of the need's phrases.
+  Roaring identity = need_values(need.identity_values);
+  for (const auto& phrase : need.name_phrases) {
+    std::optional<Roaring> named;
+    for (const auto& word : phrase) {
+      const WordHits w = text_.lookup(word, word, false, within);
+      const Roaring* in_name = w.sets[WordHits::kExact][kNameClass];
+      named = in_name ? (named ? *named & *in_name : *in_name) : Roaring();
+      if (named->isEmpty()) break;
+    }
+    if (named) identity |= *named;
+  }
+  if (within) identity &= *within;
   Roaring hits = need_values(need.values);
   // The words typed for it, each exactly (or by stem, past 4 letters: "caf" is not "café"),
   // in any field: "Point relais CAF", "aide à la déclaration d'impôts".
@@ -103,16 +116,20 @@ WordHits Index::need_hits(const NeedTerm& need, const Roaring* within) const {
   }
   if (text) hits |= *text;
   if (within) hits &= *within;
+  hits -= identity;
   WordHits out;
   if (!need.weak_values.empty()) {
     Roaring weak = need_values(need.weak_values);
     if (within) weak &= *within;
     weak -= hits;
+    weak -= identity;
     out.owned.push_back(std::make_unique<Roaring>(std::move(weak)));
     out.partial = out.owned.back().get();
   }
   out.owned.push_back(std::make_unique<Roaring>(std::move(hits)));
   out.sets[WordHits::kExact][kLabelClass] = out.owned.back().get();
+  out.owned.push_back(std::make_unique<Roaring>(std::move(identity)));
+  out.sets[WordHits::kExact][kNameClass] = out.owned.back().get();
   return out;
 }
 

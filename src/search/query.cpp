@@ -101,12 +101,13 @@ void understand_need(Query& q, const territory::Reference& territory) {
   if (q.text.empty()) return;
   const Understanding u = understand(q.text, Lexicon::bundled(), territory);
   for (std::size_t i = 0; i < u.needs.size(); ++i)
-    q.needs.push_back(
-        {u.needs[i]->label, u.needs[i]->values, u.needs[i]->weak_values, u.need_words[i], false});
+    q.needs.push_back({u.needs[i]->label, u.needs[i]->values, u.needs[i]->identity_values,
+                       u.needs[i]->weak_values, u.need_words[i], u.needs[i]->name_phrases, false});
   for (const Need* n : u.preferences) {
     auto values = n->values;
-    values.insert(values.end(), n->weak_values.begin(), n->weak_values.end());
-    q.needs.push_back({n->label, std::move(values), {}, {}, true});
+    for (const auto* more : {&n->identity_values, &n->weak_values})
+      values.insert(values.end(), more->begin(), more->end());
+    q.needs.push_back({n->label, std::move(values), {}, {}, {}, {}, true});
   }
   q.understood = understood_labels(u);
   // A commune typed in the need box is the place, unless the search already has one (Où ?,

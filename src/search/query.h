@@ -32,9 +32,13 @@ struct BoundingBox {
 struct NeedTerm {
   std::string label;                                        // "impôts"
   std::vector<std::pair<std::string, std::string>> values;  // (filter field, canonical value)
+  // What the place is (a programme, a type of place): ranked first among the full matches.
+  std::vector<std::pair<std::string, std::string>> identity_values;
   // Values that make a place a plausible answer only (ranked after those that have `values`).
   std::vector<std::pair<std::string, std::string>> weak_values;
   std::vector<std::string> words;                           // folded
+  // Phrases (folded words) that, all in a place's name, make it an identity match.
+  std::vector<std::vector<std::string>> name_phrases;
   bool preference = false;  // only ranks the places that satisfy it higher
 };
 
