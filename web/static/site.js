@@ -49,14 +49,42 @@
             communes.textContent = '';
             body.communes.forEach(function (c) {
               var option = document.createElement('option');
-              option.value = c.nom;
-              option.label = c.nom + ' (' + c.departement + ')';
+              // The label keeps a homonym's identity ("Saint-Denis (93)") from the list to the
+              // results: the search resolves it back to the same commune.
+              option.value = c.libelle || c.nom;
+              option.label = c.libelle && c.libelle !== c.nom ? c.libelle : c.nom + ' (' + c.departement + ')';
               communes.appendChild(option);
             });
           })
           .catch(function () {});
       }, 250);
     });
+  }
+
+  // "Filtres (n)" on a phone: after a search the results come right after the search box and the
+  // filters wait behind a button that opens and closes them; n counts the ticked ones. Without
+  // JavaScript the filters stay open, shown after the results (site.css).
+  var filtersButton = document.getElementById('bouton-filtres');
+  var filters = document.getElementById('filtres');
+  if (filtersButton && filters && window.matchMedia) {
+    var narrow = window.matchMedia('(max-width: 37.5em)');
+    var setFiltersOpen = function (open) {
+      filtersButton.setAttribute('aria-expanded', open ? 'true' : 'false');
+      filters.hidden = !open;
+    };
+    var layOutFilters = function () {
+      filtersButton.hidden = !narrow.matches;
+      filters.parentNode.classList.toggle('filtres-repliables', narrow.matches);
+      setFiltersOpen(!narrow.matches || !document.getElementById('zone-liste'));
+    };
+    filtersButton.addEventListener('click', function () { setFiltersOpen(filters.hidden); });
+    filters.addEventListener('change', function () {
+      document.getElementById('nb-filtres').textContent =
+        filters.querySelectorAll('input[type="checkbox"]:checked').length;
+    });
+    if (narrow.addEventListener) narrow.addEventListener('change', layOutFilters);
+    else narrow.addListener(layOutFilters);
+    layOutFilters();
   }
 
   // Print button of the sheets.
