@@ -10,6 +10,7 @@
 #include "search/opening.h"
 #include "search/understand.h"
 #include "territory/geocoder.h"
+#include "territory/place_query.h"
 #include "territory/reference.h"
 
 namespace maillage::search {
@@ -113,7 +114,8 @@ void understand_need(Query& q, const territory::Reference& territory) {
   // A commune typed in the need box is the place, unless the search already has one (Où ?,
   // Autour de moi, the map's view): then its words are simply not searched.
   if (u.commune && !q.point && !q.bbox) {
-    q.understood_place = u.commune->nom;
+    // Its label keeps a homonym's identity: « Saint-Denis (93) ».
+    q.understood_place = territory::PlaceResolver::of(territory).label(*u.commune);
     q.point = GeoPoint{u.commune->latitude, u.commune->longitude};
   }
   q.text = u.free_text;

@@ -187,6 +187,11 @@ void understanding_data(Data& d, const search::Query& q, const search::SearchRes
     return;
   }
   if (!asked) return;
+  // With a place, the count that matters to a person is the nearby one.
+  if (q.point && r.complete_nearby > 0)
+    d.set("total_proche", french_count(r.complete_nearby) +
+                              (r.complete_nearby > 1 ? " lieux répondent" : " lieu répond") +
+                              " à moins de 50 km");
   if (r.complete == 0) {
     d.set("avis", "Aucun lieu ne correspond à tout ce que vous avez écrit ; voici ceux qui y "
                   "correspondent en partie.");
@@ -319,6 +324,7 @@ void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res
     }
   }
   add_page_fields(d, *pages.site, title, "recherche");
+  add_orientation_link(pages, req, d);  // orientation_pages.cpp
   d.set("with_map", s.searched && s.query.has_value());
   send_html(*pages.site, res, pages.site->templates.render_page("home", std::move(d)));
 }
