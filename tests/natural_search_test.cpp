@@ -4,6 +4,7 @@
 // (tests/cases/natural_queries_figures.tsv; docs/recherche-naturelle.md).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -155,9 +156,26 @@ TEST_F(NaturalSearch, PeoplesRequestsGiveRelevantPlacesNearby) {
     check();
 }
 
+// Sorted by date, the places whose source gives no date come after every dated place (they
+// are not the newest).
+void UnknownDatesSortLast() {
+  const auto r = NaturalSearch::bundled()->run({{"tri", "date_maj"}, {"departement", "29"}, {"limite", "1000"}});
+  std::vector<std::string> dates;
+  NaturalSearch::bundled()->service->read([&](const search::Index& index) {
+    for (const auto& h : r.hits) dates.emplace_back(index.document(h.doc)->place[place::Field::kDateMaj]);
+    return 0;
+  });
+  const auto first_unknown = std::find(dates.begin(), dates.end(), "");
+  ASSERT_NE(first_unknown, dates.begin());
+  ASSERT_NE(first_unknown, dates.end());
+  EXPECT_TRUE(std::all_of(first_unknown, dates.end(), [](const std::string& d) { return d.empty(); }));
+  EXPECT_TRUE(std::is_sorted(dates.begin(), first_unknown, std::greater<>()));
+}
+
 TEST_F(NaturalSearch, RelaxedAndNearbyFirst) {
   WordsThatMatchNothingRelaxTheQuery();
   NearbyBandsNeverGoBack();
+  UnknownDatesSortLast();
 }
 
 std::map<std::string, double> recorded_floor() {

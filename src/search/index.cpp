@@ -402,6 +402,8 @@ void finish_prepare(const place::Place& p, std::optional<std::pair<double, doubl
   out.date_key = p[place::Field::kDateMaj];
   for (char& c : out.date_key)
     if (c >= '0' && c <= '9') c = static_cast<char>('9' - (c - '0'));
+  // An unknown date (a source without dates) sorts after every known one, not as the newest.
+  if (out.date_key.empty()) out.date_key = "~";
 }
 
 void set_members_of(std::string_view provenance, PreparedPlace& out) {
