@@ -3,15 +3,15 @@
 // place's own time zone, and stays exact outside the compile window.
 #include <gtest/gtest.h>
 
-#include <optional>
-#include <tuple>
-
 #include <ctime>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include "hours/evaluator.h"
 #include "hours/holidays.h"
 #include "hours/parser.h"
+#include "hours_test_support.h"
 #include "search/opening.h"
 #include "search/service.h"
 #include "support/bundled_search.h"
@@ -76,11 +76,13 @@ constexpr unsigned kSaturday = 1u << hours::kSaturday;
 // ouvert_jour: the whole next local day of that weekday (today included), in each place's zone.
 TEST(OpeningIndex, OpenOnADayTakesTheWholeNextSuchDayInEachZone) {
   OpeningIndex index;
-  index.set(0, {"Sa 09:00-12:00", "75056", std::nullopt});
-  index.set(1, {"Fr 22:00-02:00", "75056", std::nullopt});  // open on Saturday until 02:00
-  index.set(2, {"Sa 10:00+", "75056", std::nullopt});       // open end: unknown, not open
+  // The hours as written (the public-holiday rule is tested by PublicHolidayRule below).
+  constexpr auto kAsWritten = hours::HolidayRule::kAsOtherDays;
+  index.set(0, {"Sa 09:00-12:00", "75056", std::nullopt, kAsWritten});
+  index.set(1, {"Fr 22:00-02:00", "75056", std::nullopt, kAsWritten});  // Saturday until 02:00
+  index.set(2, {"Sa 10:00+", "75056", std::nullopt, kAsWritten});  // open end: unknown, not open
   index.set(3, {"Sa 09:00-12:00; PH off", "75056", std::nullopt});
-  index.set(4, {"Sa 09:00-12:00", "98818", std::nullopt});  // Nouméa
+  index.set(4, {"Sa 09:00-12:00", "98818", std::nullopt, kAsWritten});  // Nouméa
   index.set(5, {"Mo-Fr 09:00-17:00", "75056", std::nullopt});
   index.set(6, {"", "75056", std::nullopt});
   // Wednesday 12 August 2026 10:00Z: next Saturday is 15 August, a public holiday.
@@ -111,6 +113,97 @@ TEST(OpeningStatus, GivesTheNextChangeInThePlacesZone) {
   EXPECT_EQ(opening_status({"", "75056", std::nullopt}, 0).open, std::nullopt);
   EXPECT_EQ(opening_status({"lundi matin", "75056", std::nullopt}, 0).open, std::nullopt);
   EXPECT_EQ(opening_status({"Mo-Su 10:00+", "75056", std::nullopt}, 1796115600).open, std::nullopt);
+}
+
+std::optional<bool> expected_state(const std::string& word) {
+  if (word == "unknown") return std::nullopt;
+  EXPECT_TRUE(word == "open" || word == "closed") << word;
+  return word == "open";
+}
+
+// tests/cases/hours_public_holidays.tsv: hours without PH are closed on the public holidays of
+// the place's territory, unless its source says otherwise; the evaluator (opening_status: the
+// API's ouvert and the place page) and the compiled filter (ouvert_le) agree with the table.
+TEST(PublicHolidayRule, CaseTable) {
+  const auto rows =
+      hours::testing::read_cases(hours::testing::case_path("hours_public_holidays.tsv"));
+  ASSERT_GE(rows.size(), 30u);
+  OpeningIndex index;
+  std::vector<HoursInput> inputs;
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.fields.size(), 6u) << "line " << row.line;
+    const std::string& rule = row.fields[2];
+    ASSERT_TRUE(rule == "ferme" || rule == "comme_les_autres_jours") << "line " << row.line;
+    inputs.push_back(
+        {row.fields[0], row.fields[1], std::nullopt,
+         rule == "ferme" ? hours::HolidayRule::kClosed : hours::HolidayRule::kAsOtherDays});
+    index.set(static_cast<std::uint32_t>(inputs.size() - 1), inputs.back());
+  }
+  for (std::uint32_t i = 0; i < rows.size(); ++i) {
+    const auto& f = rows[i].fields;
+    const std::string where = "line " + std::to_string(rows[i].line) + ": " + f[0] + " at " + f[3] +
+                              " in " + f[1] + " (" + f[5] + ")";
+    const std::optional<bool> expected = expected_state(f[4]);
+    const std::int64_t instant = zone_for_insee(f[1]).from_wall_compatible(wall(f[3].c_str()));
+    EXPECT_EQ(opening_status(inputs[i], instant).open, expected) << where;
+    const auto probe = index.probe(*resolve_open_at(f[3], 0));
+    EXPECT_EQ(index.open(i, probe), expected) << where;
+    EXPECT_EQ(index.open_set(probe).contains(i), expected == true) << where;
+  }
+}
+
+// The search's ouvert_le filter honours the rule, by each place's source.
+TEST(PublicHolidayRule, OuvertLeFilterOfASearch) {
+  Index index(territory::Reference::bundled());
+  index.set_holidays_as_other_days({"horaires-telles-quelles"});
+  auto add = [&](const char* source, const char* id, const char* horaires, bool strasbourg) {
+    store::StoredPlace p;
+    p.source = source;
+    p.id = id;
+    p.place[place::Field::kId] = id;
+    p.place[place::Field::kNom] = std::string("Lieu ") + id;
+    p.place[place::Field::kCommune] = strasbourg ? "Strasbourg" : "Paris";
+    p.place[place::Field::kCodePostal] = strasbourg ? "67000" : "75001";
+    p.place[place::Field::kCodeInsee] = strasbourg ? "67482" : "75056";
+    p.place[place::Field::kDateMaj] = "2026-01-10";
+    p.place[place::Field::kHoraires] = horaires;
+    p.raw = "{}";
+    p.raw_format = "json";
+    index.upsert(p);
+  };
+  add("annuaire", "paris-sans-ph", "Mo-Fr 09:00-17:00", false);
+  add("annuaire", "paris-ph-ouvert", "Mo-Fr 09:00-17:00; PH open", false);
+  add("annuaire", "paris-ph-matin", "Mo-Fr 09:00-17:00; PH 10:00-12:00", false);
+  add("annuaire", "strasbourg-sans-ph", "Mo-Fr 09:00-17:00", true);
+  add("horaires-telles-quelles", "paris-source-sans-ferie", "Mo-Fr 09:00-17:00", false);
+  auto open_at = [&](const char* at) {
+    auto [q, err] = parse_query({{"ouvert_le", at}}, territory::Reference::bundled());
+    EXPECT_TRUE(q) << err.message;
+    std::set<std::string> ids;
+    if (!q) return ids;
+    auto r = index.search(*q);
+    for (const auto& h : r.hits) {
+      ids.insert(std::string(index.document(h.doc)->id));
+      EXPECT_EQ(h.open, true) << at;
+    }
+    return ids;
+  };
+  using Ids = std::set<std::string>;
+  EXPECT_EQ(open_at("2026-12-24T10:00"), (Ids{"paris-sans-ph", "paris-ph-ouvert", "paris-ph-matin",
+                                              "strasbourg-sans-ph", "paris-source-sans-ferie"}));
+  EXPECT_EQ(open_at("2026-12-25T10:00"),
+            (Ids{"paris-ph-ouvert", "paris-ph-matin", "paris-source-sans-ferie"}));
+  EXPECT_EQ(open_at("2026-12-25T15:00"), (Ids{"paris-ph-ouvert", "paris-source-sans-ferie"}));
+  // 26 December: a holiday in Alsace-Moselle only.
+  EXPECT_EQ(open_at("2025-12-26T15:00"),
+            (Ids{"paris-sans-ph", "paris-ph-ouvert", "paris-ph-matin", "paris-source-sans-ferie"}));
+  // Outside the compile window (the evaluator answers): Christmas 2037, a Friday.
+  EXPECT_EQ(open_at("2037-12-25T10:00"),
+            (Ids{"paris-ph-ouvert", "paris-ph-matin", "paris-source-sans-ferie"}));
+  // The document carries its source's rule (the place page and the API read it).
+  EXPECT_EQ(index.find("annuaire", "paris-sans-ph")->holiday_rule, hours::HolidayRule::kClosed);
+  EXPECT_EQ(index.find("horaires-telles-quelles", "paris-source-sans-ferie")->holiday_rule,
+            hours::HolidayRule::kAsOtherDays);
 }
 
 // On the real data: the ouvert_le filter returns exactly the places the evaluator says are open
@@ -147,7 +240,8 @@ class OpenNowOnRealData : public testing::BundledSearchTest {
         const auto& zone = zone_for_insee(d->place[place::Field::kCodeInsee]);
         std::optional<std::pair<double, double>> pos;
         if (d->has_position) pos = std::make_pair(d->latitude, d->longitude);
-        auto s = opening_status({d->place[place::Field::kHoraires], d->place[place::Field::kCodeInsee], pos},
+        auto s = opening_status({d->place[place::Field::kHoraires],
+                                 d->place[place::Field::kCodeInsee], pos, d->holiday_rule},
                                 zone.from_wall_compatible(w));
         if (s.open == true) out.insert(std::string(d->public_id));
       }
@@ -169,7 +263,11 @@ TEST_F(OpenNowOnRealData, FilterAgreesWithTheEvaluator) {
     auto filtered = ids({{"ouvert_le", at}});
     auto expected = evaluated(at);
     EXPECT_EQ(filtered, expected) << at;
-    if (std::string_view(at).substr(11) != "02:30") {
+    // No bundled place says it opens on public holidays (PH): closed on them all.
+    const bool holiday = std::string_view(at) == "2026-12-25T10:00" ||
+                         std::string_view(at) == "2027-05-01T10:00" ||
+                         std::string_view(at) == "2027-03-29T10:00";
+    if (std::string_view(at).substr(11) != "02:30" && !holiday) {
       EXPECT_GT(expected.size(), 0u) << at;
     }
   }
@@ -184,14 +282,16 @@ std::set<std::string> evaluated_day(const search::Service& service, std::int64_t
   service.read([&](const Index& index) {
     for (std::uint32_t doc = 0; const Document* d = index.document(doc); ++doc) {
       const std::string_view insee = d->place[place::Field::kCodeInsee];
-      auto parsed = hours::parse(d->place[place::Field::kHoraires]);
-      if (!parsed.ok() || d->place[place::Field::kHoraires].empty()) continue;
+      // The expression as evaluated for people: with the public-holiday rule.
+      auto expression = expression_for_place(
+          {d->place[place::Field::kHoraires], insee, std::nullopt, d->holiday_rule});
+      if (!expression) continue;
       hours::Place where{&zone_for_insee(insee), hours::holiday_region_for_insee(insee)};
       if (d->has_position) {
         where.latitude = d->latitude;
         where.longitude = d->longitude;
       }
-      hours::Evaluator evaluator(std::move(*parsed.expression), where);
+      hours::Evaluator evaluator(std::move(*expression), where);
       std::int64_t day = hours::split_wall(where.zone->effective_wall_of(now)).day;
       day += (weekday - hours::weekday_of(day) + 7) % 7;
       for (const auto& segment : evaluator.day(day))
@@ -228,7 +328,13 @@ TEST_F(OpenNowOnRealData, OpenOnADayAgreesWithTheEvaluator) {
       } while (!q->cursor.empty());
       auto expected = evaluated_day(*service_, q->now, static_cast<hours::Weekday>(d));
       EXPECT_EQ(filtered, expected) << at << " " << weekday_names()[static_cast<std::size_t>(d)];
-      EXPECT_GT(expected.size(), 0u) << at << " " << d;
+      // That day in metropolitan France: a public holiday closes every bundled place (none
+      // mentions PH but to say "PH off").
+      const std::int64_t today = hours::floor_div(q->now, hours::kSecondsPerDay);
+      hours::HolidayCalendar national(hours::HolidayRegion::kNational);
+      if (!national.holiday_on(today + (d - hours::weekday_of(today) + 7) % 7)) {
+        EXPECT_GT(expected.size(), 0u) << at << " " << d;
+      }
     }
   }
 }

@@ -448,6 +448,66 @@ TEST_F(WebPagesTest, ReportFormValidatesAndKeepsWhatWasTyped) {
   EXPECT_EQ(post("/lieux/nulle-part/signaler", "jeton=" + token, {{"Cookie", cookie}}).status, 404);
 }
 
+// Hours suggested in plain French: understood, shown back as a week with « Confirmer », saved as
+// opening_hours once confirmed; what cannot be understood is refused, never saved as typed.
+TEST_F(WebPagesTest, ReportHoursInPlainFrenchAreShownAsAWeekBeforeSaving) {
+  auto [cookie, token] = form_token("/lieux/angouleme-1/signaler");
+  const std::int64_t before = report_count();
+  const std::string base =
+      "categorie=horaires&message=Les+horaires+ont+chang%C3%A9+en+janvier"
+      "&champ=horaires&jeton=" +
+      token + "&valeur=";
+  const std::string french = "du+lundi+au+vendredi+9h-12h+et+14h-17h%2C+le+samedi+9h30-12h";
+  auto preview = post("/lieux/angouleme-1/signaler", base + french, {{"Cookie", cookie}});
+  EXPECT_EQ(preview.status, 200);
+  EXPECT_TRUE(has(preview.body, "<li>lundi : 9 h – 12 h, 14 h – 17 h</li>")) << preview.body;
+  EXPECT_TRUE(has(preview.body, "<li>vendredi : 9 h – 12 h, 14 h – 17 h</li>"));
+  EXPECT_TRUE(has(preview.body, "<li>samedi : 9 h 30 – 12 h</li>"));
+  EXPECT_TRUE(has(preview.body, "<li>dimanche : fermé</li>"));
+  const std::string expression = "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:30-12:00";
+  EXPECT_TRUE(has(preview.body, "name=\"confirmer_horaires\" value=\"" + expression + "\""));
+  EXPECT_TRUE(has(preview.body, ">Confirmer</button>"));
+  EXPECT_TRUE(
+      has(preview.body, "value=\"du lundi au vendredi 9h-12h et 14h-17h, le samedi 9h30-12h\""));
+  EXPECT_EQ(report_count(), before) << "nothing is saved before the confirmation";
+  // A confirmation of other hours (the text was changed after the preview): shown again.
+  auto changed = post("/lieux/angouleme-1/signaler",
+                      base + "du+lundi+au+jeudi+9h-12h&confirmer_horaires=Mo-Fr+09%3A00-12%3A00",
+                      {{"Cookie", cookie}});
+  EXPECT_EQ(changed.status, 200);
+  EXPECT_TRUE(has(changed.body, "<li>vendredi : fermé</li>"));
+  EXPECT_EQ(report_count(), before);
+  // Not understood: refused, naming the field, nothing saved.
+  auto refused =
+      post("/lieux/angouleme-1/signaler", base + "quand+%C3%A7a+leur+chante", {{"Cookie", cookie}});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_TRUE(has(refused.body,
+                  "Horaires d&apos;ouverture : « quand ça leur chante » n&apos;a pas été compris"));
+  EXPECT_TRUE(has(refused.body, "aria-describedby=\"erreur-valeur\""));
+  EXPECT_FALSE(has(refused.body, "confirmer_horaires"));
+  EXPECT_EQ(report_count(), before);
+  // Confirmed: saved, as opening_hours.
+  auto saved =
+      post("/lieux/angouleme-1/signaler",
+           base + french +
+               "&confirmer_horaires=Mo-Fr+09%3A00-12%3A00%2C14%3A00-17%3A00%3B+Sa+09%3A30-12%3A00",
+           {{"Cookie", cookie}});
+  EXPECT_EQ(saved.status, 303);
+  EXPECT_EQ(report_count(), before + 1);
+  sqlite3* db = nullptr;
+  sqlite3_open(db_.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT suggestion FROM error_reports ORDER BY id DESC LIMIT 1", -1, &st,
+                     nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))),
+            R"({"champ":"horaires","valeur":")" + expression + R"("})");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  // Hours already in opening_hours are saved at once (no preview), CSRF still required.
+  EXPECT_EQ(post("/lieux/angouleme-1/signaler", base + "Mo-Fr+09%3A00-12%3A00").status, 403);
+}
+
 TEST_F(WebPagesTest, ReportsAreRateLimitedPerClient) {
   auto [cookie, token] = form_token("/lieux/lyon-1/signaler");
   std::string body = "categorie=autre&message=Le+lieu+a+d%C3%A9m%C3%A9nag%C3%A9+rue+voisine&jeton=" + token;

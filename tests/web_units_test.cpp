@@ -65,6 +65,51 @@ TEST(WebOpening, WeekTableNamesDaysAndHolidays) {
   EXPECT_TRUE(v.week[6].closed);
 }
 
+// Hours without PH: closed on public holidays, and the page says so (with this week's holiday).
+TEST(WebOpening, PublicHolidaysAreClosedUnlessTheHoursSayOtherwise) {
+  // Wednesday 23 December 2026; Christmas is on Friday.
+  const std::int64_t christmas_week = paris(2026, 12, 23, 10, 0);
+  auto v = describe(with_hours("Mo-Fr 09:00-17:00", "75056"), christmas_week, true);
+  ASSERT_EQ(v.week.size(), 7u);
+  EXPECT_EQ(v.week[4].holiday, "Noël");
+  EXPECT_EQ(v.week[4].hours, "Fermé");
+  EXPECT_EQ(v.week[3].hours, "09:00 – 17:00");
+  EXPECT_EQ(v.holiday_rule,
+            "Jours fériés : fermé (sauf mention contraire) — vendredi 25 décembre : Noël");
+  auto christmas =
+      describe(with_hours("Mo-Fr 09:00-17:00", "75056"), paris(2026, 12, 25, 10, 0), false);
+  EXPECT_EQ(christmas.status, "Fermé maintenant");
+  EXPECT_EQ(christmas.next_change, "ouvre lundi à 09:00");
+  // "Ouvert maintenant" on Thursday says when it closes for the holiday.
+  auto thursday =
+      describe(with_hours("Mo-Fr 09:00-17:00", "75056"), paris(2026, 12, 24, 16, 0), false);
+  EXPECT_EQ(thursday.next_change, "ferme à 17:00");
+  // The hours mention PH: as written, no rule line.
+  auto ph =
+      describe(with_hours("Mo-Fr 09:00-17:00; PH 10:00-12:00", "75056"), christmas_week, true);
+  EXPECT_EQ(ph.week[4].hours, "10:00 – 12:00");
+  EXPECT_TRUE(ph.holiday_rule.empty());
+  // The source says its hours apply on holidays.
+  auto as_written =
+      describe_opening(with_hours("Mo-Fr 09:00-17:00", "75056"), std::nullopt,
+                       paris(2026, 12, 25, 10, 0), true, hours::HolidayRule::kAsOtherDays);
+  EXPECT_EQ(as_written.status, "Ouvert maintenant");
+  EXPECT_EQ(as_written.week[4].hours, "09:00 – 17:00");
+  EXPECT_TRUE(as_written.holiday_rule.empty());
+  // 26 December: a holiday in Strasbourg only; a week without a holiday says the rule alone.
+  auto strasbourg =
+      describe(with_hours("Mo-Fr 09:00-17:00", "67482"), paris(2025, 12, 26, 10, 0), true);
+  EXPECT_EQ(strasbourg.state, OpenState::kClosed);
+  EXPECT_EQ(strasbourg.week[4].holiday, "Saint-Étienne");
+  EXPECT_NE(strasbourg.holiday_rule.find("aujourd'hui 26 décembre"), std::string::npos);
+  EXPECT_EQ(
+      describe(with_hours("Mo-Fr 09:00-17:00", "75056"), paris(2025, 12, 26, 10, 0), false).state,
+      OpenState::kOpen);
+  EXPECT_EQ(describe(with_hours("Mo-Fr 09:00-17:00", "75056"), paris(2026, 12, 2, 10, 0), true)
+                .holiday_rule,
+            "Jours fériés : fermé (sauf mention contraire)");
+}
+
 TEST(WebOpening, UsesThePlacesTimeZone) {
   // 10:30 in Paris is 12:30 in La Réunion (UTC+4 vs UTC+2 in summer).
   auto v = describe(with_hours("Mo-Fr 08:00-12:00", "97411"), paris(2025, 5, 14, 10, 30), false);
@@ -158,6 +203,43 @@ TEST(WebReport, ASuggestionNamesAKnownFieldAndAValue) {
   form.erase("valeur");
   EXPECT_TRUE(validate_report(form, out, field, value).empty());
   EXPECT_EQ(out.suggestion, "");
+}
+
+// Hours in plain French are stored as opening_hours; hours that cannot be understood are refused.
+TEST(WebReport, SuggestedHoursInPlainFrenchBecomeOpeningHours) {
+  store::ErrorReport out;
+  std::string field, value;
+  std::multimap<std::string, std::string> form = {
+      {"categorie", "horaires"},
+      {"message", "Les horaires ont changé."},
+      {"champ", "horaires"},
+      {"valeur", "du lundi au vendredi 9h-12h et 14h-17h"}};
+  EXPECT_TRUE(validate_report(form, out, field, value).empty());
+  EXPECT_EQ(out.suggestion, R"({"champ":"horaires","valeur":"Mo-Fr 09:00-12:00,14:00-17:00"})");
+  EXPECT_EQ(value, "du lundi au vendredi 9h-12h et 14h-17h");  // shown again as typed
+  auto preview = suggested_hours_preview(form);
+  ASSERT_TRUE(preview);
+  EXPECT_EQ(preview->expression, "Mo-Fr 09:00-12:00,14:00-17:00");
+  ASSERT_EQ(preview->days.size(), 7u);
+  EXPECT_EQ(preview->days[0], "lundi : 9 h – 12 h, 14 h – 17 h");
+  EXPECT_EQ(preview->days[6], "dimanche : fermé");
+  EXPECT_TRUE(suggested_hours_need_confirmation(form));
+  form.emplace("confirmer_horaires", "Mo-Fr 09:00-12:00,14:00-17:00");
+  EXPECT_FALSE(suggested_hours_need_confirmation(form));
+  // Clean opening_hours: nothing to confirm.
+  form.find("valeur")->second = "Mo-Fr 09:00-12:00";
+  EXPECT_FALSE(suggested_hours_preview(form));
+  EXPECT_FALSE(suggested_hours_need_confirmation(form));
+  // Not understood, or understood only in part: refused, naming the field.
+  for (const char* bad :
+       {"quand ça leur chante", "du lundi au vendredi 9h-12h (sauf vacances scolaires)"}) {
+    form.find("valeur")->second = bad;
+    auto errors = validate_report(form, out, field, value);
+    ASSERT_EQ(errors.size(), 1u) << bad;
+    EXPECT_EQ(errors[0].field, "valeur");
+    EXPECT_EQ(errors[0].message.rfind("Horaires d'ouverture : « ", 0), 0u) << errors[0].message;
+    EXPECT_FALSE(suggested_hours_need_confirmation(form)) << bad;
+  }
 }
 
 TEST(WebReport, ValidReportIsTrimmedAndKept) {

@@ -96,6 +96,10 @@ int run_serve(const ServeArgs& args) {
   if (!search_store) return 1;
   territory::PlaceResolver::of(*territory_reference());  // built now, not by the first search
   search::Service search(std::move(search_store), *territory_reference());
+  // The public-holiday rule of each source (jours_feries) is read from the registry file.
+  if (std::filesystem::exists(registry))
+    search.set_holidays_as_other_days(
+        federation::load_registry(registry, data_dir() / "profils").holidays_as_other_days);
   std::string error;
   if (!search.build(error)) {
     std::fprintf(stderr, "maillage : construction de l'index impossible : %s\n", error.c_str());

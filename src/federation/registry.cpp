@@ -111,10 +111,17 @@ Registry load_registry(const std::filesystem::path& file,
         ok = false;
       }
     }
+    std::string holidays = "ferme";
+    text("jours_feries", holidays, false);
+    if (holidays != "ferme" && holidays != "comme_les_autres_jours") {
+      out.errors.push_back(registry_error(name, line, "jours_feries", "registre.valeur",
+                                          "« ferme » ou « comme_les_autres_jours » est attendu."));
+      ok = false;
+    }
     for (auto&& [k, v] : *t) {
-      static const std::set<std::string_view> known = {"nom",     "adresse",     "editeur",
-                                                        "format",  "profil",      "licence",
-                                                        "attribution", "frequence_heures", "active"};
+      static const std::set<std::string_view> known = {
+          "nom",     "adresse",     "editeur",          "format", "profil",
+          "licence", "attribution", "frequence_heures", "active", "jours_feries"};
       if (!known.count(k.str()))
         out.errors.push_back(registry_error(name, static_cast<std::int64_t>(v.source().begin.line),
                                             std::string(k.str()), "registre.cle_inconnue",
@@ -126,6 +133,7 @@ Registry load_registry(const std::filesystem::path& file,
     if (!names.insert(d.name).second)
       out.errors.push_back(registry_error(name, line, "nom", "registre.doublon",
                                           "la source « " + d.name + " » est déjà déclarée plus haut."));
+    if (holidays == "comme_les_autres_jours") out.holidays_as_other_days.push_back(d.name);
     out.sources.push_back(std::move(d));
   }
   return out;

@@ -12,6 +12,8 @@
 //   attribution = "Source : ANCT, liste des France Services"
 //   frequence_heures = 24                   # default 24
 //   active = true                           # default true
+//   jours_feries = "ferme"                  # default; or "comme_les_autres_jours": the
+//                                           # source's hours apply on public holidays too
 #pragma once
 
 #include <filesystem>
@@ -29,6 +31,11 @@ namespace maillage::federation {
 
 struct Registry {
   std::vector<store::SourceDefinition> sources;
+  // The sources with jours_feries = "comme_les_autres_jours": their places' hours apply on
+  // public holidays like on other days (the others are closed on public holidays unless their
+  // hours mention PH, hours/holiday_rule.h). Read from the file at each start of `maillage
+  // serve` (not kept in the store).
+  std::vector<std::string> holidays_as_other_days;
   Diagnostics errors;  // every problem (file, line, key, rule, French message); empty when valid
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "hours/holidays.h"
 #include "hours/printer.h"
 
 namespace maillage::hours {
@@ -11,6 +12,37 @@ namespace {
 
 std::string bytes_of(const void* data, std::size_t size) {
   return std::string(static_cast<const char*>(data), size);
+}
+
+// True when only plain weekdays and public holidays (offsets of at most a day) select days, with
+// no solar events: "Mo-Fr 09:00-17:00; PH off", the public-holiday rule (hours/holiday_rule.h).
+// Then a day at least two days after and one day before every holiday has its weekday's
+// schedule (a PH rule selects h-1..h+1, a range past midnight reaches the next day).
+bool compiled_week_stable_but_holidays(const Expression& expression) {
+  if (expression.uses_solar_events()) return false;
+  for (const Rule& r : expression.rules) {
+    if (!r.years.empty() || !r.monthdays.empty() || !r.weeks.empty()) return false;
+    for (const WeekdayRange& w : r.weekdays)
+      if (!w.nth.empty()) return false;
+    for (const HolidayRange& h : r.holidays)
+      if (h.kind != HolidayRange::Kind::kPublic || h.day_offset < -1 || h.day_offset > 1)
+        return false;
+  }
+  return true;
+}
+
+// The days of [first, last] a public holiday may change (h-1..h+2 for each holiday h), sorted.
+std::vector<std::int64_t> compiled_days_near_holidays(HolidayRegion region, int first_year,
+                                                      int last_year, std::int64_t first,
+                                                      std::int64_t last) {
+  std::vector<std::int64_t> days;
+  for (int year = first_year - 1; year <= last_year + 1; ++year)
+    for (const PublicHoliday& h : public_holidays(year, region))
+      for (std::int64_t d = h.day - 1; d <= h.day + 2; ++d)
+        if (d >= first && d <= last) days.push_back(d);
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  return days;
 }
 
 }  // namespace
@@ -88,6 +120,29 @@ CompiledHours::Entry CompiledHours::compile(const Expression& expression, const 
     entry.week = intern_week(week);
     entry.exceptions = 0;
     return entry;
+  }
+  if (compiled_week_stable_but_holidays(expression)) {
+    // The week from days away from holidays, then only the days near holidays.
+    const std::vector<std::int64_t> near = compiled_days_near_holidays(
+        place.holidays, window_.first_year, window_.last_year, first_day_, last_day_);
+    unsigned seen = 0;
+    for (std::int64_t d = first_day_; d <= last_day_ && seen != 0x7F; ++d) {
+      if (std::binary_search(near.begin(), near.end(), d) || (seen & (1u << weekday_of(d))))
+        continue;
+      week[weekday_of(d)] = intern_day(evaluator.day(d));
+      seen |= 1u << weekday_of(d);
+    }
+    if (seen == 0x7F) {
+      std::vector<std::pair<std::int32_t, std::uint32_t>> exceptions;
+      for (std::int64_t d : near) {
+        const std::uint32_t schedule = intern_day(evaluator.day(d));
+        if (schedule != week[weekday_of(d)])
+          exceptions.emplace_back(static_cast<std::int32_t>(d), schedule);
+      }
+      entry.week = intern_week(week);
+      entry.exceptions = exceptions.empty() ? 0 : intern_exceptions(exceptions);
+      return entry;
+    }
   }
   // Every day of the window; the most frequent schedule of each weekday is the weekly pattern.
   std::vector<std::uint32_t> schedules;

@@ -269,9 +269,10 @@ void add_search_routes(httplib::Server& server, search::Service& service,
       append_provenance_json(body, index, *d);
       std::optional<std::pair<double, double>> position;
       if (d->has_position) position = std::make_pair(d->latitude, d->longitude);
-      auto status = search::opening_status(
-          {d->place[place::Field::kHoraires], d->place[place::Field::kCodeInsee], position},
-          static_cast<std::int64_t>(std::time(nullptr)));
+      auto status =
+          search::opening_status({d->place[place::Field::kHoraires],
+                                  d->place[place::Field::kCodeInsee], position, d->holiday_rule},
+                                 static_cast<std::int64_t>(std::time(nullptr)));
       body += ",\"ouvert\":";
       body += json_tristate(status.open);
       body += ",\"prochain_changement\":";

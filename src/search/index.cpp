@@ -604,6 +604,7 @@ void Index::for_each_text(const place::CompactPlace::Views& v, Fn&& fn) {
 }
 
 void Index::index_document(std::uint32_t doc) {
+  docs_[doc].holiday_rule = holiday_rule_of(docs_[doc].source);
   const Document& d = docs_[doc];
   const auto v = d.place.views();
   live_.add(doc);
@@ -631,8 +632,9 @@ void Index::index_document(std::uint32_t doc) {
     for_each_text(v, [&](FieldClass cls, std::string_view text) { text_.add(doc, cls, text); });
   std::optional<std::pair<double, double>> position;
   if (d.has_position) position = std::make_pair(d.latitude, d.longitude);
-  opening_.set(doc, {v[static_cast<std::size_t>(place::Field::kHoraires)],
-                     v[static_cast<std::size_t>(place::Field::kCodeInsee)], position});
+  opening_.set(doc,
+               {v[static_cast<std::size_t>(place::Field::kHoraires)],
+                v[static_cast<std::size_t>(place::Field::kCodeInsee)], position, d.holiday_rule});
   // Written every 65,536 documents (a Roaring container's span): the pending postings stay
   // a few tens of MB.
   if (bulk_ && (doc & 0xFFFF) == 0xFFFF) flush_pending();

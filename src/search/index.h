@@ -53,6 +53,8 @@ struct Document {
   double latitude = 0, longitude = 0;
   bool has_position = false, approx_position = false;
   bool live = false;
+  // Closed on public holidays unless the hours mention PH, or as written (Index::holiday_rule_of)
+  hours::HolidayRule holiday_rule = hours::HolidayRule::kClosed;
   std::string_view name_key;  // folded name, for sorting
   std::string_view date_key;  // date_maj with its digits complemented: newest sorts first
 };
@@ -106,6 +108,20 @@ class Index {
   void set_applied_seq(std::int64_t seq) { applied_seq_ = seq; }
 
   SearchResult search(const Query& q) const;
+
+  // Sources whose hours apply on public holidays like on other days (registry key
+  // jours_feries = "comme_les_autres_jours", docs/federation.md); the places of the others
+  // (and merged places) are closed on public holidays unless their hours mention PH
+  // (hours/holiday_rule.h). Set before the places are added: places indexed earlier keep theirs.
+  void set_holidays_as_other_days(std::vector<std::string> sources) {
+    holidays_as_other_days_ = std::move(sources);
+  }
+  // The public-holiday rule of the places of `source`.
+  hours::HolidayRule holiday_rule_of(std::string_view source) const {
+    for (const auto& s : holidays_as_other_days_)
+      if (s == source) return hours::HolidayRule::kAsOtherDays;
+    return hours::HolidayRule::kClosed;
+  }
 
   const Document* document(std::uint32_t doc) const;
   const Document* find_public(const std::string& public_id) const;
@@ -273,6 +289,7 @@ class Index {
   std::unordered_map<std::string, std::uint32_t> absorbed_by_;  // member key → merged places holding it
   TextIndex text_;
   OpeningIndex opening_;
+  std::vector<std::string> holidays_as_other_days_;  // a few source names
   std::int64_t applied_seq_ = 0;
 };
 

@@ -92,13 +92,20 @@ const hours::Zone& zone_for_insee(std::string_view code_insee) {
   return zones.emplace(std::string(name), std::move(*zone)).first->second;
 }
 
+std::optional<hours::Expression> expression_for_place(const HoursInput& input) {
+  if (input.horaires.empty()) return std::nullopt;
+  auto parsed = hours::parse(input.horaires);
+  if (!parsed.ok()) return std::nullopt;
+  hours::apply_holiday_rule(*parsed.expression, input.holiday_rule);
+  return std::move(*parsed.expression);
+}
+
 OpeningStatus opening_status(const HoursInput& input, std::int64_t instant) {
   OpeningStatus out;
-  if (input.horaires.empty()) return out;
-  auto parsed = hours::parse(input.horaires);
-  if (!parsed.ok()) return out;
+  auto expression = expression_for_place(input);
+  if (!expression) return out;
   const hours::Place place = place_of(input);
-  hours::Evaluator evaluator(std::move(*parsed.expression), place);
+  hours::Evaluator evaluator(std::move(*expression), place);
   hours::Status status = evaluator.at(instant);
   out.open = as_open(status.state);
   out.comment = status.comment;
@@ -122,6 +129,7 @@ void OpeningIndex::set(std::uint32_t doc, const HoursInput& input) {
   key.append(input.horaires).push_back('\x1f');
   key.append(territory::time_zone_for_insee(input.code_insee)).push_back('\x1f');
   key.push_back(static_cast<char>('A' + static_cast<int>(hours::holiday_region_for_insee(input.code_insee))));
+  key.push_back(input.holiday_rule == hours::HolidayRule::kClosed ? 'F' : 'C');
   if (sun && input.position) {
     char buffer[48];
     std::snprintf(buffer, sizeof buffer, "\x1f%.4f,%.4f", input.position->first, input.position->second);
@@ -129,15 +137,15 @@ void OpeningIndex::set(std::uint32_t doc, const HoursInput& input) {
   }
   auto [it, inserted] = ids_.try_emplace(std::move(key), 0);
   if (inserted) {
-    auto parsed = hours::parse(input.horaires);
-    if (parsed.ok()) {
+    if (auto expression = expression_for_place(input)) {
       HoursInput kept = input;
       if (!sun) kept.position.reset();
-      if (auto id = compiled_.add(*parsed.expression, place_of(kept))) {
+      if (auto id = compiled_.add(*expression, place_of(kept))) {
         it->second = *id + 1;
         if (sources_.size() <= *id) sources_.resize(*id + 1);
         if (docs_.size() <= *id) docs_.resize(*id + 1);
-        sources_[*id] = Source{std::string(input.horaires), std::string(input.code_insee), kept.position};
+        sources_[*id] = Source{std::string(input.horaires), std::string(input.code_insee),
+                               kept.position, input.holiday_rule};
       }
     }
   }
@@ -211,22 +219,22 @@ std::optional<bool> OpeningIndex::open(std::uint32_t doc, const Probe& probe) co
 
 std::optional<bool> OpeningIndex::evaluate(std::uint32_t id, const OpenAt& at) const {
   const Source& s = sources_[id];
-  HoursInput input{s.horaires, s.code_insee, s.position};
+  HoursInput input{s.horaires, s.code_insee, s.position, s.holiday_rule};
   const hours::Place place = place_of(input);
-  auto parsed = hours::parse(s.horaires);
-  if (!parsed.ok()) return std::nullopt;
-  hours::Evaluator evaluator(std::move(*parsed.expression), place);
+  auto expression = expression_for_place(input);
+  if (!expression) return std::nullopt;
+  hours::Evaluator evaluator(std::move(*expression), place);
   const std::int64_t instant = at.wall ? place.zone->from_wall_compatible(at.time) : at.time;
   return as_open(evaluator.state_at(instant));
 }
 
 bool OpeningIndex::evaluate_day(std::uint32_t id, std::int64_t now, hours::Weekday weekday) const {
   const Source& s = sources_[id];
-  HoursInput input{s.horaires, s.code_insee, s.position};
+  HoursInput input{s.horaires, s.code_insee, s.position, s.holiday_rule};
   const hours::Place place = place_of(input);
-  auto parsed = hours::parse(s.horaires);
-  if (!parsed.ok()) return false;
-  hours::Evaluator evaluator(std::move(*parsed.expression), place);
+  auto expression = expression_for_place(input);
+  if (!expression) return false;
+  hours::Evaluator evaluator(std::move(*expression), place);
   std::int64_t day = hours::split_wall(place.zone->effective_wall_of(now)).day;
   day += (static_cast<int>(weekday) - static_cast<int>(hours::weekday_of(day)) + 7) % 7;
   for (const hours::Segment& segment : evaluator.day(day))

@@ -9,6 +9,10 @@
 // A place whose `horaires` is empty or not a valid opening_hours expression has no known state:
 // it is never "open" for the filter and its `ouvert` is null. So is a place whose state at that
 // time is "unknown" in the expression (open end, "unknown" rules).
+//
+// Public holidays: a place whose hours do not mention "PH" is closed on the public holidays of
+// its territory (hours/holiday_rule.h), unless HoursInput::holiday_rule says its source's hours
+// apply on holidays like on other days.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +28,7 @@
 #include <roaring/roaring.hh>
 
 #include "hours/compiled.h"
+#include "hours/holiday_rule.h"
 #include "hours/zone.h"
 
 namespace maillage::search {
@@ -45,7 +50,12 @@ struct HoursInput {
   std::string_view horaires;
   std::string_view code_insee;
   std::optional<std::pair<double, double>> position;  // for sunrise/sunset rules
+  hours::HolidayRule holiday_rule = hours::HolidayRule::kClosed;  // from the place's source
 };
+
+// The expression of a place as it is evaluated for people: `horaires` parsed, with the
+// public-holiday rule applied. nullopt when empty or not a valid expression.
+std::optional<hours::Expression> expression_for_place(const HoursInput& input);
 
 struct OpeningStatus {
   std::optional<bool> open;  // nullopt: no usable hours, or "unknown" at that time
@@ -96,6 +106,7 @@ class OpeningIndex {
   struct Source {  // what a compiled id was built from, for dates outside the compile window
     std::string horaires, code_insee;
     std::optional<std::pair<double, double>> position;
+    hours::HolidayRule holiday_rule = hours::HolidayRule::kClosed;
   };
   std::optional<bool> evaluate(std::uint32_t id, const OpenAt& at) const;
   // Open at some minute of the next local `weekday` after `now` (evaluator: any date).

@@ -23,6 +23,11 @@ class Service {
   Service(std::unique_ptr<store::Store> store, const territory::Reference& territory);
   ~Service();
 
+  // Index::set_holidays_as_other_days, before build().
+  void set_holidays_as_other_days(std::vector<std::string> sources) {
+    std::unique_lock lock(mutex_);
+    index_.set_holidays_as_other_days(std::move(sources));
+  }
   // Loads every active place, then the changes made meanwhile. Returns false on a store error.
   bool build(std::string& error);
   // Applies pending changes of the log now; returns how many were applied.

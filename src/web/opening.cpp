@@ -71,11 +71,13 @@ std::string join_segments(const std::vector<hours::Segment>& segments, bool& clo
 }
 
 void fill_week(OpeningView& view, const place::Place& place,
-               std::optional<std::pair<double, double>> position, std::int64_t now) {
+               std::optional<std::pair<double, double>> position, std::int64_t now,
+               hours::HolidayRule holiday_rule) {
+  const std::string& insee = place[place::Field::kCodeInsee];
   auto parsed = hours::parse(place[place::Field::kHoraires]);
   if (!parsed.ok()) return;
   view.has_hours = true;
-  const std::string& insee = place[place::Field::kCodeInsee];
+  const bool closed_on_holidays = hours::apply_holiday_rule(*parsed.expression, holiday_rule);
   const hours::Zone& zone = search::zone_for_insee(insee);
   hours::Place where{&zone, hours::holiday_region_for_insee(insee)};
   if (position) {
@@ -95,19 +97,26 @@ void fill_week(OpeningView& view, const place::Place& place,
     row.hours = join_segments(evaluator.day(d), row.closed);
     view.week.push_back(std::move(row));
   }
+  if (!closed_on_holidays) return;
+  view.holiday_rule = "Jours fériés : fermé (sauf mention contraire)";
+  for (std::int64_t d = monday; d < monday + 7; ++d)
+    if (const auto* h = holidays.holiday_on(d))
+      view.holiday_rule += " — " + std::string(d == today ? "aujourd'hui" : kDays[d - monday]) +
+                           " " + day_and_month(d) + " : " + std::string(h->name);
 }
 
 }  // namespace
 
 OpeningView describe_opening(const place::Place& place,
                              std::optional<std::pair<double, double>> position, std::int64_t now,
-                             bool with_week) {
+                             bool with_week, hours::HolidayRule holiday_rule) {
   OpeningView view;
   view.status = "Horaires non précisés";
   const std::string& horaires = place[place::Field::kHoraires];
   if (horaires.empty()) return view;
   const std::string& insee = place[place::Field::kCodeInsee];
-  search::OpeningStatus status = search::opening_status({horaires, insee, position}, now);
+  search::OpeningStatus status =
+      search::opening_status({horaires, insee, position, holiday_rule}, now);
   std::int64_t today = hours::split_wall(search::zone_for_insee(insee).wall_of(now)).day;
   std::string at = status.next_change.empty() ? "" : when(status.next_change, today);
   if (!at.empty()) {
@@ -123,7 +132,7 @@ OpeningView describe_opening(const place::Place& place,
   } else if (!status.next_change.empty()) {
     view.status = "Ouverture à confirmer";
   }
-  if (with_week) fill_week(view, place, position, now);
+  if (with_week) fill_week(view, place, position, now, holiday_rule);
   return view;
 }
 

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "hours/holiday_rule.h"
 #include "place/place.h"
 
 namespace maillage::web {
@@ -31,13 +32,19 @@ struct OpeningView {
   std::string next_change;  // "ferme à 17:00", "ouvre demain à 09:00", "" when none
   std::string comment;      // the hours' own comment (e.g. "sur rendez-vous"), if any
   std::vector<DayHours> week;  // Monday to Sunday of the current week (with_week only)
+  // "Jours fériés : fermé (sauf mention contraire)" when the public-holiday rule closes the
+  // place on holidays (its hours do not mention PH), followed by this week's holiday if any
+  // (" — mardi 25 décembre : Noël"); empty otherwise (with_week only).
+  std::string holiday_rule;
 };
 
-// Describes the opening of `place` at `now` (Unix seconds), in the place's time zone. The week
-// table is filled only when `with_week`. Never fails: unreadable hours say so.
+// Describes the opening of `place` at `now` (Unix seconds), in the place's time zone, with the
+// public-holiday rule of its source (search::Document::holiday_rule). The week table is filled
+// only when `with_week`. Never fails: unreadable hours say so.
 OpeningView describe_opening(const place::Place& place,
                              std::optional<std::pair<double, double>> position, std::int64_t now,
-                             bool with_week);
+                             bool with_week,
+                             hours::HolidayRule holiday_rule = hours::HolidayRule::kClosed);
 
 // "3 mars 2025" for the ISO date "2025-03-03"; the input when malformed.
 std::string french_date(std::string_view iso_date);

@@ -293,6 +293,7 @@ void render_report_form(Pages& pages, const httplib::Request& req, httplib::Resp
     d.set("errors", list);
     d.set("has_errors", true);
   }
+  set_suggested_hours_preview(d, req.params);  // hours in plain French, shown back as a week
   std::string html = pages.site->templates.render_page("report", std::move(d));
   send_html(*pages.site, res, std::move(html), false, status);
 }
@@ -321,6 +322,9 @@ void report_submit(Pages& pages, const httplib::Request& req, httplib::Response&
   auto errors = validate_report(req.params, report, suggested_field, suggested_value);
   if (!errors.empty())
     return render_report_form(pages, req, res, *doc, errors, report, 400, suggested_field, suggested_value);
+  if (suggested_hours_need_confirmation(req.params))  // the week understood, before saving
+    return render_report_form(pages, req, res, *doc, {}, report, 200, suggested_field,
+                              suggested_value);
   if (!pages.site->reports.take(req.remote_addr).allowed)
     return send_message(*pages.site, res, 429, "Trop de signalements",
                         "Vous avez envoyé beaucoup de signalements en peu de temps. Réessayez dans "

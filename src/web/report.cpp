@@ -1,10 +1,18 @@
 #include "web/report.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include <nlohmann/json.hpp>
 
 #include "common/utf8.h"
+#include "hours/civil.h"
+#include "hours/evaluator.h"
+#include "hours/free_text.h"
+#include "hours/holidays.h"
+#include "hours/parser.h"
+#include "hours/printer.h"
+#include "hours/zone.h"
 
 namespace maillage::web {
 namespace {
@@ -61,7 +69,126 @@ constexpr ReportCategory kSuggestable[] = {
     {"presentation_resume", "Présentation"},
 };
 
+// Suggested hours as understood: the expression to store, whether it differs from what was
+// typed (then shown back for confirmation), or a French refusal.
+struct ReportHoursReading {
+  std::string expression;
+  bool rewritten = false;
+  std::string refusal;
+};
+
+ReportHoursReading read_report_hours(const std::string& value) {
+  ReportHoursReading out;
+  auto parsed = hours::parse(value);
+  if (parsed.ok() && parsed.warnings.empty()) {
+    out.expression = value;
+    return out;
+  }
+  hours::Normalized n = hours::normalize_free_text(value);
+  out.rewritten = true;
+  if (!n.expression.empty() && n.remainder.empty()) {
+    out.expression = n.expression;
+  } else if (parsed.ok()) {
+    out.expression = hours::to_string(*parsed.expression);
+  } else {
+    out.refusal = "Horaires d'ouverture : « " + value + " » n'a pas été compris" +
+                  (n.remainder.empty() ? std::string() : " (« " + n.remainder.front() + " »)") +
+                  ". Écrivez par exemple « du lundi au vendredi 9h-12h et 14h-17h, le samedi "
+                  "9h-12h ».";
+  }
+  return out;
+}
+
+// "9 h", "9 h 30", "24 h".
+std::string report_clock(int minutes) {
+  std::string out = std::to_string(minutes / 60) + " h";
+  if (minutes % 60) out += (minutes % 60 < 10 ? " 0" : " ") + std::to_string(minutes % 60);
+  return out;
+}
+
+// A week of `expression` without public holidays (the next one from now), day by day.
+std::vector<std::string> report_week_lines(const std::string& expression) {
+  static constexpr std::string_view kReportDays[] = {"lundi",    "mardi",  "mercredi", "jeudi",
+                                                     "vendredi", "samedi", "dimanche"};
+  std::vector<std::string> lines;
+  auto parsed = hours::parse(expression);
+  auto zone = hours::Zone::load("Europe/Paris");
+  if (!parsed.ok() || !zone) return lines;
+  hours::Place where{&*zone, hours::HolidayRegion::kNational};
+  hours::Evaluator evaluator(std::move(*parsed.expression), where);
+  hours::HolidayCalendar holidays(where.holidays);
+  const std::int64_t today =
+      hours::floor_div(static_cast<std::int64_t>(std::time(nullptr)), hours::kSecondsPerDay);
+  std::int64_t monday = today - hours::weekday_of(today);
+  for (int tries = 0; tries < 8; ++tries, monday += 7) {
+    bool holiday = false;
+    for (std::int64_t d = monday; d < monday + 7; ++d) holiday |= holidays.holiday_on(d) != nullptr;
+    if (!holiday) break;
+  }
+  for (std::int64_t d = monday; d < monday + 7; ++d) {
+    std::string open, unknown, note;
+    for (const hours::Segment& s : evaluator.day(d)) {
+      const std::string range = report_clock(s.start) + " – " + report_clock(s.end);
+      if (s.state == hours::State::kOpen) {
+        open += (open.empty() ? "" : ", ") + range;
+      } else if (s.state == hours::State::kUnknown) {
+        unknown += (unknown.empty() ? "" : ", ") + range;
+        if (note.empty() && !s.comment.empty()) note = std::string(s.comment);
+      }
+    }
+    std::string line = std::string(kReportDays[d - monday]) + " : " + (open.empty() ? "" : open);
+    if (!unknown.empty())
+      line += (open.empty() ? "" : " ; ") + (note.empty() ? std::string("à confirmer") : note) +
+              " " + unknown;
+    if (open.empty() && unknown.empty()) line += "fermé";
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+// The suggested hours of a form (champ = horaires), trimmed; empty when none.
+std::string report_suggested_hours(const std::multimap<std::string, std::string>& form) {
+  bool repeated = false;
+  if (single(form, "champ", repeated) != "horaires" || repeated) return {};
+  const std::string value = single(form, "valeur", repeated);
+  if (repeated || !utf8::is_valid(value) || has_control_characters(value, false) ||
+      value.size() > 4 * kSuggestionMax)
+    return {};
+  return std::string(utf8::trim(value));
+}
+
 }  // namespace
+
+std::optional<HoursPreview> suggested_hours_preview(
+    const std::multimap<std::string, std::string>& form) {
+  const std::string value = report_suggested_hours(form);
+  if (value.empty()) return std::nullopt;
+  ReportHoursReading reading = read_report_hours(value);
+  if (!reading.rewritten || reading.expression.empty()) return std::nullopt;
+  return HoursPreview{reading.expression, report_week_lines(reading.expression)};
+}
+
+bool suggested_hours_need_confirmation(const std::multimap<std::string, std::string>& form) {
+  auto preview = suggested_hours_preview(form);
+  if (!preview) return false;
+  bool repeated = false;
+  return single(form, "confirmer_horaires", repeated) != preview->expression;
+}
+
+void set_suggested_hours_preview(Data& d, const std::multimap<std::string, std::string>& form) {
+  auto preview = suggested_hours_preview(form);
+  if (!preview) return;
+  Data p;
+  List days;
+  for (const auto& line : preview->days) {
+    Data day;
+    day.set("jour", line);
+    days.push_back(day);
+  }
+  p.set("jours", days);
+  p.set("expression", preview->expression);
+  d.set("apercu_horaires", p);
+}
 
 std::span<const ReportCategory> report_categories() { return kCategories; }
 std::span<const ReportCategory> suggestable_fields() { return kSuggestable; }
@@ -129,7 +256,13 @@ std::vector<FieldError> validate_report(const std::multimap<std::string, std::st
       errors.push_back({"valeur", "La valeur proposée dépasse " + std::to_string(kSuggestionMax) + " caractères."});
     else if (field.empty() && !value.empty())
       errors.push_back({"champ", "Choisissez le champ que cette valeur corrige."});
-    else if (!field.empty())
+    else if (field == "horaires") {
+      ReportHoursReading reading = read_report_hours(value);
+      if (!reading.refusal.empty())
+        errors.push_back({"valeur", reading.refusal});
+      else
+        out.suggestion = nlohmann::json{{"champ", field}, {"valeur", reading.expression}}.dump();
+    } else if (!field.empty())
       out.suggestion = nlohmann::json{{"champ", field}, {"valeur", value}}.dump();
     suggested_field = field;
     suggested_value = value;

@@ -179,7 +179,7 @@ Data result_data(const search::Document& doc, const search::Hit& hit, std::int64
   d.set("services", services);
   std::optional<std::pair<double, double>> position;
   if (doc.has_position) position = std::make_pair(doc.latitude, doc.longitude);
-  OpeningView o = describe_opening(p, position, now, with_week);
+  OpeningView o = describe_opening(p, position, now, with_week, doc.holiday_rule);
   Data open;
   open.set("status", o.status);
   open.set("is_open", o.state == OpenState::kOpen);
@@ -187,6 +187,7 @@ Data result_data(const search::Document& doc, const search::Hit& hit, std::int64
   if (!o.next_change.empty()) open.set("next_change", o.next_change);
   if (!o.comment.empty()) open.set("comment", o.comment);
   open.set("has_hours", o.has_hours);
+  if (!o.holiday_rule.empty()) open.set("holiday_rule", o.holiday_rule);
   if (with_week && !o.week.empty()) {
     List week;
     for (const auto& day : o.week) {
