@@ -54,6 +54,12 @@ void expert_profile_submit(Pages& pages, const httplib::Request& req, httplib::R
 void expert_delete_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
 void expert_delete_submit(Pages& pages, const httplib::Request& req, httplib::Response& res);
 
+// orientation_pages.cpp: "Orienter une personne" for signed-in accounts (/orienter, its sheet
+// /orienter/fiche and its e-mail /orienter/courriel); served when accounts are.
+void add_orientation_routes(httplib::Server& server, std::shared_ptr<Pages> pages);
+// Sets "orienter_url" in `d` when the request comes from a signed-in account (the home page).
+void add_orientation_link(Pages& pages, const httplib::Request& req, Data& d);
+
 // opendata_page.cpp
 void opendata_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
 

@@ -38,6 +38,8 @@ class Site {
   http::RateLimiter logins;   // login attempts per client address
   http::RateLimiter signups;  // sign-ups and reset requests per client address
   http::RateLimiter contacts;  // messages to experts (relay form) per client address
+  // "Orienter une personne": e-mails to a person, per account (20 an hour, bursts of 10).
+  http::RateLimiter orientation_mails{20.0 / 60, 10};
   Data api_paths = Data(Data::type::list);  // from the OpenAPI document, for /donnees
 };
 

@@ -116,6 +116,7 @@ void add_routes(httplib::Server& server, std::shared_ptr<Site> site, Services se
   server.Get("/accessibilite", page(accessibility_page));
   server.Get("/mentions-legales", page(legal_page));
   add_account_routes(server, pages);
+  add_orientation_routes(server, pages);
 }
 
 }  // namespace maillage::web
