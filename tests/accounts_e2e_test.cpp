@@ -122,6 +122,17 @@ TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
   auto bad = marie.post(place_url + "/modifier", with("code_postal", "7500"));
   EXPECT_EQ(bad.status, 400);
   EXPECT_TRUE(contains(bad.body, "code_postal")) << "the error names the field";
+  // Hours in plain French: written as opening_hours and shown back as a week, not saved yet.
+  auto french = marie.post(place_url + "/modifier",
+                           with("horaires", "du lundi au vendredi 9h-12h et 14h-17h"));
+  EXPECT_EQ(french.status, 200);
+  EXPECT_TRUE(contains(french.body, "Horaires compris : vérifiez la semaine"));
+  EXPECT_TRUE(contains(french.body, "Mo-Fr 09:00-12:00,14:00-17:00"));
+  EXPECT_TRUE(contains(french.body, "Semaine lue dans ces horaires"));
+  auto refused = marie.post(place_url + "/modifier", with("horaires", "quand ça leur chante"));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_TRUE(
+      contains(refused.body, "Horaires : « quand ça leur chante » n&apos;a pas été compris"));
   auto saved = marie.post(place_url + "/modifier", with("telephone", "+33299000000"));
   ASSERT_EQ(saved.status, 303) << saved.body.substr(0, 2000);
   auto page = marie.get(place_url + "?modification=enregistree");

@@ -9,14 +9,15 @@
 
 #include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
-#include <nlohmann/json.hpp>
 
 #include "accounts/accounts.h"
 #include "accounts/claims.h"
 #include "accounts/freshness.h"
 #include "common/utf8.h"
+#include "hours/parser.h"
 #include "place/codec.h"
 #include "place/normalize.h"
 #include "search/service.h"
@@ -26,6 +27,7 @@
 #include "web/forms.h"
 #include "web/labels.h"
 #include "web/pages.h"
+#include "web/report.h"
 
 namespace maillage::web {
 namespace {
@@ -438,7 +440,8 @@ std::vector<std::pair<Field, std::string>> changed_fields(const place::Place& cu
 
 void render_edit(Pages& pages, const httplib::Request& req, httplib::Response& res,
                  const search::Document& doc, const place::Place& values,
-                 const std::vector<accounts::Result>& errors, int status) {
+                 const std::vector<accounts::Result>& errors, int status,
+                 const std::string& note = {}) {
   FormPage f;
   f.title = "Modifier la fiche";
   f.action = "/lieux/" + url_encode(doc.public_id) + "/modifier";
@@ -450,6 +453,7 @@ void render_edit(Pages& pages, const httplib::Request& req, httplib::Response& r
   f.intro = {"Les champs que vous changez deviennent les vôtres : ils l'emportent sur les sources "
              "moissonnées jusqu'à ce que vous les rendiez à la source. Les règles sont celles de "
              "l'import (standard national des lieux de médiation numérique)."};
+  if (!note.empty()) f.intro.push_back(note);
   std::map<Field, std::string> manual_at;
   if (pages.services.manual_fields)
     for (const auto& m : pages.services.manual_fields(std::string(doc.source), std::string(doc.id))) manual_at[m.field] = french_date(m.at.substr(0, 10));
@@ -510,7 +514,26 @@ void edit_submit(Pages& pages, const httplib::Request& req, httplib::Response& r
   place::Place entered = current;
   for (const auto& s : place::all_fields())
     if (editable(s.field)) entered[s.field] = form(req, std::string(s.name).c_str());
+  // Hours in plain French: written as opening_hours and shown back as a week before saving.
+  const bool new_hours = entered[Field::kHoraires] != current[Field::kHoraires];
+  auto understood =
+      !new_hours || hours::parse(entered[Field::kHoraires]).ok()
+          ? std::nullopt
+          : suggested_hours_preview({{"champ", "horaires"}, {"valeur", entered[Field::kHoraires]}});
+  if (understood) {
+    entered[Field::kHoraires] = understood->expression;
+    return render_edit(pages, req, res, *doc, entered, {}, 200,
+                       "Horaires compris : vérifiez la semaine lue sous le champ horaires, puis "
+                       "enregistrez la fiche.");
+  }
   std::vector<accounts::Result> errors;
+  if (new_hours && !entered[Field::kHoraires].empty() &&
+      !hours::parse(entered[Field::kHoraires]).ok())
+    errors.push_back(accounts::Result::failure(
+        "horaires", "Horaires : « " + entered[Field::kHoraires] +
+                        " » n'a pas été compris. Écrivez par exemple « du lundi au vendredi "
+                        "9h-12h et 14h-17h, le samedi 9h-12h »."));
+  if (!errors.empty()) return render_edit(pages, req, res, *doc, entered, errors, 400);
   auto result = normalize_edit(pages, *doc, entered, errors);
   if (!result) return render_edit(pages, req, res, *doc, entered, errors, 400);
   auto set = changed_fields(current, *result);
