@@ -494,6 +494,29 @@ TEST(SourceRegistry, RegistryFileErrorsNameTheLineAndKey) {
   EXPECT_EQ(r.errors[0].rule, "registre.syntaxe");
 }
 
+// jours_feries: "ferme" (the default) or "comme_les_autres_jours"; anything else names the key.
+TEST(SourceRegistry, PublicHolidayRuleOfASource) {
+  testing::TempDir dir;
+  testing::write_file(
+      dir / "r.toml",
+      "[[source]]\nnom = \"a\"\nadresse = \"lieux/a.json\"\n\n"
+      "[[source]]\nnom = \"b\"\nadresse = \"lieux/b.json\"\n"
+      "jours_feries = \"comme_les_autres_jours\"\n\n"
+      "[[source]]\nnom = \"c\"\nadresse = \"lieux/c.json\"\njours_feries = \"ferme\"\n");
+  auto r = federation::load_registry(dir / "r.toml", testing::repo_dir() / "data/profils");
+  EXPECT_TRUE(r.errors.empty()) << (r.errors.empty() ? "" : r.errors[0].to_french());
+  EXPECT_EQ(r.sources.size(), 3u);
+  EXPECT_EQ(r.holidays_as_other_days, std::vector<std::string>{"b"});
+  testing::write_file(
+      dir / "s.toml",
+      "[[source]]\nnom = \"a\"\nadresse = \"lieux/a.json\"\njours_feries = \"ouvert\"\n");
+  r = federation::load_registry(dir / "s.toml", testing::repo_dir() / "data/profils");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].field, "jours_feries");
+  EXPECT_EQ(r.errors[0].rule, "registre.valeur");
+  EXPECT_TRUE(r.holidays_as_other_days.empty());
+}
+
 TEST(SourceRegistry, BundledRegistryIsValidAndOpenlyLicensed) {
   auto r = federation::load_registry(testing::repo_dir() / "data/sources.toml",
                                      testing::repo_dir() / "data/profils");
