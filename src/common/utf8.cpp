@@ -72,6 +72,18 @@ std::size_t space_at(std::string_view s, std::size_t i) {
 }
 }  // namespace
 
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (true) {
+    const auto p = s.find(sep, start);
+    out.push_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
 std::string_view trim(std::string_view s) {
   std::size_t b = 0;
   while (b < s.size()) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace maillage::utf8 {
 
@@ -19,6 +20,10 @@ std::size_t length(std::string_view s);
 
 // Trims ASCII white space and U+00A0 (no-break space) at both ends.
 std::string_view trim(std::string_view s);
+
+// The pieces of `s` between the separators, empty ones included ("a||b" → "a", "", "b"; "" →
+// one empty piece). The views point into `s`.
+std::vector<std::string_view> split(std::string_view s, char sep);
 
 // Trims, and folds every run of white space (including U+00A0, tabs and newlines) into one space.
 std::string collapse_spaces(std::string_view s);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 
+#include "common/utf8.h"
 #include "search/index.h"
 #include "search/query.h"
 
@@ -12,18 +13,6 @@ namespace maillage::search {
 namespace {
 
 constexpr double kNearKm = 30;
-
-std::vector<std::string> split_fields(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (true) {
-    const auto p = s.find(sep, start);
-    out.push_back(s.substr(start, p == std::string::npos ? std::string::npos : p - start));
-    if (p == std::string::npos) break;
-    start = p + 1;
-  }
-  return out;
-}
 
 double dcg(const std::vector<int>& grades, std::size_t k) {
   double sum = 0;
@@ -48,7 +37,8 @@ std::optional<std::vector<JudgedQuery>> load_judged_queries(const std::filesyste
   for (std::size_t n = 1; std::getline(in, line); ++n) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    const auto cells = split_fields(line, '\t');
+    std::vector<std::string> cells;
+    for (auto cell : utf8::split(line, '\t')) cells.emplace_back(cell);
     if (column.empty()) {
       for (std::size_t c = 0; c < cells.size(); ++c) column[cells[c]] = c;
       for (const char* name : {"id", "q", "ou", "types", "pertinents", "nb_pertinents_30km"})
@@ -64,7 +54,8 @@ std::optional<std::vector<JudgedQuery>> load_judged_queries(const std::filesyste
     j.q = cells[column["q"]];
     j.ou = cells[column["ou"]];
     j.types = cells[column["types"]];
-    for (const auto& item : split_fields(cells[column["pertinents"]], ',')) {
+    for (const auto piece : utf8::split(cells[column["pertinents"]], ',')) {
+      const std::string item(piece);
       if (item.empty()) continue;
       const auto colon = item.rfind(':');
       if (colon == std::string::npos || colon + 2 != item.size() ||

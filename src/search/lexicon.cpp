@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/data_dir.h"
 #include "common/utf8.h"
 #include "place/fields.h"
 #include "place/vocabulary.h"
@@ -29,18 +30,6 @@ constexpr std::string_view kValueField[] = {
 constexpr std::string_view kNeedCategories[] = {
     "demarches", "equipement", "apprentissage", "emploi",        "securite", "enfants", "creation",
     "programme", "lieu",       "public",        "accessibilite", "tarif",    "modalite"};
-
-std::vector<std::string_view> split_cells(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  while (true) {
-    const auto p = s.find(sep, start);
-    out.push_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
-    if (p == std::string_view::npos) break;
-    start = p + 1;
-  }
-  return out;
-}
 
 // The lines of a UTF-8 text file, without their line ends; false when it cannot be read.
 bool read_lines(const std::filesystem::path& path, std::vector<std::string>& lines) {
@@ -114,7 +103,7 @@ std::optional<Lexicon> Lexicon::load(const std::filesystem::path& dir, std::stri
     const std::string where = "besoins.tsv, ligne " + std::to_string(n + 1);
     if (is_comment_or_blank(line)) continue;
     if (!utf8::is_valid(line)) return fail(where + " : texte non UTF-8");
-    const auto cells = split_cells(line, '\t');
+    const auto cells = utf8::split(line, '\t');
     if (cells.size() != kLexiconColumns)
       return fail(where + " : " + std::to_string(cells.size()) + " colonnes au lieu de " +
                   std::to_string(kLexiconColumns));
@@ -149,7 +138,7 @@ std::optional<Lexicon> Lexicon::load(const std::filesystem::path& dir, std::stri
     for (std::size_t c = kFirstValueColumn; c <= kLastValueColumn; ++c) {
       if (cells[c].empty()) continue;
       const std::string_view field = kValueField[c - kFirstValueColumn];
-      for (auto value : split_cells(cells[c], '|')) {
+      for (auto value : utf8::split(cells[c], '|')) {
         if (!known_value(field, value))
           return column_error(c, "« " + std::string(value) + " » n'est pas une valeur de " +
                                      std::string(field));
@@ -160,7 +149,7 @@ std::optional<Lexicon> Lexicon::load(const std::filesystem::path& dir, std::stri
       return column_error(kFirstValueColumn, "le besoin ne correspond à aucune valeur du standard");
     split_strength(need);
     const std::size_t index = lex.needs_.size();
-    for (auto trigger : split_cells(cells[4], '|')) {
+    for (auto trigger : utf8::split(cells[4], '|')) {
       auto words = words_of(trigger);
       const bool only_stop =
           std::all_of(words.begin(), words.end(), [](const text::Token& t) { return t.stop_word; });
@@ -214,13 +203,7 @@ std::optional<Lexicon> Lexicon::load(const std::filesystem::path& dir, std::stri
 
 const Lexicon& Lexicon::bundled() {
   static const Lexicon instance = [] {
-    std::filesystem::path dir;
-    const char* data_dir = std::getenv("MAILLAGE_DATA_DIR");
-    if (data_dir != nullptr && *data_dir != '\0') {
-      dir = std::filesystem::path(data_dir) / "lexique";
-    } else {
-      dir = std::filesystem::path(MAILLAGE_SOURCE_DIR) / "data" / "lexique";
-    }
+    const std::filesystem::path dir = common::bundled_data_dir("lexique");
     std::string error;
     std::optional<Lexicon> loaded = load(dir, &error);
     if (!loaded) {

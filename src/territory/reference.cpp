@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/data_dir.h"
 #include "common/utf8.h"
 #include "territory/flat_index.h"
 #include "territory/name_key.h"
@@ -372,13 +373,7 @@ void Reference::Index::build_name_keys(const std::vector<Commune>& communes) {
 
 const Reference& Reference::bundled() {
   static const Reference instance = [] {
-    std::filesystem::path dir;
-    const char* data_dir = std::getenv("MAILLAGE_DATA_DIR");
-    if (data_dir != nullptr && *data_dir != '\0') {
-      dir = std::filesystem::path(data_dir) / "territoire";
-    } else {
-      dir = std::filesystem::path(MAILLAGE_SOURCE_DIR) / "data" / "territoire";
-    }
+    const std::filesystem::path dir = common::bundled_data_dir("territoire");
     std::string error;
     std::optional<Reference> loaded = load(dir, &error);
     if (!loaded) {
