@@ -190,7 +190,7 @@ void understanding_data(Data& d, const search::Query& q, const search::SearchRes
   // With a place, the count that matters to a person is the nearby one.
   if (q.point && r.complete_nearby > 0)
     d.set("total_proche", french_count(r.complete_nearby) +
-                              (r.complete_nearby > 1 ? " lieux répondent" : " lieu répond") +
+                              (r.complete_nearby > 1 ? " lieux trouvés" : " lieu trouvé") +
                               " à moins de 50 km");
   if (r.complete == 0) {
     d.set("avis", "Aucun lieu ne correspond à tout ce que vous avez écrit ; voici ceux qui y "

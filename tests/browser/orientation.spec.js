@@ -31,7 +31,12 @@ test('a mediator orients a person: form, results, sheet, e-mail, without axe-cor
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByLabel(/J'accepte que maillage garde/).check();
   await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await page.goto(orientationConfirmationLink(email));
+  // The confirmation mail is in the outbox once the sign-up's answer has come.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vérifiez vos courriels');
+  const link = orientationConfirmationLink(email);
+  expect(link, 'confirmation link in the outbox').toBeTruthy();
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compte confirmé');
   await page.goto('/compte/connexion?retour=%2Forienter');
   await page.getByLabel('Adresse de courriel').fill(email);
   await page.getByLabel('Mot de passe').fill(password);
