@@ -8,7 +8,10 @@ const { expectNoAxeViolations } = require('./helpers');
 
 const root = path.resolve(__dirname, '../..');
 const build = process.env.MAILLAGE_BUILD_DIR || path.join(root, 'build');
-const db = path.join(build, 'browser-tests', 'maillage.db');
+// Its own server (playwright.config.js): the sign-up limit per address is the other journeys'.
+const db = path.join(build, 'browser-tests', 'orientation.db');
+const orientationPort = Number(process.env.MAILLAGE_BROWSER_PORT || 18473) + 1;
+test.use({ baseURL: `http://127.0.0.1:${orientationPort}` });
 
 function orientationConfirmationLink(to) {
   const out = execFileSync(path.join(build, 'maillage'), ['comptes', 'courriels', '--db', db],

@@ -9,6 +9,11 @@ const root = path.resolve(__dirname, '../..');
 const build = process.env.MAILLAGE_BUILD_DIR || path.join(root, 'build');
 const port = Number(process.env.MAILLAGE_BROWSER_PORT || 18473);
 const db = path.join(build, 'browser-tests', 'maillage.db');
+// orientation.spec.js signs up on a server of its own: the sign-ups of the other journeys use up
+// the per-address sign-up limit of the first one (all browsers are 127.0.0.1).
+const orientationPort = port + 1;
+const orientationDb = path.join(build, 'browser-tests', 'orientation.db');
+const serve = (file, onPort) => `rm -f "${file}" "${file}-wal" "${file}-shm" && mkdir -p "${path.dirname(file)}" && "${path.join(build, 'maillage')}" serve --db "${file}" --port ${onPort} --tuiles "" --sources tests/fixtures/sources-cartographie.toml --sans-dedoublonnage`;
 const screenshots = !!process.env.MAILLAGE_SCREENSHOTS;
 
 module.exports = defineConfig({
@@ -30,15 +35,14 @@ module.exports = defineConfig({
     timezoneId: 'Europe/Paris',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium' },
   },
-  webServer: {
-    // A fresh database every run: tests edit places and sign up accounts, and a second run
-    // on the same database would meet their traces (and the sign-up rate limit).
-    command: `rm -f "${db}" "${db}-wal" "${db}-shm" && mkdir -p "${path.dirname(db)}" && "${path.join(build, 'maillage')}" serve --db "${db}" --port ${port} --tuiles "" --sources tests/fixtures/sources-cartographie.toml --sans-dedoublonnage`,
-    url: `http://127.0.0.1:${port}/api/v1/sante`,
-    cwd: root,
-    reuseExistingServer: false,
-    timeout: 180000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  // A fresh database every run: tests edit places and sign up accounts, and a second run on the
+  // same database would meet their traces (and the sign-up rate limit).
+  webServer: [
+    { command: serve(db, port), url: `http://127.0.0.1:${port}/api/v1/sante`, cwd: root,
+      reuseExistingServer: false, timeout: 180000, stdout: 'ignore', stderr: 'pipe' },
+    ...(screenshots ? [] : [
+      { command: serve(orientationDb, orientationPort),
+        url: `http://127.0.0.1:${orientationPort}/api/v1/sante`, cwd: root,
+        reuseExistingServer: false, timeout: 180000, stdout: 'ignore', stderr: 'pipe' }]),
+  ],
 });
