@@ -19,21 +19,6 @@ namespace {
 
 using testing::WebSession;
 
-// The link of the newest waiting e-mail to `to`, read with `maillage comptes courriels`.
-std::string mailed_link(const std::filesystem::path& db, const std::string& to, const std::string& path) {
-  auto r = testing::run_maillage({"comptes", "courriels", "--db", db.string()});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::string found;
-  std::size_t at = 0;
-  while ((at = r.out.find("À : " + to + "\n", at)) != std::string::npos) {
-    auto end = r.out.find("\n----\n", at);
-    std::string mail = r.out.substr(at, end - at);
-    if (auto l = mail.find(path); l != std::string::npos) found = mail.substr(l, mail.find('\n', l) - l);
-    at = end;
-  }
-  return found;
-}
-
 bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
 TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
@@ -71,7 +56,7 @@ TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
   ASSERT_EQ(signed_up.status, 200) << signed_up.body;
   EXPECT_TRUE(contains(signed_up.body, "Vérifiez vos courriels"));
   EXPECT_FALSE(admin.log_in("alex@exemple.fr", "un secret d'installateur")) << "not confirmed yet";
-  std::string link = mailed_link(db, "alex@exemple.fr", "/compte/confirmer?jeton=");
+  std::string link = testing::mailed_link(db, "alex@exemple.fr", "/compte/confirmer?jeton=");
   ASSERT_FALSE(link.empty());
   EXPECT_EQ(admin.get(link).status, 200);
   ASSERT_TRUE(admin.log_in("alex@exemple.fr", "un secret d'installateur"));
@@ -83,7 +68,9 @@ TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
   WebSession marie(port);
   ASSERT_EQ(marie.post("/compte/inscription", {{"nom", "Marie"}, {"courriel", "marie@exemple.fr"},
                                                {"mot_de_passe", "le secret de marie"}, {"consentement", "oui"}}).status, 200);
-  ASSERT_EQ(marie.get(mailed_link(db, "marie@exemple.fr", "/compte/confirmer?jeton=")).status, 200);
+  ASSERT_EQ(
+      marie.get(testing::mailed_link(db, "marie@exemple.fr", "/compte/confirmer?jeton=")).status,
+      200);
   ASSERT_TRUE(marie.log_in("marie@exemple.fr", "le secret de marie"));
   EXPECT_TRUE(contains(marie.get(place_url).body, "Gérer cette fiche"));
   EXPECT_EQ(marie.get(place_url + "/modifier").status, 403) << "not a manager yet";
@@ -187,7 +174,7 @@ TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
   // 6. Forgotten password: a single-use link that closes the other sessions.
   WebSession forgetful(port);
   ASSERT_EQ(forgetful.post("/compte/oubli", {{"courriel", "marie@exemple.fr"}}).status, 200);
-  std::string reset = mailed_link(db, "marie@exemple.fr", "/compte/reinitialiser?jeton=");
+  std::string reset = testing::mailed_link(db, "marie@exemple.fr", "/compte/reinitialiser?jeton=");
   ASSERT_FALSE(reset.empty());
   std::string token = reset.substr(reset.find("jeton=") + 6);
   ASSERT_EQ(forgetful.get(reset).status, 200);

@@ -262,21 +262,6 @@ TEST(ExpertDirectory, DistanceRankingAndRadius) {
 
 // ---- over HTTP ----
 
-std::string experts_outbox_link(const std::filesystem::path& db, const std::string& to,
-                                const std::string& path) {
-  auto r = testing::run_maillage({"comptes", "courriels", "--db", db.string()});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::string found;
-  for (std::size_t at = 0; (at = r.out.find("À : " + to + "\n", at)) != std::string::npos;) {
-    auto end = r.out.find("\n----\n", at);
-    std::string mail = r.out.substr(at, end - at);
-    if (auto l = mail.find(path); l != std::string::npos)
-      found = mail.substr(l, mail.find('\n', l) - l);
-    at = end;
-  }
-  return found;
-}
-
 bool page_has(const httplib::Response& r, const std::string& what) {
   return r.body.find(what) != std::string::npos;
 }
@@ -290,7 +275,7 @@ void expert_signs_up(testing::WebSession& s, const std::filesystem::path& db,
                                            {"consentement", "oui"}})
                 .status,
             200);
-  std::string link = experts_outbox_link(db, email, "/compte/confirmer?jeton=");
+  std::string link = testing::mailed_link(db, email, "/compte/confirmer?jeton=");
   ASSERT_FALSE(link.empty());
   ASSERT_EQ(s.get(link).status, 200);
   ASSERT_TRUE(s.log_in(email, password));

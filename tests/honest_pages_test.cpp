@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "search/service.h"
 #include "support/test_support.h"
+#include "support/web_server.h"
 #include "territory/reference.h"
 #include "web/web.h"
 
@@ -88,35 +89,11 @@ class HonestPagesTest : public ::testing::Test {
 
     service_ = new search::Service(store::open_sqlite(db, error), territory::Reference::bundled());
     ASSERT_TRUE(service_->build(error)) << error;
-    web::Options options{testing::repo_dir() / "web",
-                         testing::repo_dir() / "node_modules",
-                         testing::repo_dir() / "data/api/openapi.json",
-                         "",
-                         "",
-                         "",
-                         3};
-    auto site = web::load_site(options, error);
-    ASSERT_TRUE(site) << error;
-    http::ServerConfig config;
-    config.port = 0;
-    config.threads = 2;
-    config.search = service_;
-    config.territory = &territory::Reference::bundled();
-    config.web = site;
-    server_ = new http::Server(config, *store_);
-    thread_ = new std::thread([] {
-      std::string e;
-      server_->run(e);
-    });
-    for (int i = 0; i < 500 && server_->bound_port() <= 0; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    port_ = server_->bound_port();
-    ASSERT_GT(port_, 0);
+    server_ = new testing::InProcessWebServer();
+    ASSERT_TRUE(server_->start(*store_, *service_, error)) << error;
+    port_ = server_->port();
   }
   static void TearDownTestSuite() {
-    server_->stop();
-    thread_->join();
-    delete thread_;
     delete server_;
     delete service_;
     delete store_;
@@ -142,16 +119,14 @@ class HonestPagesTest : public ::testing::Test {
   static testing::TempDir* dir_;
   static store::Store* store_;
   static search::Service* service_;
-  static http::Server* server_;
-  static std::thread* thread_;
+  static testing::InProcessWebServer* server_;
   static int port_;
   static std::string merged_id_;
 };
 testing::TempDir* HonestPagesTest::dir_ = nullptr;
 store::Store* HonestPagesTest::store_ = nullptr;
 search::Service* HonestPagesTest::service_ = nullptr;
-http::Server* HonestPagesTest::server_ = nullptr;
-std::thread* HonestPagesTest::thread_ = nullptr;
+testing::InProcessWebServer* HonestPagesTest::server_ = nullptr;
 int HonestPagesTest::port_ = 0;
 std::string HonestPagesTest::merged_id_;
 

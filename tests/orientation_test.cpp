@@ -21,22 +21,6 @@ bool orientation_contains(const std::string& s, const std::string& what) {
   return s.find(what) != std::string::npos;
 }
 
-// The confirmation link of the newest e-mail to `to`, read with `maillage comptes courriels`.
-std::string orientation_confirmation_link(const std::filesystem::path& db, const std::string& to) {
-  auto r = testing::run_maillage({"comptes", "courriels", "--db", db.string()});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::string found;
-  std::size_t at = 0;
-  while ((at = r.out.find("À : " + to + "\n", at)) != std::string::npos) {
-    auto end = r.out.find("\n----\n", at);
-    std::string mail = r.out.substr(at, end - at);
-    if (auto l = mail.find("/compte/confirmer?jeton="); l != std::string::npos)
-      found = mail.substr(l, mail.find('\n', l) - l);
-    at = end;
-  }
-  return found;
-}
-
 // The places proposed on the page: (public id, postal code) of each, in order, and whether its
 // « Retenir » box is ticked.
 struct ProposedPlace {
@@ -76,7 +60,7 @@ class Orientation : public ::testing::Test {
                                               {"mot_de_passe", "un secret assez long"},
                                               {"consentement", "oui"}});
       EXPECT_EQ(r.status, 200) << r.body;
-      EXPECT_EQ(s.get(orientation_confirmation_link(db_, email)).status, 200);
+      EXPECT_EQ(s.get(testing::mailed_link(db_, email, "/compte/confirmer?jeton=")).status, 200);
     }
     mediator_ = std::make_unique<WebSession>(port_);
     ready_ = mediator_->log_in("marie@exemple.fr", "un secret assez long");

@@ -15,6 +15,7 @@
 #include "search/query.h"
 #include "search/service.h"
 #include "support/test_support.h"
+#include "support/web_server.h"
 #include "territory/reference.h"
 #include "web/web.h"
 
@@ -82,31 +83,11 @@ class WebPagesTest : public ::testing::Test {
 
     service_ = new search::Service(store::open_sqlite(db_, error), territory::Reference::bundled());
     ASSERT_TRUE(service_->build(error)) << error;
-    web::Options options{testing::repo_dir() / "web", testing::repo_dir() / "node_modules",
-                         testing::repo_dir() / "data/api/openapi.json", "", "", "",
-                         /*reports_per_10_minutes=*/3};
-    auto site = web::load_site(options, error);
-    ASSERT_TRUE(site) << error;
-    http::ServerConfig config;
-    config.port = 0;
-    config.threads = 2;
-    config.search = service_;
-    config.territory = &territory::Reference::bundled();
-    config.web = site;
-    server_ = new http::Server(config, *store_);
-    thread_ = new std::thread([] {
-      std::string e;
-      server_->run(e);
-    });
-    for (int i = 0; i < 500 && server_->bound_port() <= 0; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    port_ = server_->bound_port();
-    ASSERT_GT(port_, 0);
+    server_ = new testing::InProcessWebServer();
+    ASSERT_TRUE(server_->start(*store_, *service_, error)) << error;
+    port_ = server_->port();
   }
   static void TearDownTestSuite() {
-    server_->stop();
-    thread_->join();
-    delete thread_;
     delete server_;
     delete service_;
     delete store_;
@@ -154,16 +135,14 @@ class WebPagesTest : public ::testing::Test {
   static std::filesystem::path db_;
   static store::Store* store_;
   static search::Service* service_;
-  static http::Server* server_;
-  static std::thread* thread_;
+  static testing::InProcessWebServer* server_;
   static int port_;
 };
 testing::TempDir* WebPagesTest::dir_ = nullptr;
 std::filesystem::path WebPagesTest::db_;
 store::Store* WebPagesTest::store_ = nullptr;
 search::Service* WebPagesTest::service_ = nullptr;
-http::Server* WebPagesTest::server_ = nullptr;
-std::thread* WebPagesTest::thread_ = nullptr;
+testing::InProcessWebServer* WebPagesTest::server_ = nullptr;
 int WebPagesTest::port_ = 0;
 
 TEST_F(WebPagesTest, HomeIsFrenchAccessibleAndLocksDownScripts) {

@@ -235,17 +235,17 @@ bool Lexicon::word_matches(const text::Token& query, const text::Token& trigger,
 }
 
 std::size_t Lexicon::phrase_length(const std::vector<text::Token>& tokens, std::size_t first,
-                                   const std::vector<text::Token>& phrase, bool typo_ok) const {
+                                   std::size_t end, const std::vector<text::Token>& phrase) const {
   // Stop words of the phrase may be missing from the query or differ ("carte d'identité" =
   // "carte identité"), but every other word must be there, in order.
   std::size_t at = first;
   for (const auto& w : phrase) {
-    if (at < tokens.size() && word_matches(tokens[at], w, typo_ok && phrase.size() == 1)) {
+    if (at < end && word_matches(tokens[at], w, false)) {
       ++at;
       continue;
     }
     if (w.stop_word) continue;
-    if (at < tokens.size() && tokens[at].stop_word && at + 1 < tokens.size() &&
+    if (at < end && tokens[at].stop_word && at + 1 < end &&
         word_matches(tokens[at + 1], w, false)) {
       at += 2;  // an extra stop word in the query: "carte de grise" is rare, "mot passe" common
       continue;
@@ -271,13 +271,12 @@ std::vector<NeedMatch> Lexicon::match(const std::vector<text::Token>& tokens,
     }
     std::size_t best_len = 0, best_phrase = 0;
     bool typo = false;
-    const std::vector<text::Token> run(tokens.begin(),
-                                       tokens.begin() + static_cast<std::ptrdiff_t>(free_run(i)));
+    const std::size_t end = free_run(i);
     auto try_list = [&](const std::string& key) {
       auto it = by_first_.find(key);
       if (it == by_first_.end()) return;
       for (const auto p : it->second) {
-        const std::size_t len = phrase_length(run, i, phrases_[p].words, false);
+        const std::size_t len = phrase_length(tokens, i, end, phrases_[p].words);
         if (len > best_len) {
           best_len = len;
           best_phrase = p;

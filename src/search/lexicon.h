@@ -94,9 +94,10 @@ class Lexicon {
     std::vector<text::Token> words;
     std::size_t need = 0;  // index in needs_
   };
-  bool word_matches(const text::Token& query, const text::Token& trigger, bool single) const;
+  bool word_matches(const text::Token& query, const text::Token& trigger, bool typo_ok) const;
+  // The tokens [first, end) a phrase spans from `first`, or 0 when it is not there.
   std::size_t phrase_length(const std::vector<text::Token>& tokens, std::size_t first,
-                            const std::vector<text::Token>& phrase, bool typo_ok) const;
+                            std::size_t end, const std::vector<text::Token>& phrase) const;
 
   std::vector<Need> needs_;
   std::vector<Phrase> phrases_;

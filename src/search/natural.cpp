@@ -1,5 +1,7 @@
 // Natural ranking (naturel=oui): relaxed words and needs, preferences, distance bands.
 #include <algorithm>
+#include <optional>
+#include <vector>
 
 #include "search/index.h"
 #include "search/tiers.h"
@@ -93,9 +95,12 @@ WordHits Index::need_hits(const NeedTerm& need, const Roaring* within) const {
   for (const auto& phrase : need.name_phrases) {
     std::optional<Roaring> named;
     for (const auto& word : phrase) {
-      const WordHits w = text_.lookup(word, word, false, within);
-      const Roaring* in_name = w.sets[WordHits::kExact][kNameClass];
-      named = in_name ? (named ? *named & *in_name : *in_name) : Roaring();
+      const Postings* p = text_.term(word);
+      if (!p) {
+        named.reset();
+        break;
+      }
+      named = named ? *named & (*p)[kNameClass] : (*p)[kNameClass];
       if (named->isEmpty()) break;
     }
     if (named) identity |= *named;
@@ -106,12 +111,13 @@ WordHits Index::need_hits(const NeedTerm& need, const Roaring* within) const {
   // in any field: "Point relais CAF", "aide à la déclaration d'impôts".
   std::optional<Roaring> text;
   for (const auto& word : need.words) {
-    const WordHits w = text_.lookup(word, text::stem_word(word), false, within);
-    Roaring any;
-    for (std::size_t c = 0; c < kFieldClasses; ++c) {
-      if (const Roaring* s = w.sets[WordHits::kExact][c]) any |= *s;
-      if (const Roaring* s = w.sets[WordHits::kStem][c]; s && word.size() > 4) any |= *s;
-    }
+    std::vector<const Roaring*> parts;
+    if (const Postings* p = text_.term(word))
+      for (const Roaring& r : *p) parts.push_back(&r);
+    if (word.size() > 4)
+      if (const Postings* p = text_.stem(text::stem_word(word)))
+        for (const Roaring& r : *p) parts.push_back(&r);
+    Roaring any = Roaring::fastunion(parts.size(), parts.data());
     text = text ? *text & any : std::move(any);
   }
   if (text) hits |= *text;

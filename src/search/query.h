@@ -68,7 +68,7 @@ struct Query {
   bool natural = false;
   std::vector<NeedTerm> needs;
   std::string understood;        // « impôts · CAF »: the needs recognised, for people
-  std::string understood_place;  // the commune typed in q, as typed ("lyon")
+  std::string understood_place;  // the commune typed in q, as its label ("Saint-Denis (93)")
   std::string typed_text;        // q as typed
 
   // autour=, resolved (territory/place_query.h, territory/geocoder.h): the place used, as a

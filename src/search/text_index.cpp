@@ -166,6 +166,16 @@ int TextIndex::edit_distance(std::string_view a_text, std::string_view b_text, i
   return prev[m];
 }
 
+const Postings* TextIndex::term(std::string_view folded) const {
+  const auto it = terms_.find(folded);
+  return it == terms_.end() ? nullptr : &term_postings_[it->second];
+}
+
+const Postings* TextIndex::stem(std::string_view stem) const {
+  const auto it = stem_ids_.find(stem);
+  return it == stem_ids_.end() ? nullptr : &stem_postings_[it->second];
+}
+
 WordHits TextIndex::lookup(std::string_view folded, std::string_view stem, bool allow_prefix,
                            const Roaring* within) const {
   WordHits hits;

@@ -110,6 +110,11 @@ class TextIndex {
   WordHits lookup(std::string_view folded, std::string_view stem, bool allow_prefix,
                   const Roaring* within = nullptr) const;
 
+  // The postings of one folded word as written, or of one folded stem, per field class; null
+  // when no document has it. No prefix, no typo: what a need's own words are matched with.
+  const Postings* term(std::string_view folded) const;
+  const Postings* stem(std::string_view stem) const;
+
   std::size_t term_count() const { return terms_.size(); }
 
   // Damerau-Levenshtein distance (optimal string alignment) between two UTF-8 words, counted

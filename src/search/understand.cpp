@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "territory/place_query.h"
 #include "territory/reference.h"
 #include "text/fold.h"
 #include "text/tokenize.h"
@@ -35,12 +36,11 @@ const territory::Commune* commune_named(const territory::Reference& territory,
   return nullptr;
 }
 
+// A district code (69003, 75020, 13015) means the district, not the whole city: the
+// resolver of « Où ? » lists districts first.
 const territory::Commune* commune_of_postal_code(const territory::Reference& territory,
                                                  std::string_view code) {
-  const auto list = territory.by_postal_code(code);
-  // A district code (69003, 75020, 13015) means the district, not the whole city.
-  for (const auto* c : list)
-    if (c->type == "arrondissement") return c;
+  const auto list = territory::PlaceResolver::of(territory).postal_code_entries(code);
   return list.empty() ? nullptr : list.front();
 }
 

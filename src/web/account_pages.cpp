@@ -1040,12 +1040,7 @@ void add_account_place_fields(Pages& pages, const httplib::Request& req, httplib
 
 void add_account_routes(httplib::Server& server, std::shared_ptr<Pages> pages) {
   if (!pages->services.accounts) return;
-  auto page = [pages](void (*handler)(Pages&, const httplib::Request&, httplib::Response&)) {
-    return [pages, handler](const httplib::Request& req, httplib::Response& res) {
-      res.set_header("Cache-Control", "no-store");
-      handler(*pages, req, res);
-    };
-  };
+  auto page = [&pages](PageHandler handler) { return no_store_page(pages, handler); };
   server.Get("/compte/inscription", page(signup_page));
   server.Post("/compte/inscription", page(signup_submit));
   server.Get("/compte/confirmer", page(confirm_page));

@@ -279,25 +279,6 @@ void orientation_form_data(Data& d, const Params& c) {
   d.set("free_only", orientation_has(c, "frais_a_charge", "Gratuit"));
 }
 
-// "Vouliez-vous dire : Saint-Denis (93), Saint-Denis (974) ?": the same search with each place
-// the mediator may have meant.
-void orientation_suggestions_data(Data& d, const Params& criteria,
-                                  const std::vector<std::string>& places) {
-  List links;
-  for (std::size_t i = 0; i < places.size(); ++i) {
-    Params p = criteria;
-    p.erase("autour");
-    p.emplace("autour", places[i]);
-    Data link;
-    link.set("libelle", places[i]);
-    link.set("url", "/orienter?" + query_string(p));
-    link.set("separateur", i + 2 < places.size() ? ", " : i + 1 < places.size() ? " ou " : "");
-    links.push_back(link);
-  }
-  d.set("lieu_suggestions", links);
-  d.set("has_lieu_suggestions", !links.empty());
-}
-
 // A search error as the form shows it: on the field it is about, in words for a mediator.
 void orientation_error_data(Data& d, const search::QueryError& e) {
   std::string field = e.parameter == "autour" || e.parameter == "rayon_km" ? e.parameter : "q";
@@ -329,7 +310,7 @@ void orientation_page(Pages& pages, const httplib::Request& req, httplib::Respon
     title = "Erreur — " + title;
   } else if (ask.submitted) {
     OrientationRun run = run_orientation(pages, req, ask, false, false);
-    orientation_suggestions_data(d, ask.criteria, run.place_suggestions);
+    place_suggestions_data(d, ask.criteria, "/orienter", run.place_suggestions);
     if (!run.ok) {
       orientation_error_data(d, run.error);
       title = "Erreur — " + title;
@@ -503,12 +484,7 @@ void add_orientation_link(Pages& pages, const httplib::Request& req, Data& d) {
 
 void add_orientation_routes(httplib::Server& server, std::shared_ptr<Pages> pages) {
   if (!pages->services.accounts) return;
-  auto page = [pages](void (*handler)(Pages&, const httplib::Request&, httplib::Response&)) {
-    return [pages, handler](const httplib::Request& req, httplib::Response& res) {
-      res.set_header("Cache-Control", "no-store");
-      handler(*pages, req, res);
-    };
-  };
+  auto page = [&pages](PageHandler handler) { return no_store_page(pages, handler); };
   server.Get("/orienter", page(orientation_page));
   server.Get("/orienter/fiche", page(orientation_sheet_page));
   server.Get("/orienter/courriel", page(orientation_mail_page));

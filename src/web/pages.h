@@ -14,6 +14,17 @@ struct Pages {
   Services services;
 };
 
+// A route of a personal page (accounts, forms, orientation): the handler, answered with
+// Cache-Control: no-store.
+using PageHandler = void (*)(Pages&, const httplib::Request&, httplib::Response&);
+inline auto no_store_page(std::shared_ptr<Pages> pages, PageHandler handler) {
+  // Generic: httplib's types are complete only where the routes are registered.
+  return [pages = std::move(pages), handler](const auto& req, auto& res) {
+    res.set_header("Cache-Control", "no-store");
+    handler(*pages, req, res);
+  };
+}
+
 // search_pages.cpp
 // Runs the page's search and fills results and paging (in one read of the index), and with
 // `with_form` the search form with its facet counts (the widget and the printed list show no

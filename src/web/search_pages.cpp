@@ -71,20 +71,7 @@ void place_data(Data& d, const PageSearch& s) {
     d.set("lieu_autour", around);
     if (!s.query->place_note.empty()) d.set("lieu_remarque", s.query->place_note);
   }
-  List links;
-  for (std::size_t i = 0; i < others.size(); ++i) {
-    Params p = s.api_params;
-    p.erase("curseur");
-    p.erase("autour");
-    p.emplace("autour", others[i]);
-    Data link;
-    link.set("libelle", others[i]);
-    link.set("url", "/recherche?" + query_string(p));
-    link.set("separateur", i + 2 < others.size() ? ", " : i + 1 < others.size() ? " ou " : "");
-    links.push_back(link);
-  }
-  d.set("lieu_suggestions", links);
-  d.set("has_lieu_suggestions", !links.empty());
+  place_suggestions_data(d, s.api_params, "/recherche", others);
 }
 
 // The form's fields as the person filled them, and the filter groups with facet counts.

@@ -113,6 +113,24 @@ int page_number(std::string_view v) {
   return p >= 1 && p <= 10000 ? p : 0;
 }
 
+void place_suggestions_data(Data& d, const Params& base, std::string_view path,
+                            const std::vector<std::string>& places) {
+  List links;
+  for (std::size_t i = 0; i < places.size(); ++i) {
+    Params p = base;
+    p.erase("curseur");
+    p.erase("autour");
+    p.emplace("autour", places[i]);
+    Data link;
+    link.set("libelle", places[i]);
+    link.set("url", std::string(path) + "?" + query_string(p));
+    link.set("separateur", i + 2 < places.size() ? ", " : i + 1 < places.size() ? " ou " : "");
+    links.push_back(link);
+  }
+  d.set("lieu_suggestions", links);
+  d.set("has_lieu_suggestions", !links.empty());
+}
+
 PageSearch read_search(const Params& request_params, const territory::Reference& territory,
                        std::size_t default_limit, std::size_t max_limit,
                        const territory::Geocoder* geocoder) {

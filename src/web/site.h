@@ -65,6 +65,12 @@ void send_html(const Site& site, httplib::Response& res, std::string html, bool 
 void send_message(const Site& site, httplib::Response& res, int status, const std::string& title,
                   const std::string& message);
 
+// « Vouliez-vous dire Saint-Denis (93) ou Saint-Denis (974) ? »: sets lieu_suggestions (each
+// place's label, the search `base` on `path` with it as autour= and no cursor, the separator
+// before the next) and has_lieu_suggestions in `d`.
+void place_suggestions_data(Data& d, const Params& base, std::string_view path,
+                            const std::vector<std::string>& places);
+
 // Sets the layout fields shared by every page (title, navigation, map settings) in `d`.
 void add_page_fields(Data& d, const Site& site, const std::string& title, std::string_view active_nav);
 inline Data page_data(const Site& site, const std::string& title, std::string_view active_nav) {

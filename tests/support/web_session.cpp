@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_support.h"
+
 namespace maillage::testing {
 
 void WebSession::keep_cookies(const httplib::Response& res) {
@@ -65,6 +67,21 @@ httplib::Response WebSession::post(const std::string& path,
 bool WebSession::log_in(const std::string& email, const std::string& password) {
   auto r = post("/compte/connexion", {{"courriel", email}, {"mot_de_passe", password}, {"retour", "/compte"}});
   return r.status == 303 && !cookie("maillage_session").empty();
+}
+
+std::string mailed_link(const std::filesystem::path& db, const std::string& to,
+                        const std::string& path) {
+  auto r = run_maillage({"comptes", "courriels", "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::string found;
+  for (std::size_t at = 0; (at = r.out.find("À : " + to + "\n", at)) != std::string::npos;) {
+    auto end = r.out.find("\n----\n", at);
+    std::string mail = r.out.substr(at, end - at);
+    if (auto l = mail.find(path); l != std::string::npos)
+      found = mail.substr(l, mail.find('\n', l) - l);
+    at = end;
+  }
+  return found;
 }
 
 }  // namespace maillage::testing

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,5 +33,11 @@ class WebSession {
   httplib::Client client_;
   std::map<std::string, std::string> cookies_;
 };
+
+// The link starting with `path` ("/compte/confirmer?jeton=") in the newest e-mail waiting for
+// `to` in the outbox of the database `db`, read with `maillage comptes courriels`; empty when
+// there is none.
+std::string mailed_link(const std::filesystem::path& db, const std::string& to,
+                        const std::string& path);
 
 }  // namespace maillage::testing
