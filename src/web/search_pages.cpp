@@ -175,10 +175,12 @@ void understanding_data(Data& d, const search::Query& q, const search::SearchRes
   }
   if (!asked) return;
   // With a place, the count that matters to a person is the nearby one.
-  if (q.point && r.complete_nearby > 0)
+  if (q.point && r.complete_nearby > 0) {
+    d.set("nombre_proche", french_count(r.complete_nearby));
     d.set("total_proche", french_count(r.complete_nearby) +
                               (r.complete_nearby > 1 ? " lieux trouvés" : " lieu trouvé") +
                               " à moins de 50 km");
+  }
   if (r.complete == 0) {
     d.set("avis", "Aucun lieu ne correspond à tout ce que vous avez écrit ; voici ceux qui y "
                   "correspondent en partie.");
@@ -294,7 +296,8 @@ void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res
   } else {
     d = run_search_data(s, pages, false, "/recherche", true);
     if (s.searched) {
-      const auto* total = d.get("total");
+      // The count the page shows first: the places nearby, when it says so.
+      const auto* total = d.get("nombre_proche") ? d.get("nombre_proche") : d.get("total");
       std::string count = total && total->is_string() ? total->string_value() : "0";
       title = "Résultats de la recherche (" + count + ") — " + title;
       d.set("searched", true);
