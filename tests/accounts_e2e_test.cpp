@@ -82,6 +82,18 @@ TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
   EXPECT_TRUE(contains(queue.body, "Je suis la conseillère numérique du lieu."));
   auto accounts = store::open_account_store(db, error);
   ASSERT_TRUE(accounts) << error;
+  // The claim is told to whoever decides it (no coordinator here: the administrator), by e-mail
+  // and in their space; Marie sees her claim by the place's name, not its id in the source.
+  bool notified = false;
+  for (const auto& m : accounts->mail(20))
+    notified |= m.recipient == "alex@exemple.fr" && m.subject == "Une demande de gestion à traiter" &&
+                contains(m.body, "Marie <marie@exemple.fr> demande à gérer la fiche") &&
+                contains(m.body, "/espace/demandes");
+  EXPECT_TRUE(notified) << "the administrator is told of the claim";
+  EXPECT_TRUE(contains(admin.get("/compte").body, "1 en attente"));
+  auto marie_home = marie.get("/compte");
+  EXPECT_TRUE(contains(marie_home.body, "en attente"));
+  EXPECT_FALSE(contains(marie_home.body, ">" + id + "<")) << "no internal id shown";
   auto claims = accounts->claims("en_attente", 10);
   ASSERT_EQ(claims.size(), 1u);
   EXPECT_EQ(admin.post("/espace/demandes/" + std::to_string(claims[0].id), {{"decision", "refuser"}}).status, 400)
@@ -93,11 +105,26 @@ TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
   auto form = marie.get(place_url + "/modifier");
   ASSERT_EQ(form.status, 200);
   EXPECT_TRUE(contains(form.body, "Semaine lue dans ces horaires")) << "the parsed week under the hours";
+  // A form for people: plain labels (never the standard's column names), closed lists as
+  // checkboxes, the type of place by its name, the week as an editor, the pivot optional.
+  for (const char* column : {"(code_postal)", "(horaires)", "(pivot)", "(typologie)", "(services)", ">pivot<", ">typologie<"})
+    EXPECT_FALSE(contains(form.body, column)) << column;
+  EXPECT_TRUE(contains(form.body, "Horaires d&apos;ouverture, jour par jour") || contains(form.body, "Horaires d'ouverture, jour par jour"));
+  EXPECT_TRUE(contains(form.body, R"(id="jour_lundi" name="jour_lundi")"));
+  EXPECT_TRUE(contains(form.body, R"(type="checkbox" id="services" name="services" value="Aide aux démarches administratives")"));
+  EXPECT_TRUE(contains(form.body, "Bibliothèque / Médiathèque")) << "typologie BIB by its name";
+  EXPECT_TRUE(contains(form.body, "Numéro SIRET ou RNA</label>") || contains(form.body, "Numéro SIRET ou RNA <span class=\"aide\">Facultatif"));
   auto api = nlohmann::json::parse(marie.get("/api/v1/lieux/" + id).body);
   std::vector<std::pair<std::string, std::string>> fields;
   for (const auto& [k, v] : api.items())
     if (v.is_string()) fields.emplace_back(k, v.get<std::string>());
     else if (v.is_number()) fields.emplace_back(k, v.dump());
+    else if (v.is_array()) {  // the form reads a list joined with "|" too
+      std::string joined;
+      for (const auto& x : v)
+        if (x.is_string()) joined += (joined.empty() ? "" : "|") + x.get<std::string>();
+      fields.emplace_back(k, joined);
+    }
   auto with = [&](const std::string& key, const std::string& value) {
     auto f = fields;
     bool set = false;
@@ -120,11 +147,44 @@ TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
   EXPECT_EQ(refused.status, 400);
   EXPECT_TRUE(
       contains(refused.body, "Horaires : « quand ça leur chante » n&apos;a pas été compris"));
+  // The week editor: the days as typed, shown back as a week, then saved as opening_hours.
+  auto grid = with("grille_de", api.value("horaires", ""));
+  for (const char* day : {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"})
+    grid.emplace_back(std::string("jour_") + day, "");
+  for (auto& [k, v] : grid) {
+    if (k == "horaires") v = api.value("horaires", "");
+    if (k == "jour_lundi" || k == "jour_jeudi") v = "9h-12h et 14h-17h";
+    if (k == "jour_samedi") v = "de 9h30 à 12h";
+  }
+  auto week = marie.post(place_url + "/modifier", grid);
+  EXPECT_EQ(week.status, 200);
+  EXPECT_TRUE(contains(week.body, "Horaires compris : vérifiez la semaine"));
+  EXPECT_TRUE(contains(week.body, "Mo,Th 09:00-12:00,14:00-17:00; Sa 09:30-12:00")) << week.body.substr(0, 3000);
+  EXPECT_TRUE(contains(week.body, R"(name="jour_samedi" value="9h30-12h")")) << "the week read back";
+  auto bad_day = grid;
+  for (auto& [k, v] : bad_day)
+    if (k == "jour_mardi") v = "le matin";
+  auto refused_day = marie.post(place_url + "/modifier", bad_day);
+  EXPECT_EQ(refused_day.status, 400);
+  EXPECT_TRUE(contains(refused_day.body, "Mardi : « le matin » n&apos;a pas été compris"));
+  EXPECT_TRUE(contains(refused_day.body, R"(name="jour_mardi" value="le matin")")) << "what was typed is kept";
+  auto both = grid;
+  for (auto& [k, v] : both)
+    if (k == "horaires") v = "du lundi au samedi 10h-18h";
+  auto refused_both = marie.post(place_url + "/modifier", both);
+  EXPECT_EQ(refused_both.status, 400);
+  EXPECT_TRUE(contains(refused_both.body, "dans la grille et dans la phrase"));
+  // A value outside a closed list is refused, named by the field's label.
+  auto forged = with("publics_specifiquement_adresses", "Adultes");
+  auto refused_value = marie.post(place_url + "/modifier", forged);
+  EXPECT_EQ(refused_value.status, 400);
+  EXPECT_TRUE(contains(refused_value.body, "Publics accueillis exclusivement : « Adultes » ne fait pas partie des choix proposés."));
+
   auto saved = marie.post(place_url + "/modifier", with("telephone", "+33299000000"));
   ASSERT_EQ(saved.status, 303) << saved.body.substr(0, 2000);
   auto page = marie.get(place_url + "?modification=enregistree");
   EXPECT_TRUE(contains(page.body, "La fiche est enregistrée"));
-  EXPECT_TRUE(contains(page.body, "telephone")) << "the manual fields are listed";
+  EXPECT_TRUE(contains(page.body, "Champs tenus à jour par le lieu lui-même : Téléphone.")) << "the manual fields are listed by their labels: " << page.body.substr(page.body.find("Champs tenus"), 300);
   auto after = nlohmann::json::parse(marie.get("/api/v1/lieux/" + id).body);
   EXPECT_EQ(after["telephone"], "+33299000000");
 
@@ -152,7 +212,14 @@ TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
   auto pending = accounts->reports("nouveau", 10);
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_TRUE(contains(reports.body, "Appliquer la correction proposée"));
-  ASSERT_EQ(marie.post("/espace/signalements/" + std::to_string(pending[0].id), {{"decision", "appliquer"}}).status, 303);
+  // « Appliquer la correction proposée » shows the change side by side and asks to confirm.
+  auto side_by_side = marie.post("/espace/signalements/" + std::to_string(pending[0].id), {{"decision", "appliquer"}});
+  ASSERT_EQ(side_by_side.status, 200);
+  EXPECT_TRUE(contains(side_by_side.body, "Aujourd&apos;hui") || contains(side_by_side.body, "Aujourd'hui"));
+  EXPECT_TRUE(contains(side_by_side.body, "Après la correction"));
+  EXPECT_TRUE(contains(side_by_side.body, "Confirmer et appliquer"));
+  EXPECT_EQ(accounts->report(pending[0].id)->status, "nouveau") << "nothing applied before the confirmation";
+  ASSERT_EQ(marie.post("/espace/signalements/" + std::to_string(pending[0].id), {{"decision", "appliquer"}, {"confirme", "oui"}}).status, 303);
   EXPECT_EQ(accounts->report(pending[0].id)->status, "accepte");
   EXPECT_EQ(nlohmann::json::parse(marie.get("/api/v1/lieux/" + id).body)["horaires"], "Mo-Fr 09:00-12:00")
       << "the suggested value, applied";

@@ -44,10 +44,27 @@ bool domain_matches(std::string_view email, const place::Place& place) {
   return false;
 }
 
-std::optional<ClaimOutcome> claim_place(Service& service, const Principal& by, const PlaceKey& key,
+std::vector<store::Account> claim_deciders(Service& service, const PlaceScope& scope) {
+  auto& store = service.store();
+  std::vector<store::Account> coordinators, admins;
+  for (auto& a : store.accounts(100000)) {
+    if (a.status != "actif") continue;
+    if (a.role == "administrateur") admins.push_back(a);
+    if (a.role != "coordinateur") continue;
+    Principal p;
+    p.id = a.id;
+    p.role = a.role;
+    p.territories = store.territories(a.id);
+    if (covers(p, scope)) coordinators.push_back(std::move(a));
+  }
+  return coordinators.empty() ? admins : coordinators;
+}
+
+std::optional<ClaimOutcome> claim_place(Service& service, const Principal& by, const PlaceScope& scope,
                                         const place::Place& place, std::string_view message,
                                         std::string& error) {
   auto& store = service.store();
+  const PlaceKey& key = scope.key;
   if (by.places.count(key)) return ClaimOutcome::kAlreadyManager;
   for (const auto& c : store.claims_of(by.id))
     if (c.status == "en_attente" && c.source == key.first && c.place_id == key.second)
@@ -63,9 +80,27 @@ std::optional<ClaimOutcome> claim_place(Service& service, const Principal& by, c
   }
   store.audit({0, "", by.actor(), "demande_gestion", place_target(key.first, key.second), "",
                automatic ? "acceptee (domaine)" : "en_attente"});
-  if (!automatic) return ClaimOutcome::kPending;
-  service.grant_place("automatique", by.id, key);
-  return ClaimOutcome::kApproved;
+  if (automatic) service.grant_place("automatique", by.id, key);
+  // The coordinators (or administrators) are told, a pending claim to decide, an automatic one
+  // to check.
+  const std::string where = place[place::Field::kCommune].empty()
+                                ? std::string()
+                                : " (" + std::string(place[place::Field::kCommune]) + ")";
+  const std::string text =
+      "Bonjour,\n\n" + by.name + " <" + by.email + "> " +
+      (automatic ? "gère désormais la fiche « " : "demande à gérer la fiche « ") +
+      std::string(place[place::Field::kNom]) + " »" + where + ".\n" +
+      (message.empty() ? std::string() : "Son message : « " + std::string(message) + " »\n") +
+      (automatic ? "La demande a été acceptée d'office : l'adresse de son compte est au domaine du "
+                   "lieu. Si ce n'est pas normal, dites-le aux administrateurs de maillage.\n"
+                 : "Pour l'accepter ou la refuser : " + service.settings().public_url +
+                       "/espace/demandes\n");
+  for (const auto& a : claim_deciders(service, scope))
+    if (a.id != by.id)
+      service.queue_mail(a.email, automatic ? "Une fiche a un nouveau gestionnaire"
+                                            : "Une demande de gestion à traiter",
+                         text);
+  return automatic ? ClaimOutcome::kApproved : ClaimOutcome::kPending;
 }
 
 Result decide_claim(Service& service, const Principal& by, const store::Claim& claim, bool accept,

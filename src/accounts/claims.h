@@ -5,6 +5,7 @@
 #include <string>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "accounts/accounts.h"
 #include "place/place.h"
@@ -17,12 +18,17 @@ bool domain_matches(std::string_view email, const place::Place& place);
 
 enum class ClaimOutcome { kAlreadyManager, kAlreadyPending, kPending, kApproved };
 
-// Files `by`'s claim on `place`: approved at once (and the place granted) when the account's
-// e-mail domain is the place's own, otherwise pending for a coordinator. Audited. Fails with
+// Files `by`'s claim on `place` (at `scope`): approved at once (and the place granted) when the
+// account's e-mail domain is the place's own, otherwise pending for a coordinator. Either way
+// the people who decide claims there are told by e-mail (claim_deciders). Audited. Fails with
 // the store's message.
-std::optional<ClaimOutcome> claim_place(Service& service, const Principal& by, const PlaceKey& key,
+std::optional<ClaimOutcome> claim_place(Service& service, const Principal& by, const PlaceScope& scope,
                                         const place::Place& place, std::string_view message,
                                         std::string& error);
+
+// Who decides a claim on a place at `scope`: the active coordinators whose territory covers it,
+// or the active administrators where there is none.
+std::vector<store::Account> claim_deciders(Service& service, const PlaceScope& scope);
 
 // Accepts (grants the place) or refuses (a reason is required) a pending claim; audited, the
 // person is told by e-mail. Fails when the claim was already decided.

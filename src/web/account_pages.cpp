@@ -27,10 +27,14 @@
 #include "web/forms.h"
 #include "web/labels.h"
 #include "web/pages.h"
+#include "web/place_form.h"
 #include "web/report.h"
 
 namespace maillage::web {
 namespace {
+
+std::optional<search::Document> doc_of(Pages& pages, const std::string& source, const std::string& id);
+accounts::PlaceScope scope_of(Pages& pages, const search::Document& doc);
 
 using place::Field;
 
@@ -245,8 +249,11 @@ void account_page(Pages& pages, const httplib::Request& req, httplib::Response& 
   List claims;
   for (const auto& c : store.claims_of(p.id)) {
     Data x;
-    x.set("url", "/lieux/" + url_encode(c.place_id));
-    x.set("place", c.place_id);
+    // The place by its name (its id in the source, "fs-594", means nothing to a person).
+    auto doc = doc_of(pages, c.source, c.place_id);
+    if (!doc) continue;
+    x.set("url", "/lieux/" + url_encode(doc->public_id));
+    x.set("place", std::string(doc->place[Field::kNom]));
     x.set("status", c.status == "en_attente" ? "en attente" : c.status == "acceptee" ? "acceptée" : "refusée");
     if (!c.reason.empty()) x.set("reason", c.reason);
     claims.push_back(x);
@@ -255,6 +262,13 @@ void account_page(Pages& pages, const httplib::Request& req, httplib::Response& 
   d.set("claims", claims);
   d.set("can_moderate", p.admin() || p.coordinator() || !p.places.empty());
   d.set("can_claims", p.admin() || p.coordinator());
+  if (p.admin() || p.coordinator()) {
+    std::size_t pending = 0;
+    for (const auto& c : store.claims("en_attente", 1000))
+      if (auto doc = doc_of(pages, c.source, c.place_id); doc && accounts::can_decide_claim(p, scope_of(pages, *doc)))
+        ++pending;
+    if (pending > 0) d.set("pending_claims", std::to_string(pending));
+  }
   d.set("can_admin", p.admin());
   d.set("jeton", csrf_token(req, res));
   if (req.has_param("message")) {
@@ -370,7 +384,7 @@ void claim_submit(Pages& pages, const httplib::Request& req, httplib::Response& 
     return render_form(pages, req, res, f, 400);
   }
   std::string error;
-  auto outcome = accounts::claim_place(*pages.services.accounts, p, {std::string(doc->source), std::string(doc->id)},
+  auto outcome = accounts::claim_place(*pages.services.accounts, p, scope_of(pages, *doc),
                                        doc->place.unpack(), utf8::trim(message), error);
   if (!outcome) return send_message(*pages.site, res, 500, "Demande non enregistrée", error);
   switch (*outcome) {
@@ -381,32 +395,13 @@ void claim_submit(Pages& pages, const httplib::Request& req, httplib::Response& 
   }
 }
 
-// The standard's fields a manager edits (everything but identifiers and the source's own).
-bool editable(Field f) {
-  return f != Field::kId && f != Field::kSource && f != Field::kDateMaj && f != Field::kStructureParente;
-}
-
-std::string field_help(const place::FieldSpec& s) {
-  std::string help;
-  if (s.multi) help = "Plusieurs valeurs séparées par « | »";
-  if (!s.values.empty()) {
-    help += help.empty() ? "Valeurs : " : ". Valeurs : ";
-    std::size_t n = 0;
-    for (auto v : s.values) {
-      if (n++ == 12) {
-        help += "…";
-        break;
-      }
-      help += (n > 1 ? ", " : "") + std::string(v);
-    }
-  }
-  return help;
-}
-
 // The record a manager (or an accepted suggestion) gives, through the importer's normalisation
 // and rules; `date_maj` becomes today. Null with the errors (field, French message) when invalid.
+// A warning blocks only when it is about what the person changed (a field, or the commune, postal
+// code and INSEE code together): a record's old flaw never stops an unrelated correction, and a
+// field the person did not touch keeps its current value.
 std::optional<place::Place> normalize_edit(Pages& pages, const search::Document& doc,
-                                           const place::Place& values,
+                                           const place::Place& values, const place::Place& current,
                                            std::vector<accounts::Result>& errors) {
   place::RawRecord raw;
   raw.line = 1;
@@ -419,12 +414,26 @@ std::optional<place::Place> normalize_edit(Pages& pages, const search::Document&
   ctx.file = "formulaire";
   ctx.import_source = doc.source;
   auto result = place::normalize(raw, ctx);
-  for (const auto& d : result.diagnostics)
-    if (d.severity == Severity::kError || d.severity == Severity::kWarning)
-      errors.push_back(accounts::Result::failure(d.field, d.message));
+  auto changed = [&](Field f) { return values[f] != current[f]; };
+  auto address = [](Field f) {
+    return f == Field::kCommune || f == Field::kCodePostal || f == Field::kCodeInsee;
+  };
+  const bool address_changed = changed(Field::kCommune) || changed(Field::kCodePostal) || changed(Field::kCodeInsee);
+  for (const auto& d : result.diagnostics) {
+    auto field = place::field_by_name(d.field);
+    const bool blocks = d.severity == Severity::kError ||
+                        (d.severity == Severity::kWarning &&
+                         (!field || changed(*field) || (address(*field) && address_changed)));
+    if (blocks)
+      errors.push_back(accounts::Result::failure(
+          d.field, field ? std::string(field_label(*field)) + " : " + d.message : d.message));
+  }
   if (!result.accepted && errors.empty())
     errors.push_back(accounts::Result::failure("", "La fiche n'est pas valable."));
   if (!errors.empty()) return std::nullopt;
+  for (const auto& s : place::all_fields())
+    if (editable(s.field) && !changed(s.field) && !(address(s.field) && address_changed))
+      result.place[s.field] = current[s.field];
   return result.place;
 }
 
@@ -441,7 +450,7 @@ std::vector<std::pair<Field, std::string>> changed_fields(const place::Place& cu
 void render_edit(Pages& pages, const httplib::Request& req, httplib::Response& res,
                  const search::Document& doc, const place::Place& values,
                  const std::vector<accounts::Result>& errors, int status,
-                 const std::string& note = {}) {
+                 const std::string& note = {}, const WeekCells* typed_week = nullptr) {
   FormPage f;
   f.title = "Modifier la fiche";
   f.action = "/lieux/" + url_encode(doc.public_id) + "/modifier";
@@ -450,47 +459,15 @@ void render_edit(Pages& pages, const httplib::Request& req, httplib::Response& r
   f.place_name = std::string(doc.place[Field::kNom]);
   f.cancel_url = f.place_url;
   f.errors = errors;
-  f.intro = {"Les champs que vous changez deviennent les vôtres : ils l'emportent sur les sources "
-             "moissonnées jusqu'à ce que vous les rendiez à la source. Les règles sont celles de "
-             "l'import (standard national des lieux de médiation numérique)."};
+  f.intro = {"Ce que vous changez ici l'emporte sur les annuaires d'où vient la fiche, jusqu'à ce "
+             "que vous rendiez le champ à sa source. Chaque champ rempli aide une personne à "
+             "savoir si le lieu peut l'aider ; seuls le nom et l'adresse sont obligatoires."};
   if (!note.empty()) f.intro.push_back(note);
   std::map<Field, std::string> manual_at;
   if (pages.services.manual_fields)
     for (const auto& m : pages.services.manual_fields(std::string(doc.source), std::string(doc.id))) manual_at[m.field] = french_date(m.at.substr(0, 10));
-  List fields;
-  for (const auto& s : place::all_fields()) {
-    if (!editable(s.field)) continue;
-    FormField ff;
-    ff.name = std::string(s.name);
-    ff.label = std::string(s.title.empty() ? s.name : s.title) + " (" + std::string(s.name) + ")";
-    ff.help = field_help(s);
-    ff.value = values[s.field];
-    ff.required = s.required;
-    bool long_text = s.field == Field::kPresentationDetail || s.field == Field::kPresentationResume ||
-                     s.field == Field::kHoraires || s.multi;
-    ff.type = long_text ? "textarea" : "text";
-    for (const auto& e : errors)
-      if (e.field == ff.name && ff.error.empty()) ff.error = e.message;
-    Data d = field_data(ff);
-    if (auto m = manual_at.find(s.field); m != manual_at.end()) d.set("manual", m->second);
-    if (s.field == Field::kHoraires && !values[Field::kHoraires].empty()) {
-      auto view = describe_opening(values, std::nullopt, unix_now(), true);
-      if (view.has_hours) {
-        List week;
-        for (const auto& day : view.week) {
-          Data w;
-          w.set("day_name", day.day_name);
-          w.set("hours", day.hours + (day.holiday.empty() ? "" : " (" + day.holiday + ")"));
-          week.push_back(w);
-        }
-        d.set("has_week", true);
-        d.set("week", week);
-      }
-    }
-    fields.push_back(d);
-  }
   f.fields.clear();
-  render_form(pages, req, res, f, status, fields);
+  render_form(pages, req, res, f, status, place_form_fields(values, errors, manual_at, typed_week));
 }
 
 void edit_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
@@ -512,20 +489,24 @@ void edit_submit(Pages& pages, const httplib::Request& req, httplib::Response& r
   if (!allow_write(pages, p, req, res)) return;
   place::Place current = doc->place.unpack();
   place::Place entered = current;
-  for (const auto& s : place::all_fields())
-    if (editable(s.field)) entered[s.field] = form(req, std::string(s.name).c_str());
-  // Hours in plain French: written as opening_hours and shown back as a week before saving.
+  std::vector<accounts::Result> read_errors;
+  const bool from_week = read_place_form(req.params, entered, read_errors);
+  if (!read_errors.empty()) {
+    auto typed = read_week(req.params);
+    return render_edit(pages, req, res, *doc, entered, read_errors, 400, {}, typed ? &*typed : nullptr);
+  }
+  // Hours in plain French or day by day: written as opening_hours and shown back as a week
+  // before saving.
   const bool new_hours = entered[Field::kHoraires] != current[Field::kHoraires];
   auto understood =
       !new_hours || hours::parse(entered[Field::kHoraires]).ok()
           ? std::nullopt
           : suggested_hours_preview({{"champ", "horaires"}, {"valeur", entered[Field::kHoraires]}});
-  if (understood) {
-    entered[Field::kHoraires] = understood->expression;
+  if (understood) entered[Field::kHoraires] = understood->expression;
+  if (understood || (from_week && new_hours))
     return render_edit(pages, req, res, *doc, entered, {}, 200,
-                       "Horaires compris : vérifiez la semaine lue sous le champ horaires, puis "
+                       "Horaires compris : vérifiez la semaine lue sous les horaires, puis "
                        "enregistrez la fiche.");
-  }
   std::vector<accounts::Result> errors;
   if (new_hours && !entered[Field::kHoraires].empty() &&
       !hours::parse(entered[Field::kHoraires]).ok())
@@ -534,7 +515,7 @@ void edit_submit(Pages& pages, const httplib::Request& req, httplib::Response& r
                         " » n'a pas été compris. Écrivez par exemple « du lundi au vendredi "
                         "9h-12h et 14h-17h, le samedi 9h-12h »."));
   if (!errors.empty()) return render_edit(pages, req, res, *doc, entered, errors, 400);
-  auto result = normalize_edit(pages, *doc, entered, errors);
+  auto result = normalize_edit(pages, *doc, entered, current, errors);
   if (!result) return render_edit(pages, req, res, *doc, entered, errors, 400);
   auto set = changed_fields(current, *result);
   std::vector<Field> release;
@@ -572,6 +553,29 @@ std::string actor_label(Pages& pages, const std::string& actor) {
   return actor;
 }
 
+// The audit trail of a place in words ("demande_gestion" is the store's code).
+std::string audit_action_label(std::string_view action) {
+  static constexpr std::pair<std::string_view, std::string_view> kActions[] = {
+      {"demande_gestion", "demande de gestion"},
+      {"demande_acceptee", "demande de gestion acceptée"},
+      {"demande_refusee", "demande de gestion refusée"},
+      {"signalement_accepte", "signalement traité"},
+      {"signalement_rejete", "signalement rejeté"},
+  };
+  for (const auto& [code, label] : kActions)
+    if (code == action) return std::string(label);
+  std::string out(action);
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
+std::string audit_detail_label(Pages& pages, const std::string& after) {
+  if (after.rfind("compte:", 0) == 0) return "— " + actor_label(pages, after);
+  if (after == "en_attente") return "— en attente";
+  if (after == "acceptee (domaine)") return "— acceptée d'office (domaine de courriel du lieu)";
+  return after.empty() ? "" : "— " + after;
+}
+
 void history_page(Pages& pages, const httplib::Request& req, httplib::Response& res) {
   auto doc = place_or_404(pages, req, res);
   if (!doc) return;
@@ -584,8 +588,8 @@ void history_page(Pages& pages, const httplib::Request& req, httplib::Response& 
   List manual;
   for (const auto& m : pages.services.manual_fields(std::string(doc->source), std::string(doc->id))) {
     Data x;
-    x.set("field", std::string(place::name(m.field)));
-    x.set("value", m.value);
+    x.set("field", std::string(field_label(m.field)));
+    x.set("value", display_value(m.field, m.value));
     x.set("at", french_date(m.at.substr(0, 10)));
     x.set("actor", actor_label(pages, m.actor));
     manual.push_back(x);
@@ -607,9 +611,9 @@ void history_page(Pages& pages, const httplib::Request& req, httplib::Response& 
       for (const auto& s : place::all_fields())
         if (after[s.field] != before[s.field] && s.field != Field::kDateMaj) {
           Data f;
-          f.set("field", std::string(s.name));
-          f.set("before", before[s.field]);
-          f.set("after", after[s.field]);
+          f.set("field", std::string(field_label(s.field)));
+          f.set("before", display_value(s.field, before[s.field]));
+          f.set("after", display_value(s.field, after[s.field]));
           diff.push_back(f);
         }
     }
@@ -622,9 +626,9 @@ void history_page(Pages& pages, const httplib::Request& req, httplib::Response& 
   for (const auto& e : pages.services.accounts->store().audit_of("lieu:" + std::string(doc->source) + ":" + std::string(doc->id), 100)) {
     Data x;
     x.set("at", e.at.substr(0, 10));
-    x.set("action", e.action);
+    x.set("action", audit_action_label(e.action));
     x.set("actor", actor_label(pages, e.actor));
-    x.set("after", e.after);
+    x.set("after", audit_detail_label(pages, e.after));
     audit.push_back(x);
   }
   d.set("has_audit", !audit.empty());
@@ -752,9 +756,12 @@ void reports_page(Pages& pages, const httplib::Request& req, httplib::Response& 
     details.push_back(detail("Message", r.message));
     auto suggestion = nlohmann::json::parse(r.suggestion.empty() ? "null" : r.suggestion, nullptr, false);
     if (suggestion.is_object() && suggestion["champ"].is_string() && suggestion["valeur"].is_string()) {
-      details.push_back(detail("Correction proposée", suggestion["champ"].get<std::string>() + " : « " +
-                                                         suggestion["valeur"].get<std::string>() + " »"));
-      x.set("can_apply", true);
+      auto field = place::field_by_name(suggestion["champ"].get<std::string>());
+      const std::string value = suggestion["valeur"].get<std::string>();
+      details.push_back(detail("Correction proposée",
+                               field ? std::string(field_label(*field)) + " : « " + display_value(*field, value) + " »"
+                                     : "« " + value + " »"));
+      x.set("can_apply", field && editable(*field));
     }
     x.set("details", details);
     x.set("accept_label", "C'est corrigé");
@@ -765,6 +772,44 @@ void reports_page(Pages& pages, const httplib::Request& req, httplib::Response& 
              "Les erreurs signalées par le public sur les fiches que vous gérez ou coordonnez. Corrigez la "
              "fiche, puis marquez le signalement comme traité.",
              items);
+}
+
+// "Appliquer la correction proposée": today's value and the proposed one side by side (the
+// hours as two weeks), and a button that confirms.
+void correction_page(Pages& pages, const httplib::Request& req, httplib::Response& res,
+                     const store::StoredReport& r, const search::Document& doc, Field field,
+                     const place::Place& current, const place::Place& next) {
+  Data d = page_data(*pages.site, "Appliquer la correction proposée", "compte");
+  d.set("place_url", "/lieux/" + url_encode(doc.public_id));
+  d.set("place_name", std::string(doc.place[Field::kNom]));
+  d.set("field", std::string(field_label(field)));
+  d.set("action", "/espace/signalements/" + std::to_string(r.id));
+  d.set("jeton", csrf_token(req, res));
+  d.set("message", r.message);
+  List rows;
+  auto row = [&](const std::string& label, const std::string& before, const std::string& after) {
+    Data x;
+    x.set("label", label);
+    x.set("before", before.empty() ? "(vide)" : before);
+    x.set("after", after.empty() ? "(vide)" : after);
+    x.set("changed", before != after);
+    rows.push_back(x);
+  };
+  auto a = field == Field::kHoraires ? week_cells(current[field]) : std::nullopt;
+  auto b = field == Field::kHoraires ? week_cells(next[field]) : std::nullopt;
+  if ((a || current[field].empty()) && b) {
+    for (std::size_t day = 0; day < kWeekDays; ++day) {
+      std::string name(week_day_name(day));
+      name[0] = static_cast<char>(name[0] - 'a' + 'A');
+      const std::string before = !a ? std::string() : (*a)[day].empty() ? "fermé" : (*a)[day];
+      row(name, before, (*b)[day].empty() ? "fermé" : (*b)[day]);
+    }
+  } else {
+    row(std::string(field_label(field)), display_value(field, current[field]), display_value(field, next[field]));
+  }
+  d.set("rows", rows);
+  d.set("same", current[field] == next[field]);
+  send_html(*pages.site, res, pages.site->templates.render_page("correction", std::move(d)));
 }
 
 void report_decide(Pages& pages, const httplib::Request& req, httplib::Response& res) {
@@ -792,12 +837,14 @@ void report_decide(Pages& pages, const httplib::Request& req, httplib::Response&
     place::Place next = current;
     next[*field] = suggestion["valeur"].get<std::string>();
     std::vector<accounts::Result> errors;
-    auto normalised = normalize_edit(pages, *doc, next, errors);
+    auto normalised = normalize_edit(pages, *doc, next, current, errors);
     if (!normalised)
       return send_message(*pages.site, res, 400, "Correction non valable",
                           "La valeur proposée pour « " + std::string(place::name(*field)) + " » ne respecte pas le standard : " +
                               errors.front().message + " Corrigez la fiche vous-même, puis marquez le signalement comme traité.");
     auto set = changed_fields(current, *normalised);
+    // The change side by side, confirmed before it is applied.
+    if (form(req, "confirme") != "oui") return correction_page(pages, req, res, *r, *doc, *field, current, *normalised);
     if (!set.empty()) {
       auto st = pages.services.edit_place(std::string(doc->source), std::string(doc->id), set, {}, p.actor());
       if (!st.ok) return send_message(*pages.site, res, 500, "Fiche non enregistrée", st.message);
@@ -1031,7 +1078,7 @@ void add_account_place_fields(Pages& pages, const httplib::Request& req, httplib
   if (pages.services.manual_fields) {
     std::string manual;
     for (const auto& m : pages.services.manual_fields(std::string(doc.source), std::string(doc.id)))
-      manual += (manual.empty() ? "" : ", ") + std::string(place::name(m.field));
+      if (m.field != Field::kDateMaj) manual += (manual.empty() ? "" : ", ") + std::string(field_label(m.field));
     if (!manual.empty()) d.set("manual_fields", manual);
   }
   if (req.has_param("modification")) d.set("edit_saved", true);

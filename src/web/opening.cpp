@@ -1,12 +1,14 @@
 #include "web/opening.h"
 
 #include <array>
+#include <ctime>
 
 #include "hours/civil.h"
 #include "hours/evaluator.h"
 #include "hours/holidays.h"
 #include "hours/parser.h"
 #include "hours/printer.h"
+#include "hours/zone.h"
 #include "search/opening.h"
 
 namespace maillage::web {
@@ -134,6 +136,28 @@ OpeningView describe_opening(const place::Place& place,
   }
   if (with_week) fill_week(view, place, position, now, holiday_rule);
   return view;
+}
+
+std::optional<TypicalWeek> typical_week(std::string_view expression) {
+  auto parsed = hours::parse(expression);
+  static const std::optional<hours::Zone> zone = hours::Zone::load("Europe/Paris");
+  if (!parsed.ok() || !zone) return std::nullopt;
+  hours::Place where{&*zone, hours::HolidayRegion::kNational};
+  hours::Evaluator evaluator(std::move(*parsed.expression), where);
+  hours::HolidayCalendar holidays(where.holidays);
+  const std::int64_t today =
+      hours::floor_div(static_cast<std::int64_t>(std::time(nullptr)), hours::kSecondsPerDay);
+  std::int64_t monday = today - hours::weekday_of(today);
+  for (int tries = 0; tries < 8; ++tries, monday += 7) {
+    bool holiday = false;
+    for (std::int64_t d = monday; d < monday + 7; ++d) holiday |= holidays.holiday_on(d) != nullptr;
+    if (!holiday) break;
+  }
+  TypicalWeek week;
+  for (std::size_t d = 0; d < week.size(); ++d)
+    for (const hours::Segment& s : evaluator.day(monday + static_cast<std::int64_t>(d)))
+      week[d].push_back({s.start, s.end, s.state, std::string(s.comment)});
+  return week;
 }
 
 std::string french_date(std::string_view iso) {

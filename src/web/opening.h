@@ -3,12 +3,14 @@
 // table (hours::Evaluator::day for each day of the current week, with public holidays).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "hours/evaluator.h"
 #include "hours/holiday_rule.h"
 #include "place/place.h"
 
@@ -45,6 +47,19 @@ OpeningView describe_opening(const place::Place& place,
                              std::optional<std::pair<double, double>> position, std::int64_t now,
                              bool with_week,
                              hours::HolidayRule holiday_rule = hours::HolidayRule::kClosed);
+
+// A part of a day of a typical week, with its own copy of the rule's comment.
+struct WeekSegment {
+  int start = 0, end = 0;  // minutes since midnight
+  hours::State state = hours::State::kClosed;
+  std::string comment;
+};
+using TypicalWeek = std::array<std::vector<WeekSegment>, 7>;
+
+// The days, Monday first, of the first week from now without a public holiday, as
+// `expression` gives them in Paris (how the forms show hours people typed: "a normal week").
+// Null when the expression does not parse.
+std::optional<TypicalWeek> typical_week(std::string_view expression);
 
 // "3 mars 2025" for the ISO date "2025-03-03"; the input when malformed.
 std::string french_date(std::string_view iso_date);

@@ -1,5 +1,7 @@
 #include "web/report.h"
 
+#include "web/opening.h"
+
 #include <algorithm>
 #include <ctime>
 
@@ -59,7 +61,7 @@ bool plausible_email(std::string_view s) {
 }
 
 constexpr ReportCategory kSuggestable[] = {
-    {"horaires", "Horaires d'ouverture (horaires)"},
+    {"horaires", "Horaires d'ouverture"},
     {"telephone", "Téléphone"},
     {"courriels", "Courriel"},
     {"site_web", "Site internet"},
@@ -111,32 +113,20 @@ std::vector<std::string> report_week_lines(const std::string& expression) {
   static constexpr std::string_view kReportDays[] = {"lundi",    "mardi",  "mercredi", "jeudi",
                                                      "vendredi", "samedi", "dimanche"};
   std::vector<std::string> lines;
-  auto parsed = hours::parse(expression);
-  auto zone = hours::Zone::load("Europe/Paris");
-  if (!parsed.ok() || !zone) return lines;
-  hours::Place where{&*zone, hours::HolidayRegion::kNational};
-  hours::Evaluator evaluator(std::move(*parsed.expression), where);
-  hours::HolidayCalendar holidays(where.holidays);
-  const std::int64_t today =
-      hours::floor_div(static_cast<std::int64_t>(std::time(nullptr)), hours::kSecondsPerDay);
-  std::int64_t monday = today - hours::weekday_of(today);
-  for (int tries = 0; tries < 8; ++tries, monday += 7) {
-    bool holiday = false;
-    for (std::int64_t d = monday; d < monday + 7; ++d) holiday |= holidays.holiday_on(d) != nullptr;
-    if (!holiday) break;
-  }
-  for (std::int64_t d = monday; d < monday + 7; ++d) {
+  auto week = typical_week(expression);
+  if (!week) return lines;
+  for (std::size_t d = 0; d < week->size(); ++d) {
     std::string open, unknown, note;
-    for (const hours::Segment& s : evaluator.day(d)) {
+    for (const WeekSegment& s : (*week)[d]) {
       const std::string range = report_clock(s.start) + " – " + report_clock(s.end);
       if (s.state == hours::State::kOpen) {
         open += (open.empty() ? "" : ", ") + range;
       } else if (s.state == hours::State::kUnknown) {
         unknown += (unknown.empty() ? "" : ", ") + range;
-        if (note.empty() && !s.comment.empty()) note = std::string(s.comment);
+        if (note.empty() && !s.comment.empty()) note = s.comment;
       }
     }
-    std::string line = std::string(kReportDays[d - monday]) + " : " + (open.empty() ? "" : open);
+    std::string line = std::string(kReportDays[d]) + " : " + (open.empty() ? "" : open);
     if (!unknown.empty())
       line += (open.empty() ? "" : " ; ") + (note.empty() ? std::string("à confirmer") : note) +
               " " + unknown;

@@ -149,7 +149,7 @@ test('a manager edits a place, confirms it, applies a visitor\'s suggestion, dow
   await page.locator('#telephone').fill('+33545000000');
   await page.getByRole('button', { name: 'Enregistrer la fiche' }).click();
   await expect(page.getByRole('status')).toContainText('La fiche est enregistrée');
-  await expect(page.locator('main')).toContainText('telephone');
+  await expect(page.locator('main')).toContainText('Champs tenus à jour par le lieu lui-même : Téléphone.');
 
   // "Still correct", in one click.
   await page.getByRole('button', { name: 'Les informations sont toujours exactes' }).click();
@@ -172,6 +172,11 @@ test('a manager edits a place, confirms it, applies a visitor\'s suggestion, dow
   await expectNoAxeViolations(page, 'signalements avec une tâche');
   const task = page.locator('.carte-tache', { hasText: 'Mo-Sa 09:00-12:00' }).first();
   await task.getByRole('button', { name: 'Appliquer la correction proposée' }).click();
+  // The change side by side, then confirmed.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Appliquer la correction proposée');
+  await expect(page.getByRole('row', { name: /Samedi/ })).toContainText('9h-12h');
+  await expectNoAxeViolations(page, 'correction côte à côte');
+  await page.getByRole('button', { name: 'Confirmer et appliquer' }).click();
   await expect(page.getByRole('status')).toContainText('Décision enregistrée');
   await page.goto(`${place}/historique`);
   await expect(page.locator('main')).toContainText('Mo-Sa 09:00-12:00');
