@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "accounts/claims.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "support/serve_support.h"
@@ -264,6 +267,92 @@ TEST(AccountsJourney, SignUpClaimEditModerateConfirmResetExportDelete) {
   WebSession again(port);
   EXPECT_FALSE(again.log_in("marie@exemple.fr", "le nouveau secret"));
   EXPECT_TRUE(server.alive());
+}
+
+}  // namespace
+}  // namespace maillage
+
+namespace maillage {
+namespace {
+
+// The probe of issue 19: one confirmed mailbox @france-services.gouv.fr claimed three places in
+// three départements and was given them at once. Now a national or shared domain only files a
+// claim for a coordinator; the place's own website's domain, named by no other place, still
+// approves at once.
+TEST(ClaimJourney, ASharedOrNationalDomainNoLongerObtainsPlaces) {
+  testing::TempDir dir;
+  const auto db = dir / "m.db";
+  int port = testing::free_port();
+  testing::ServeProcess server(db, port);
+  ASSERT_TRUE(server.wait_ready());
+  std::string error;
+  std::vector<std::string> national;  // places with an @france-services.gouv.fr address, 3 départements
+  std::string own_id, own_host;
+  {
+    auto places = store::open_sqlite(db, error);
+    ASSERT_TRUE(places) << error;
+    std::set<std::string> departements;
+    std::map<std::string, int> host_uses, id_count;
+    places->scan([&](const store::StoredPlace& p) {
+      ++id_count[p.id];
+      for (const auto& d : accounts::place_domains(p.place[place::Field::kSiteWeb], p.place[place::Field::kCourriels])) ++host_uses[d];
+    });
+    places->scan([&](const store::StoredPlace& p) {
+      if (id_count[p.id] != 1 || p.id.find_first_of("/?#% ") != std::string::npos) return;
+      const std::string insee = p.place[place::Field::kCodeInsee];
+      if (national.size() < 3 && insee.size() == 5 &&
+          p.place[place::Field::kCourriels].find("@france-services.gouv.fr") != std::string::npos &&
+          departements.insert(insee.substr(0, 2)).second)
+        national.push_back(p.id);
+      if (own_id.empty())
+        place::for_each_value(p.place[place::Field::kSiteWeb], [&](std::string_view w) {
+          for (const auto& d : accounts::place_domains(w, ""))
+            if (own_id.empty() && host_uses[d] == 1 && d.find('.') != std::string::npos &&
+                accounts::claim_domain_verdict("contact@" + d, w, 1) == accounts::DomainVerdict::kApproves)
+              own_id = p.id, own_host = d;
+        });
+    });
+  }
+  ASSERT_EQ(national.size(), 3u);
+  ASSERT_FALSE(own_id.empty());
+
+  auto member = [&](const std::string& email) {
+    auto s = std::make_unique<WebSession>(port);
+    EXPECT_EQ(s->post("/compte/inscription", {{"nom", "Agent"}, {"courriel", email},
+                                               {"mot_de_passe", "un mot de passe solide"}, {"consentement", "oui"}}).status, 200);
+    EXPECT_EQ(s->get(testing::mailed_link(db, email, "/compte/confirmer?jeton=")).status, 200);
+    EXPECT_TRUE(s->log_in(email, "un mot de passe solide"));
+    return s;
+  };
+  // The installer (the first account, administrator) is the one told of the claims.
+  auto admin = member("installateur@exemple.fr");
+  auto agent = member("agent@france-services.gouv.fr");
+  for (const auto& id : national) {
+    auto claimed = agent->post("/lieux/" + id + "/gerer", {{"message", "Je suis agent France Services."}});
+    ASSERT_EQ(claimed.status, 303);
+    EXPECT_EQ(claimed.get_header_value("Location"), "/compte?message=demande") << id << ": pending, not approved";
+    EXPECT_EQ(agent->get("/lieux/" + id + "/modifier").status, 403) << id;
+  }
+  auto accounts = store::open_account_store(db, error);
+  ASSERT_TRUE(accounts) << error;
+  EXPECT_EQ(accounts->claims("en_attente", 10).size(), 3u);
+  EXPECT_TRUE(accounts->claims("acceptee", 10).empty());
+
+  // The place's own domain still approves at once, and the administrator is told to check it.
+  auto own = member("contact@" + own_host);
+  auto approved = own->post("/lieux/" + own_id + "/gerer", {});
+  ASSERT_EQ(approved.status, 303);
+  EXPECT_EQ(approved.get_header_value("Location"), "/compte?message=accepte");
+  EXPECT_EQ(own->get("/lieux/" + own_id + "/modifier").status, 200);
+  bool told = false;
+  for (const auto& m : accounts->mail(50)) told |= m.recipient == "installateur@exemple.fr" && m.subject == "Une fiche a un nouveau gestionnaire";
+  EXPECT_TRUE(told);
+
+  // The console lists the automatic approvals, each judged again by today's rule.
+  auto listed = testing::run_maillage({"comptes", "demandes-automatiques", "--db", db.string()});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("contact@" + own_host), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("1 demande(s) acceptée(s) d'office, 0 à revoir"), std::string::npos) << listed.out;
 }
 
 }  // namespace

@@ -4,9 +4,14 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <fstream>
+#include <map>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts.h"
+#include "accounts/claims.h"
 #include "accounts/freshness.h"
 #include "store/accounts.h"
 #include "support/test_support.h"
@@ -294,3 +299,40 @@ TEST(AccountPermissions, CoordinatorsAreScopedToTheirTerritory) {
 
 }  // namespace
 }  // namespace maillage
+
+namespace maillage::accounts {
+namespace {
+
+TEST(ClaimDomains, CaseTable) {
+  std::ifstream in(testing::repo_dir() / "tests/cases/claim_domains.tsv");
+  ASSERT_TRUE(in);
+  const std::map<std::string, DomainVerdict> verdicts = {
+      {"approuve", DomainVerdict::kApproves},  {"sans_domaine", DomainVerdict::kNoDomain},
+      {"messagerie", DomainVerdict::kWebmail}, {"national", DomainVerdict::kNational},
+      {"pas_son_site", DomainVerdict::kNotItsWebsite}, {"partage", DomainVerdict::kShared}};
+  std::string line;
+  std::set<std::string> seen;
+  int cases = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto cols = testing::split_tsv(line);
+    ASSERT_EQ(cols.size(), 5u) << line;
+    SCOPED_TRACE(cols[0] + " / " + cols[1] + " — " + cols[4]);
+    ASSERT_TRUE(verdicts.count(cols[3])) << cols[3];
+    EXPECT_EQ(claim_domain_verdict(cols[0], cols[1] == "-" ? "" : cols[1],
+                                   static_cast<std::size_t>(std::stoul(cols[2]))),
+              verdicts.at(cols[3]));
+    seen.insert(cols[3]);
+    ++cases;
+  }
+  EXPECT_GE(cases, 15);
+  EXPECT_EQ(seen.size(), verdicts.size()) << "every verdict has a case";
+}
+
+TEST(ClaimDomains, APlaceNamesItsWebsitesHostsAndItsAddressesDomains) {
+  EXPECT_EQ(place_domains("https://www.Alpha.fr/x|http://beta.org:8080", "a@gamma.fr|b@Alpha.fr"),
+            (std::set<std::string>{"alpha.fr", "beta.org", "gamma.fr"}));
+}
+
+}  // namespace
+}  // namespace maillage::accounts

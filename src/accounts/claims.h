@@ -4,6 +4,7 @@
 
 #include <string>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -12,19 +13,33 @@
 
 namespace maillage::accounts {
 
-// True when the e-mail's domain is the place's own (its website's host, or the domain of one of
-// its e-mail addresses), and not a shared webmail domain.
-bool domain_matches(std::string_view email, const place::Place& place);
+// The domains a place names: its websites' hosts (without "www.") and its e-mail addresses'
+// domains, lower-cased, each once.
+std::set<std::string> place_domains(std::string_view site_web, std::string_view courriels);
+
+// Whether the domain of an account's address approves its claim on a place at once (issue 19:
+// one mailbox @france-services.gouv.fr obtained three places). Only the place's own domain does:
+// that of its own website (exactly, or with "www."), named by no other place of the directory,
+// and neither a webmail nor a national or network domain. Anything else goes to a coordinator.
+enum class DomainVerdict { kApproves, kNoDomain, kWebmail, kNational, kNotItsWebsite, kShared };
+// `uses`: how many places of the directory name the domain (place_domains), this one included.
+DomainVerdict claim_domain_verdict(std::string_view email, std::string_view site_web,
+                                   std::size_t uses);
+// "domaine partagé par plusieurs lieux", ... (French, for the console and the audit trail).
+std::string_view verdict_label(DomainVerdict verdict);
+// The lower-cased domain of an address; "" when none.
+std::string email_domain(std::string_view email);
 
 enum class ClaimOutcome { kAlreadyManager, kAlreadyPending, kPending, kApproved };
 
-// Files `by`'s claim on `place` (at `scope`): approved at once (and the place granted) when the
-// account's e-mail domain is the place's own, otherwise pending for a coordinator. Either way
+// Files `by`'s claim on `place` (at `scope`): approved at once (and the place granted) when
+// claim_domain_verdict approves, otherwise pending for a coordinator. Either way
 // the people who decide claims there are told by e-mail (claim_deciders). Audited. Fails with
 // the store's message.
+// `domain_uses`: how many places of the directory name the domain of `by`'s address.
 std::optional<ClaimOutcome> claim_place(Service& service, const Principal& by, const PlaceScope& scope,
                                         const place::Place& place, std::string_view message,
-                                        std::string& error);
+                                        std::size_t domain_uses, std::string& error);
 
 // Who decides a claim on a place at `scope`: the active coordinators whose territory covers it,
 // or the active administrators where there is none.

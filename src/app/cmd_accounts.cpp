@@ -1,14 +1,19 @@
 // `maillage comptes`: what an installer does from the server's shell. Read the e-mails waiting in
 // the outbox (the first administrator's confirmation link when no SMTP server is configured),
-// list accounts, give a role, purge inactive accounts.
+// list accounts, give a role, purge inactive accounts, review the claims approved automatically.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <map>
 
 #include "accounts/accounts.h"
+#include "accounts/claims.h"
 #include "app/cli_support.h"
 #include "app/commands.h"
+#include "search/service.h"
 #include "store/accounts.h"
+#include "store/store.h"
+#include "territory/reference.h"
 
 namespace maillage::app {
 namespace {
@@ -97,6 +102,55 @@ void add_accounts_commands(CLI::App& app, int& exit_code) {
       c->store->update_account(*a);
     }
     std::printf("%s : %s\n", email.c_str(), role.c_str());
+  });
+
+  // The claims approved at once by their address's domain, each judged again by today's rule
+  // (accounts::claim_domain_verdict): those it would no longer approve are marked « à revoir ».
+  auto* automatic = cmd->add_subcommand(
+      "demandes-automatiques",
+      "Liste les demandes de gestion acceptées d'office et celles que la règle actuelle refuserait");
+  add_db(automatic);
+  automatic->callback([&exit_code] {
+    auto c = open_accounts(db);
+    if (!c) return void(exit_code = 1);
+    const territory::Reference* territory = territory_reference();
+    auto places = open_store(db);
+    if (!territory || !places) return void(exit_code = 1);
+    search::Service service(std::move(places), *territory);
+    std::string error;
+    if (!service.build(error)) {
+      std::fprintf(stderr, "maillage : index impossible : %s\n", error.c_str());
+      return void(exit_code = 1);
+    }
+    std::size_t listed = 0, to_review = 0;
+    service.read([&](const search::Index& index) {
+      std::map<std::string, std::size_t> uses;  // domain -> places naming it
+      index.for_each_visible([&](const search::Document& d) {
+        for (const auto& domain : accounts::place_domains(d.place[place::Field::kSiteWeb], d.place[place::Field::kCourriels]))
+          ++uses[domain];
+      });
+      for (const auto& claim : c->store->claims("acceptee", 100000)) {
+        if (claim.decided_by != "automatique") continue;
+        auto account = c->store->account(claim.account_id);
+        const search::Document* doc = index.find(claim.source, claim.place_id);
+        const std::string email = account ? account->email : "(compte supprimé)";
+        const std::string domain = accounts::email_domain(email);
+        auto it = uses.find(domain);
+        auto verdict = doc ? accounts::claim_domain_verdict(email, doc->place[place::Field::kSiteWeb],
+                                                            it == uses.end() ? 0 : it->second)
+                           : accounts::DomainVerdict::kNotItsWebsite;
+        const bool still = verdict == accounts::DomainVerdict::kApproves;
+        to_review += !still;
+        ++listed;
+        std::printf("%s\t%s\t%s:%s\t%s\t%s%s\n", claim.decided_at.substr(0, 10).c_str(), email.c_str(),
+                    claim.source.c_str(), claim.place_id.c_str(),
+                    doc ? std::string(doc->place[place::Field::kNom]).c_str() : "(lieu retiré)",
+                    still ? "valable" : "à revoir : ",
+                    still ? "" : std::string(accounts::verdict_label(verdict)).c_str());
+      }
+      return 0;
+    });
+    std::printf("%zu demande(s) acceptée(s) d'office, %zu à revoir\n", listed, to_review);
   });
 
   auto* purge = cmd->add_subcommand("purger", "Efface les comptes inactifs et les jetons expirés");

@@ -356,8 +356,9 @@ FormPage claim_form(const search::Document& doc) {
   f.place_name = std::string(doc.place[Field::kNom]);
   f.cancel_url = f.place_url;
   f.intro = {"Vous travaillez dans ce lieu et voulez tenir sa fiche à jour ? Votre demande est acceptée "
-             "tout de suite si l'adresse de votre compte est à l'adresse du lieu (même domaine que son "
-             "site ou son courriel), sinon par le coordinateur de son territoire."};
+             "tout de suite si l'adresse de votre compte est au domaine du site internet du lieu, et "
+             "qu'aucun autre lieu n'utilise ce domaine ; sinon, le coordinateur de son territoire "
+             "l'examine et vous répond par courriel."};
   f.fields = {{"message", "Votre rôle dans ce lieu", "Facultatif, 500 caractères au plus", "textarea", "", "", "", false, 500}};
   return f;
 }
@@ -384,8 +385,17 @@ void claim_submit(Pages& pages, const httplib::Request& req, httplib::Response& 
     return render_form(pages, req, res, f, 400);
   }
   std::string error;
+  // How many places of the directory name the domain of the person's address.
+  const std::string domain = accounts::email_domain(p.email);
+  const std::size_t uses = pages.services.search.read([&](const search::Index& index) {
+    std::size_t n = 0;
+    index.for_each_visible([&](const search::Document& d) {
+      n += accounts::place_domains(d.place[Field::kSiteWeb], d.place[Field::kCourriels]).count(domain);
+    });
+    return n;
+  });
   auto outcome = accounts::claim_place(*pages.services.accounts, p, scope_of(pages, *doc),
-                                       doc->place.unpack(), utf8::trim(message), error);
+                                       doc->place.unpack(), utf8::trim(message), uses, error);
   if (!outcome) return send_message(*pages.site, res, 500, "Demande non enregistrée", error);
   switch (*outcome) {
     case accounts::ClaimOutcome::kAlreadyManager: return redirect(res, "/compte");
@@ -571,8 +581,8 @@ std::string audit_action_label(std::string_view action) {
 
 std::string audit_detail_label(Pages& pages, const std::string& after) {
   if (after.rfind("compte:", 0) == 0) return "— " + actor_label(pages, after);
-  if (after == "en_attente") return "— en attente";
-  if (after == "acceptee (domaine)") return "— acceptée d'office (domaine de courriel du lieu)";
+  if (after.rfind("en_attente", 0) == 0) return "— en attente" + after.substr(10);
+  if (after == "acceptee (domaine)") return "— acceptée d'office (domaine du site du lieu)";
   return after.empty() ? "" : "— " + after;
 }
 
