@@ -241,6 +241,14 @@ TEST(Freshness, LastConfirmationIsTheLaterDateAndSixMonthsMakeAPlaceStale) {
   EXPECT_EQ(csv.rfind("\"id\",\"nom\"", 0), 0u);
   EXPECT_NE(csv.find("\"Le \"\"Cyber\"\" centre\""), std::string::npos);
   EXPECT_NE(csv.find("\"oui\",\"non\",0,\"horaires|téléphone\""), std::string::npos);
+  // The file is opened in spreadsheets: a name from a source that would run as a formula is
+  // written after an apostrophe (CSV injection).
+  f.name = "=HYPERLINK(\"http://x.example\";\"cliquez\")";
+  f.commune = "@SUM(1+1)";
+  csv = accounts::freshness_csv({f});
+  EXPECT_NE(csv.find("\"'=HYPERLINK("), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\"'@SUM(1+1)\""), std::string::npos) << csv;
+  EXPECT_EQ(csv.find(",\"=HYPERLINK"), std::string::npos) << csv;
 }
 
 TEST_F(AccountsFixture, ManagersOfStalePlacesAreRemindedAtMostOnceAMonth) {

@@ -664,6 +664,18 @@ TEST_F(ApiEndToEnd, SanteChangementsAndExports) {
               std::string("attachment; filename=\"lieux-mediation-numerique.") + e.ext + "\"");
   }
   EXPECT_EQ(json::parse(fetch("/api/v1/export/lieux.json").body).size(), 2415u);
+  // Beside the standard's CSV (every value byte for byte), the same places for spreadsheets.
+  auto sheet_export = fetch("/api/v1/export/lieux-tableur.csv");
+  ASSERT_EQ(sheet_export.status, 200);
+  EXPECT_EQ(sheet_export.get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(sheet_export.get_header_value("Content-Disposition"),
+            "attachment; filename=\"lieux-mediation-numerique-tableur.csv\"");
+  EXPECT_EQ(sheet_export.body.rfind("\xEF\xBB\xBF\"id\";\"pivot\";\"nom\"", 0), 0u);
+  std::size_t sheet_rows = 0;
+  for (std::size_t at = 0; (at = sheet_export.body.find("\r\n\"", at)) != std::string::npos; at += 3) ++sheet_rows;
+  EXPECT_EQ(sheet_rows, 2415u) << "one row per place after the header";
+  EXPECT_EQ(sheet_export.body.find(";\"="), std::string::npos) << "no cell starts a formula";
+  EXPECT_NE(sheet_export.get_header_value("ETag"), fetch("/api/v1/export/lieux.csv").get_header_value("ETag"));
   expect_error("/api/v1/export/lieux.xml", "", 404, "introuvable");
   expect_error("/api/v1/nulle-part", "", 404, "introuvable", "aucune ressource à cette adresse");
 }

@@ -414,6 +414,24 @@ def document():
                           '304': {'description': 'Inchangé depuis l\'ETag ou la date donnés.'},
                           '400': error_response('doublons invalide.'),
                           '429': too_many}}}
+    paths['/export/lieux-tableur.csv'] = {'get': {
+        'operationId': 'exporterTableur',
+        'summary': 'Tous les lieux en CSV pour tableur (LibreOffice, Excel)',
+        'description': 'Le CSV de /export/lieux.csv préparé pour un tableur français : UTF-8 avec BOM, « ; » '
+                       'entre les cellules, fins de ligne CRLF. Les données viennent de tiers : une cellule '
+                       'qu\'un tableur exécuterait comme une formule (=, +, -, @, tabulation, retour chariot, '
+                       'sauf un nombre signé) est précédée d\'une apostrophe. /export/lieux.csv garde chaque '
+                       'valeur à l\'octet près : ne l\'ouvrez pas tel quel dans un tableur.',
+        'parameters': [param('doublons', 'exclure (défaut) : lieux fusionnés ; inclure : chaque enregistrement de chaque source.',
+                             {'type': 'string', 'enum': ['exclure', 'inclure'], 'default': 'exclure'})],
+        'responses': {'200': {'description': 'Export complet pour tableur.', 'headers': {
+                          'ETag': {'schema': {'type': 'string'}},
+                          'Last-Modified': {'schema': {'type': 'string'}},
+                          'Link': {'schema': {'type': 'string'}}},
+                          'content': {'text/csv': {'schema': {'type': 'string'}}}},
+                      '304': {'description': 'Inchangé depuis l\'ETag ou la date donnés.'},
+                      '400': error_response('doublons invalide.'),
+                      '429': too_many}}}
     paths['/sources'] = {'get': {
         'operationId': 'listerSources', 'summary': 'Les sources moissonnées : éditeur, licence, attribution, état',
         'responses': {'200': {'description': 'Le registre des sources (partie publique).', 'content': {'application/json': {'schema': {

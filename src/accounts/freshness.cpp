@@ -3,6 +3,8 @@
 #include <functional>
 #include <map>
 
+#include "common/spreadsheet.h"
+
 namespace maillage::accounts {
 
 std::string last_confirmation(std::string_view date_maj, std::string_view confirmed_at) {
@@ -30,14 +32,8 @@ std::vector<std::string> missing_fields(const place::Place& p) {
 }
 
 namespace {
-std::string csv_cell(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+// The dashboard's file is opened in spreadsheets; its names and communes come from sources.
+std::string csv_cell(std::string_view s) { return common::spreadsheet_cell(s); }
 }  // namespace
 
 std::string freshness_csv(const std::vector<PlaceFreshness>& places) {

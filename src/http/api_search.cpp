@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/spreadsheet.h"
 #include "common/utf8.h"
 #include "http/provenance_json.h"
 #include "http/response_cache.h"
@@ -101,23 +102,10 @@ std::string understanding_json(const search::Query& q, const search::SearchResul
 // format=csv-tableur: the standard's CSV as a French spreadsheet opens it with a double click:
 // a UTF-8 byte order mark (without it Excel reads Windows-1252), ";" between cells (French
 // spreadsheets keep "," for the decimal comma), CRLF line ends; the same columns and values,
-// every value quoted. The data come from third parties: a value a spreadsheet would run as a
-// formula (starting with =, +, -, @, a tab or CR) is written after an apostrophe, unless it is
-// a plain number (a longitude, a phone number in international form).
+// every value quoted, and neutralised when a spreadsheet would run it as a formula
+// (common/spreadsheet.h).
 std::string spreadsheet_csv(const search::Index& index, const search::SearchResult& result) {
-  auto cell = [](std::string& out, std::string_view v) {
-    out += '"';
-    constexpr std::string_view kFormulaStart = "=+-@\t\r";
-    const bool formula = !v.empty() && kFormulaStart.find(v[0]) != std::string_view::npos;
-    const bool number = v.size() > 1 && (v[0] == '+' || v[0] == '-') &&
-                        v.find_first_not_of("0123456789. ", 1) == std::string_view::npos;
-    if (formula && !number) out += '\'';
-    for (char c : v) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    out += '"';
-  };
+  auto cell = [](std::string& out, std::string_view v) { common::append_spreadsheet_cell(out, v); };
   std::string out = "\xEF\xBB\xBF";
   for (std::size_t i = 0; i < place::kFieldCount; ++i) {
     if (i) out += ';';

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/spreadsheet.h"
 #include "exchange/exporter.h"
 #include "http/admin.h"
 #include "http/api_search.h"
@@ -223,9 +224,14 @@ struct Server::Impl {
     // Full dumps in the standard, merged places by default (doublons=inclure: every source
     // record). Regenerated when the change log has moved since the last one (after a harvest),
     // with validators: a client that has the current dump gets a 304.
-    http.Get(R"(/api/v1/export/lieux\.(csv|json|geojson))",
+    // lieux-tableur.csv: the same CSV for spreadsheets (common/spreadsheet.h: ";", a byte order
+    // mark, cells that would run as formulas neutralised); the standard's CSV keeps every value
+    // byte for byte.
+    http.Get(R"(/api/v1/export/lieux(-tableur\.csv|\.csv|\.json|\.geojson))",
              [this](const httplib::Request& req, httplib::Response& res) {
-               const std::string ext = req.matches[1];
+               const bool tableur = std::string(req.matches[1]) == "-tableur.csv";
+               const std::string ext = tableur ? "csv" : std::string(req.matches[1]).substr(1);
+               const std::string name = tableur ? "tableur.csv" : ext;
                std::string doublons = req.has_param("doublons") ? req.get_param_value("doublons") : "exclure";
                if (doublons != "exclure" && doublons != "inclure")
                  return json_error(res, 400, "parametre_invalide",
@@ -246,7 +252,7 @@ struct Server::Impl {
                    auto last = store.changes_since(seq - 1, 1);
                    at = last.empty() ? std::string() : last.front().at;
                  }
-                 auto& cached = exports[ext + doublons];
+                 auto& cached = exports[name + doublons];
                  if (!cached || cached->seq != seq) {
                    std::ostringstream out;
                    exchange::ExportResult r;
@@ -257,8 +263,8 @@ struct Server::Impl {
                    if (!r.status.ok) return json_error(res, 500, "export", r.status.message);
                    auto fresh = std::make_shared<ExportCache>();
                    fresh->seq = seq;
-                   fresh->body = out.str();
-                   fresh->etag = "\"lieux-" + std::to_string(seq) + "-" + doublons + "-" + ext + "\"";
+                   fresh->body = tableur ? common::csv_for_spreadsheets(out.str()) : out.str();
+                   fresh->etag = "\"lieux-" + std::to_string(seq) + "-" + doublons + "-" + (tableur ? "tableur" : ext) + "\"";
                    fresh->last_modified = http_date(at);
                    cached = std::move(fresh);
                  }
@@ -279,7 +285,8 @@ struct Server::Impl {
                                   : ext == "json" ? "application/json; charset=utf-8"
                                                   : "application/geo+json; charset=utf-8";
                res.set_header("Content-Disposition",
-                              "attachment; filename=\"lieux-mediation-numerique." + ext + "\"");
+                              "attachment; filename=\"lieux-mediation-numerique" +
+                                  std::string(tableur ? "-tableur.csv" : "." + ext) + "\"");
                res.set_content(dump->body, type);
              });
 

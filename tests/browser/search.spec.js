@@ -177,10 +177,14 @@ test('embeddable widget: snippet and framed list', async ({ page }) => {
 test('open data page links the downloads', async ({ page, request }) => {
   await page.goto('/donnees');
   await expect(page.getByRole('heading', { level: 1, name: 'Données ouvertes' })).toBeVisible();
-  const csv = await page.getByRole('link', { name: 'Tous les lieux en CSV' }).getAttribute('href');
+  const csv = await page.getByRole('link', { name: 'Tous les lieux en CSV, au standard national' }).getAttribute('href');
   const response = await request.get(csv);
   expect(response.status()).toBe(200);
   expect((await response.text()).startsWith('"id","pivot","nom"')).toBe(true);
+  // Beside it, the same places for a spreadsheet: a byte order mark, ";" between cells.
+  const sheet = await page.getByRole('link', { name: 'Tous les lieux en CSV pour tableur' }).getAttribute('href');
+  const sheetBody = await (await request.get(sheet)).body();
+  expect(sheetBody.subarray(0, 21).toString('utf8')).toBe('\uFEFF"id";"pivot";"nom"');
 });
 
 test('results page weight with 20 results stays under 150 KB, scripts never block rendering', async ({ page }) => {

@@ -27,7 +27,7 @@ const NOT_EXERCISED = new Set([
   'GET /export/lieux.csv 429', 'GET /export/lieux.json 429', 'GET /export/lieux.geojson 429',
   'GET /territoires 429', 'GET /changements 429', 'GET /lieux/{id} 429', 'GET /sources 429',
   'GET /export/lieux.csv 304', 'GET /export/lieux.json 304', 'GET /export/lieux.json 400',
-  'GET /export/lieux.geojson 400',
+  'GET /export/lieux.geojson 400', 'GET /export/lieux-tableur.csv 429',
 ]);
 
 // [operation path, request path and query, extra headers]
@@ -68,6 +68,8 @@ const CALLS = [
   ['/export/lieux.geojson', '/export/lieux.geojson'],
   ['/export/lieux.json', '/export/lieux.json?doublons=inclure'],
   ['/export/lieux.csv', '/export/lieux.csv?doublons=jamais'],
+  ['/export/lieux-tableur.csv', '/export/lieux-tableur.csv'],
+  ['/export/lieux-tableur.csv', '/export/lieux-tableur.csv?doublons=jamais'],
   ['/sources', '/sources'],
 ];
 
@@ -170,7 +172,8 @@ async function main() {
     for (const [opPath, requestPath] of CALLS) await check(ajv, doc, server.base, opPath, requestPath);
     // 304: the same request with the ETag it was given.
     for (const [opPath, requestPath] of [['/lieux', '/lieux?q=mediatheque'], ['/lieux/{id}', '/lieux/454'],
-                                         ['/export/lieux.geojson', '/export/lieux.geojson']]) {
+                                         ['/export/lieux.geojson', '/export/lieux.geojson'],
+                                         ['/export/lieux-tableur.csv', '/export/lieux-tableur.csv']]) {
       const etag = (await fetch(server.base + requestPath)).headers.get('etag');
       if (!etag) failures.push(`GET ${requestPath}: no ETag`);
       else await check(ajv, doc, server.base, opPath, requestPath, { 'If-None-Match': etag });
