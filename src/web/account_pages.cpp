@@ -809,8 +809,7 @@ void correction_page(Pages& pages, const httplib::Request& req, httplib::Respons
   auto b = field == Field::kHoraires ? week_cells(next[field]) : std::nullopt;
   if ((a || current[field].empty()) && b) {
     for (std::size_t day = 0; day < kWeekDays; ++day) {
-      std::string name(week_day_name(day));
-      name[0] = static_cast<char>(name[0] - 'a' + 'A');
+      const std::string name = week_day_title(day);
       const std::string before = !a ? std::string() : (*a)[day].empty() ? "fermé" : (*a)[day];
       row(name, before, (*b)[day].empty() ? "fermé" : (*b)[day]);
     }

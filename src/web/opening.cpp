@@ -138,6 +138,10 @@ OpeningView describe_opening(const place::Place& place,
   return view;
 }
 
+std::string_view week_day_name(std::size_t day) { return day < kDays.size() ? kDays[day] : std::string_view(); }
+
+std::string week_day_title(std::size_t day) { return capitalised(week_day_name(day)); }
+
 std::optional<TypicalWeek> typical_week(std::string_view expression) {
   auto parsed = hours::parse(expression);
   static const std::optional<hours::Zone> zone = hours::Zone::load("Europe/Paris");

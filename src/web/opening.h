@@ -48,6 +48,10 @@ OpeningView describe_opening(const place::Place& place,
                              bool with_week,
                              hours::HolidayRule holiday_rule = hours::HolidayRule::kClosed);
 
+// "lundi" .. "dimanche" (0 is Monday), and "Lundi" .. "Dimanche"; "" past Sunday.
+std::string_view week_day_name(std::size_t day);
+std::string week_day_title(std::size_t day);
+
 // A part of a day of a typical week, with its own copy of the rule's comment.
 struct WeekSegment {
   int start = 0, end = 0;  // minutes since midnight

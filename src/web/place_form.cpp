@@ -232,12 +232,6 @@ bool editable(Field f) {
   return f != Field::kId && f != Field::kSource && f != Field::kDateMaj && f != Field::kStructureParente;
 }
 
-std::string_view week_day_name(std::size_t day) {
-  static constexpr std::string_view kDays[] = {"lundi",    "mardi",  "mercredi", "jeudi",
-                                               "vendredi", "samedi", "dimanche"};
-  return day < kWeekDays ? kDays[day] : std::string_view();
-}
-
 std::optional<WeekCells> week_cells(std::string_view expression) {
   auto week = typical_week(expression);
   if (!week) return std::nullopt;
@@ -256,9 +250,7 @@ std::optional<std::string> hours_from_week(const WeekCells& cells, std::string& 
     if (closed_cell(cells[d])) continue;
     hours::Normalized n = hours::normalize_time_ranges(cells[d]);
     if (n.expression.empty() || !n.remainder.empty()) {
-      std::string day(week_day_name(d));
-      day[0] = static_cast<char>(day[0] - 'a' + 'A');
-      error = day + " : « " + std::string(utf8::trim(cells[d])) +
+      error = week_day_title(d) + " : « " + std::string(utf8::trim(cells[d])) +
               " » n'a pas été compris. Écrivez par exemple « 9h-12h et 14h-17h », ou laissez la "
               "case vide si le lieu est fermé ce jour-là.";
       return std::nullopt;
@@ -371,10 +363,8 @@ List place_form_fields(const place::Place& values, const std::vector<accounts::R
       List days;
       for (std::size_t day = 0; day < kWeekDays; ++day) {
         Data x;
-        std::string name(week_day_name(day));
-        x.set("name", "jour_" + name);
-        name[0] = static_cast<char>(name[0] - 'a' + 'A');
-        x.set("label", name);
+        x.set("name", "jour_" + std::string(week_day_name(day)));
+        x.set("label", week_day_title(day));
         x.set("value", typed ? (*typed)[day] : cells ? (*cells)[day] : std::string());
         days.push_back(x);
       }
@@ -392,9 +382,7 @@ List place_form_fields(const place::Place& values, const std::vector<accounts::R
         List week;
         for (std::size_t day = 0; day < kWeekDays; ++day) {
           Data w;
-          std::string name(week_day_name(day));
-          name[0] = static_cast<char>(name[0] - 'a' + 'A');
-          w.set("day_name", name);
+          w.set("day_name", week_day_title(day));
           w.set("hours", (*cells)[day].empty() ? "fermé" : (*cells)[day]);
           week.push_back(w);
         }

@@ -18,6 +18,7 @@
 
 #include "accounts/accounts.h"
 #include "place/place.h"
+#include "web/opening.h"
 #include "web/templates.h"
 
 namespace maillage::web {
@@ -38,9 +39,6 @@ bool editable(place::Field field);
 
 inline constexpr std::size_t kWeekDays = 7;
 using WeekCells = std::array<std::string, kWeekDays>;  // Monday first; "" = closed
-
-// "lundi" .. "dimanche".
-std::string_view week_day_name(std::size_t day);
 
 // The open ranges of each day of a week of `expression` without public holidays (the first
 // such week from now), in the form people write and the editor reads back: "9h-12h, 14h-17h",

@@ -110,8 +110,6 @@ std::string report_clock(int minutes) {
 
 // A week of `expression` without public holidays (the next one from now), day by day.
 std::vector<std::string> report_week_lines(const std::string& expression) {
-  static constexpr std::string_view kReportDays[] = {"lundi",    "mardi",  "mercredi", "jeudi",
-                                                     "vendredi", "samedi", "dimanche"};
   std::vector<std::string> lines;
   auto week = typical_week(expression);
   if (!week) return lines;
@@ -126,7 +124,7 @@ std::vector<std::string> report_week_lines(const std::string& expression) {
         if (note.empty() && !s.comment.empty()) note = s.comment;
       }
     }
-    std::string line = std::string(kReportDays[d]) + " : " + (open.empty() ? "" : open);
+    std::string line = std::string(week_day_name(d)) + " : " + (open.empty() ? "" : open);
     if (!unknown.empty())
       line += (open.empty() ? "" : " ; ") + (note.empty() ? std::string("à confirmer") : note) +
               " " + unknown;
