@@ -295,8 +295,18 @@ TEST_F(WebPagesTest, MapPointsAreCompactAndFollowTheSearch) {
   for (const auto& p : body["lieux"])
     found |= p == nlohmann::json::array({"soyaux-1", "France Services de Soyaux", "Soyaux", 45.6414, 0.199});
   EXPECT_TRUE(found) << r.body;
-  auto gzip = get("/recherche/carte?departement=16", {{"Accept-Encoding", "gzip"}});
-  EXPECT_EQ(gzip.get_header_value("Content-Encoding"), "gzip");
+  // Compressed only when it is worth it (512 bytes or more, http::ListenerLimits::gzip_min_bytes).
+  auto small = get("/recherche/carte?departement=16", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(small.get_header_value("Content-Encoding"), "");
+  EXPECT_EQ(small.body, r.body);
+  auto page = get("/recherche?departement=16");
+  ASSERT_GT(page.body.size(), 512u);
+  auto zipped = get("/recherche?departement=16", {{"Accept-Encoding", "gzip, deflate, br"}});
+  EXPECT_EQ(zipped.get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(zipped.get_header_value("Vary"), "Accept-Encoding");
+  EXPECT_LT(zipped.body.size(), page.body.size() / 2);
+  auto refused = get("/recherche?departement=16", {{"Accept-Encoding", "gzip;q=0, identity"}});
+  EXPECT_EQ(refused.get_header_value("Content-Encoding"), "");
   auto bad = get("/recherche/carte?autour=Nullepartville");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(nlohmann::json::parse(bad.body)["erreur"]["parametre"], "autour");

@@ -30,7 +30,8 @@ struct ServeArgs {
   std::string db = kDefaultDb;
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 64;  // see http::ServerConfig::threads
+  int threads = 16;  // see http::ServerConfig::threads
+  std::size_t per_address = 256, max_connections = 10000;  // see http::ListenerLimits
   int rate_limit = 1200;
   int cache_mb = 64;  // see http::ServerConfig::response_cache_bytes
   std::string tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
@@ -175,6 +176,9 @@ int run_serve(const ServeArgs& args) {
   http::ServerConfig config{args.host, args.port, args.threads, &search, territory_reference(), data_dir(),
                             args.rate_limit, site, admin};
   config.accounts = &account_service;
+  config.limits.max_connections_per_address = args.per_address;
+  config.limits.max_connections = args.max_connections;
+  config.limits.pressure_connections = args.max_connections / 5;
   config.response_cache_bytes = static_cast<std::size_t>(args.cache_mb) << 20;
   std::optional<territory::Geocoder> geocoder;
   if (!args.geocoder.empty()) {
@@ -227,6 +231,13 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--db", args->db, "Base SQLite")->capture_default_str();
   cmd->add_option("--host", args->host, "Adresse d'écoute")->capture_default_str();
   cmd->add_option("--port", args->port, "Port")->capture_default_str()->check(CLI::Range(0, 65535));
+  cmd->add_option("--connexions-par-adresse", args->per_address,
+                  "Connexions ouvertes à la fois par adresse de client (IPv6 : par /64)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--connexions-max", args->max_connections, "Connexions ouvertes à la fois en tout")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 1000000));
   cmd->add_option("--threads", args->threads, "Fils de traitement HTTP")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

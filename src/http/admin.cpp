@@ -1,4 +1,5 @@
 #include "http/admin.h"
+#include "http/router.h"
 
 #include <httplib.h>
 #include <sodium.h>
@@ -128,7 +129,7 @@ std::optional<std::array<unsigned char, 32>> admin_token_hash(const std::string&
   return hash_of(token);
 }
 
-void add_admin_routes(httplib::Server& server, std::shared_ptr<AdminConfig> config) {
+void add_admin_routes(http::Router& server, std::shared_ptr<AdminConfig> config) {
   // One administrative write at a time: a harvest and a decision never interleave.
   auto write_mutex = std::make_shared<std::mutex>();
 

@@ -22,8 +22,8 @@
 
 #include "store/store.h"
 
-namespace httplib {
-class Server;
+namespace maillage::http {
+class Router;
 }
 namespace maillage::territory {
 class Reference;
@@ -43,6 +43,6 @@ struct AdminConfig {
 std::optional<std::array<unsigned char, 32>> admin_token_hash(const std::string& token,
                                                               std::string& error);
 
-void add_admin_routes(httplib::Server& server, std::shared_ptr<AdminConfig> config);
+void add_admin_routes(http::Router& server, std::shared_ptr<AdminConfig> config);
 
 }  // namespace maillage::http

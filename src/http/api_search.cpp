@@ -1,4 +1,5 @@
 #include "http/api_search.h"
+#include "http/router.h"
 
 #include <httplib.h>
 #include <xxhash.h>
@@ -237,7 +238,7 @@ void search_route(const httplib::Request& req, httplib::Response& res, search::S
 
 }  // namespace
 
-void add_search_routes(httplib::Server& server, search::Service& service,
+void add_search_routes(http::Router& server, search::Service& service,
                        const territory::Reference& territory, ResponseCache* cache,
                        const territory::Geocoder* geocoder) {
   server.Get("/api/v1/lieux", [&service, &territory, geocoder, cache](const httplib::Request& req,

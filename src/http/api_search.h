@@ -2,8 +2,8 @@
 // parse the query string, call the search service, serialise.
 #pragma once
 
-namespace httplib {
-class Server;
+namespace maillage::http {
+class Router;
 }
 namespace maillage::search {
 class Service;
@@ -19,7 +19,7 @@ class ResponseCache;
 
 // `cache` (may be null) keeps the answers of /lieux for repeated searches; `geocoder` (may be
 // null) places the street addresses typed in autour=.
-void add_search_routes(httplib::Server& server, search::Service& service,
+void add_search_routes(http::Router& server, search::Service& service,
                        const territory::Reference& territory, ResponseCache* cache,
                        const territory::Geocoder* geocoder = nullptr);
 

@@ -19,8 +19,10 @@
 #include "exchange/exporter.h"
 #include "http/admin.h"
 #include "http/api_search.h"
+#include "http/listener.h"
 #include "http/rate_limit.h"
 #include "http/response_cache.h"
+#include "http/router.h"
 #include "search/service.h"
 #include "web/web.h"
 
@@ -71,29 +73,6 @@ bool int_param(const httplib::Request& req, httplib::Response& res, const char* 
   return true;
 }
 
-// cpp-httplib 0.11 compresses text/* and the bare "application/json" only: not the API's
-// "application/json; charset=utf-8" nor GeoJSON. Those are gzipped here when the client accepts
-// it (the library leaves them alone afterwards, so nothing is compressed twice).
-void gzip_json(const httplib::Request& req, httplib::Response& res) {
-  const std::string type = res.get_header_value("Content-Type");
-  if (res.body.empty() || res.has_header("Content-Encoding") ||
-      (type.rfind("application/json", 0) != 0 && type.rfind("application/geo+json", 0) != 0))
-    return;
-  res.set_header("Vary", "Accept-Encoding");
-  if (req.get_header_value("Accept-Encoding").find("gzip") == std::string::npos) return;
-  std::string zipped;
-  httplib::detail::gzip_compressor gzip;
-  bool ok = gzip.compress(res.body.data(), res.body.size(), true, [&](const char* p, std::size_t n) {
-    zipped.append(p, n);
-    return true;
-  });
-  if (!ok) return;
-  res.body = std::move(zipped);
-  res.set_header("Content-Encoding", "gzip");
-  res.headers.erase("Content-Length");  // already set by the library, to the plain size
-  res.set_header("Content-Length", std::to_string(res.body.size()));
-}
-
 }  // namespace
 
 struct Server::Impl {
@@ -106,9 +85,8 @@ struct Server::Impl {
   };
   std::mutex export_mutex;  // one export is generated at a time; readers share the result
   std::map<std::string, std::shared_ptr<const ExportCache>> exports;  // ext + view
-  httplib::Server http;
-  socket_t listening_socket = INVALID_SOCKET;
-  std::atomic<int> port{0};
+  Router http;
+  std::unique_ptr<Listener> listener;
   RateLimiter api_limit;
   ResponseCache search_cache;
   std::string openapi;  // the OpenAPI document, read once
@@ -124,42 +102,24 @@ struct Server::Impl {
   }
 
   void routes() {
-    http.new_task_queue = [this] { return new httplib::ThreadPool(config.threads); };
-    // Responses are written in several send() calls (headers, then body): without TCP_NODELAY,
-    // Nagle's algorithm holds the body until the client's delayed ACK (40 ms on Linux) on every
-    // keep-alive request after the first few.
-    http.set_tcp_nodelay(true);
-    // SO_REUSEADDR, not cpp-httplib's default SO_REUSEPORT: a restart binds at once although
-    // connections of the server before may linger in TIME_WAIT (a benchmark's restart once
-    // failed to bind), and a second server on a port in use fails instead of silently sharing
-    // the port's connections with the first (which SO_REUSEPORT allowed).
-    http.set_socket_options([this](socket_t sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-      listening_socket = sock;  // the server's only call: its listening socket
-    });
-    // Up to 100 requests per keep-alive connection (cpp-httplib's default, 5, reconnects often).
-    http.set_keep_alive_max_count(100);
-    http.set_payload_max_length(1 << 20);
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                               {"Referrer-Policy", "strict-origin-when-cross-origin"},
                               {"Access-Control-Allow-Origin", "*"}});
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (!api_limit.enabled() || req.path.rfind("/api/", 0) != 0 || req.path == "/api/v1/sante" ||
           req.path == "/api/v1/openapi.json")
-        return httplib::Server::HandlerResponse::Unhandled;
+        return false;
       auto d = api_limit.take(req.remote_addr);
-      if (d.allowed) return httplib::Server::HandlerResponse::Unhandled;
+      if (d.allowed) return false;
       res.set_header("Retry-After", std::to_string(d.retry_after_s));
       json_error(res, 429, "trop_de_requetes",
                  "trop de requêtes depuis votre adresse : réessayez dans " +
                      std::to_string(d.retry_after_s) + " s.");
-      return httplib::Server::HandlerResponse::Handled;
+      return true;
     });
     if (config.search && config.territory)
       add_search_routes(http, *config.search, *config.territory, &search_cache, config.geocoder);
     if (config.admin) add_admin_routes(http, config.admin);
-    http.set_post_routing_handler(gzip_json);
     if (config.web && config.search && config.territory) {
       web::Services services{*config.search, *config.territory,
                              [this](const store::ErrorReport& r) {
@@ -349,36 +309,21 @@ struct Server::Impl {
   }
 };
 
-namespace {
-constexpr int kListenBacklog = 4096;
-}  // namespace
-
-Server::Server(ServerConfig config, store::Store& store) : impl_(new Impl(std::move(config), store)) {}
+Server::Server(ServerConfig config, store::Store& store) : impl_(new Impl(std::move(config), store)) {
+  ListenerLimits limits = impl_->config.limits;
+  limits.threads = impl_->config.threads;
+  impl_->listener = std::make_unique<Listener>(impl_->http, limits);
+}
 Server::~Server() { delete impl_; }
 
 bool Server::run(std::string& error) {
-  int port = impl_->config.port;
-  if (port == 0) {
-    port = impl_->http.bind_to_any_port(impl_->config.host);
-  } else if (!impl_->http.bind_to_port(impl_->config.host, port)) {
-    port = -1;
-  }
-  if (port < 0) {
-    error = "impossible d'écouter sur " + impl_->config.host + ":" +
-            std::to_string(impl_->config.port) + " (port déjà utilisé ?)";
-    return false;
-  }
-  impl_->port = port;
-  // cpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, compiled into Debian's
-  // library): clients reconnecting faster than the accept loop takes them had their connection
-  // dropped and retried a second later (wrk, 64 connections: a p99 of 0.8 s and timeouts, the
-  // kernel's ListenOverflows counter rising). Listening again on the bound socket sets the
-  // queue's length (Linux), up to net.core.somaxconn.
-  if (impl_->listening_socket != INVALID_SOCKET) ::listen(impl_->listening_socket, kListenBacklog);
-  return impl_->http.listen_after_bind();
+  if (!impl_->listener->bind(impl_->config.host, impl_->config.port, error)) return false;
+  impl_->listener->run();
+  return true;
 }
 
-void Server::stop() { impl_->http.stop(); }
-int Server::bound_port() const { return impl_->port; }
+void Server::stop() { impl_->listener->stop(); }
+int Server::bound_port() const { return impl_->listener->port(); }
+ListenerStats Server::connection_stats() const { return impl_->listener->stats(); }
 
 }  // namespace maillage::http

@@ -1,5 +1,6 @@
-// The HTTP server of maillage (cpp-httplib). Handlers are thin: parse the request, call one
-// service, serialise. The search API and the web pages join in later modules.
+// The HTTP server of maillage: the routes of the API and of the web pages (http/router.h) over
+// the event-driven connection layer (http/listener.h). Handlers are thin: parse the request, call
+// one service, serialise.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "http/listener.h"
 #include "store/store.h"
 
 namespace maillage::search {
@@ -30,9 +32,8 @@ struct AdminConfig;
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
-  // cpp-httplib gives a worker to each keep-alive connection while it lasts: the pool must be
-  // larger than the connections expected at once (idle workers cost only their stacks).
-  int threads = 64;
+  // Threads answering requests (idle and slow connections take none); see also `limits`.
+  int threads = 16;
   // The search API is served when both are set.
   search::Service* search = nullptr;
   const territory::Reference* territory = nullptr;
@@ -52,6 +53,8 @@ struct ServerConfig {
   // Places the street addresses typed in "Où ?" (autour=) when set (maillage serve --geocodeur);
   // must outlive the server.
   const territory::Geocoder* geocoder = nullptr;
+  // Deadlines and caps of the connections (limits.threads is set from `threads`).
+  ListenerLimits limits;
 };
 
 // Serves until stop() is called from another thread or the process receives SIGINT/SIGTERM.
@@ -64,6 +67,7 @@ class Server {
   void stop();
   // The port actually bound (useful with port 0 in tests); valid once run() has started.
   int bound_port() const;
+  ListenerStats connection_stats() const;
 
  private:
   struct Impl;

@@ -1094,7 +1094,7 @@ void add_account_place_fields(Pages& pages, const httplib::Request& req, httplib
   if (req.has_param("confirmation")) d.set("confirm_saved", true);
 }
 
-void add_account_routes(httplib::Server& server, std::shared_ptr<Pages> pages) {
+void add_account_routes(http::Router& server, std::shared_ptr<Pages> pages) {
   if (!pages->services.accounts) return;
   auto page = [&pages](PageHandler handler) { return no_store_page(pages, handler); };
   server.Get("/compte/inscription", page(signup_page));

@@ -424,7 +424,7 @@ void contact_submit(Pages& pages, const httplib::Request& req, httplib::Response
 
 }  // namespace
 
-void add_expert_routes(httplib::Server& server, std::shared_ptr<Pages> pages) {
+void add_expert_routes(http::Router& server, std::shared_ptr<Pages> pages) {
   if (!pages->services.accounts) return;
   // Pages about one's own account are never stored by a cache; public ones may be.
   auto route = [pages](void (*handler)(Pages&, const httplib::Request&, httplib::Response&),

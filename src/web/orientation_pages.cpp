@@ -482,7 +482,7 @@ void add_orientation_link(Pages& pages, const httplib::Request& req, Data& d) {
   if (who(pages, req).signed_in()) d.set("orienter_url", std::string("/orienter"));
 }
 
-void add_orientation_routes(httplib::Server& server, std::shared_ptr<Pages> pages) {
+void add_orientation_routes(http::Router& server, std::shared_ptr<Pages> pages) {
   if (!pages->services.accounts) return;
   auto page = [&pages](PageHandler handler) { return no_store_page(pages, handler); };
   server.Get("/orienter", page(orientation_page));

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "http/router.h"
 #include "web/site.h"
 
 namespace maillage::web {
@@ -50,7 +51,7 @@ std::optional<search::Document> find_place(Pages& pages, const std::string& id);
 
 // account_pages.cpp: sign-up, login, password reset, the account, claims, editing, moderation,
 // history, confirmation, administrators' pages (docs/accounts.md).
-void add_account_routes(httplib::Server& server, std::shared_ptr<Pages> pages);
+void add_account_routes(http::Router& server, std::shared_ptr<Pages> pages);
 // Fields the place page adds for the person viewing it (manage, edit, history links).
 void add_account_place_fields(Pages& pages, const httplib::Request& req, httplib::Response& res,
                               const search::Document& doc,
@@ -58,7 +59,7 @@ void add_account_place_fields(Pages& pages, const httplib::Request& req, httplib
 
 // expert_pages.cpp: the directory of experts, their public profiles, the relay contact form and
 // one's own profile (docs/experts.md); called by add_account_routes.
-void add_expert_routes(httplib::Server& server, std::shared_ptr<Pages> pages);
+void add_expert_routes(http::Router& server, std::shared_ptr<Pages> pages);
 // expert_profile_pages.cpp: a person's own expert profile (/compte/expert).
 void expert_profile_page(Pages& pages, const httplib::Request& req, httplib::Response& res);
 void expert_profile_submit(Pages& pages, const httplib::Request& req, httplib::Response& res);
@@ -67,7 +68,7 @@ void expert_delete_submit(Pages& pages, const httplib::Request& req, httplib::Re
 
 // orientation_pages.cpp: "Orienter une personne" for signed-in accounts (/orienter, its sheet
 // /orienter/fiche and its e-mail /orienter/courriel); served when accounts are.
-void add_orientation_routes(httplib::Server& server, std::shared_ptr<Pages> pages);
+void add_orientation_routes(http::Router& server, std::shared_ptr<Pages> pages);
 // Sets "orienter_url" in `d` when the request comes from a signed-in account (the home page).
 void add_orientation_link(Pages& pages, const httplib::Request& req, Data& d);
 

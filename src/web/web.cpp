@@ -91,7 +91,7 @@ std::shared_ptr<Site> load_site(const Options& options, std::string& error) {
   return site;
 }
 
-void add_routes(httplib::Server& server, std::shared_ptr<Site> site, Services services) {
+void add_routes(http::Router& server, std::shared_ptr<Site> site, Services services) {
   auto pages = std::make_shared<Pages>(Pages{site, std::move(services)});
   httplib::Headers cached = {{"Cache-Control", "public, max-age=3600"}};
   server.set_mount_point("/static", (site->options.web_dir / "static").string(), cached);

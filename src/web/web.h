@@ -23,6 +23,9 @@ namespace httplib {
 class Server;
 struct Response;
 }
+namespace maillage::http {
+class Router;
+}
 namespace maillage::search {
 class Service;
 }
@@ -86,7 +89,7 @@ struct Services {
       history;
 };
 
-void add_routes(httplib::Server& server, std::shared_ptr<Site> site, Services services);
+void add_routes(http::Router& server, std::shared_ptr<Site> site, Services services);
 
 // The "Page introuvable" page (status 404: a search box, links to the home page and the
 // directory), for an address no route serves. Thread-safe.

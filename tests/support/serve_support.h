@@ -27,6 +27,7 @@ class ServeProcess {
   bool wait_ready();
   // True while the child process is running (it did not crash).
   bool alive();
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_;
