@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3
   clang libclang-rt-14-dev
-  libsqlite3-dev sqlite3 nlohmann-json3-dev libcpp-httplib-dev libboost-dev libcli11-dev libspdlog-dev
+  libsqlite3-dev sqlite3 nlohmann-json3-dev libcpp-httplib-dev libboost-dev zlib1g-dev libcli11-dev libspdlog-dev
   libicu-dev libstemmer-dev libsodium-dev libxxhash-dev libroaring-dev libqrencode-dev libsimdjson-dev
   libtomlplusplus-dev libcurl4-openssl-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev

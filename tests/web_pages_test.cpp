@@ -272,7 +272,7 @@ TEST_F(WebPagesTest, HostileDataIsEscapedEverywhere) {
 
 TEST_F(WebPagesTest, BadParametersGetAFrenchMessageOnTheForm) {
   auto r = get("/recherche?autour=Nullepartville");
-  ASSERT_EQ(r.status, 200);
+  ASSERT_EQ(r.status, 400);
   EXPECT_TRUE(has(r.body, "aucune commune ne correspond à « Nullepartville »"));
   EXPECT_TRUE(has(r.body, "aria-invalid=\"true\" aria-describedby=\"erreur-autour\""));
   EXPECT_TRUE(has(r.body, "role=\"alert\""));
@@ -312,6 +312,29 @@ TEST_F(WebPagesTest, MapPointsAreCompactAndFollowTheSearch) {
   EXPECT_EQ(nlohmann::json::parse(bad.body)["erreur"]["parametre"], "autour");
 }
 
+// Public pages are kept for repeated requests (web/page_cache.h): a kept page is the page, gzipped
+// or not as asked, and a change of the data is on the next request.
+TEST_F(WebPagesTest, KeptPagesFollowTheData) {
+  auto first = get("/lieux/lyon-1");
+  ASSERT_EQ(first.status, 200);
+  auto again = get("/lieux/lyon-1");
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.get_header_value("Content-Security-Policy"), first.get_header_value("Content-Security-Policy"));
+  auto zipped = get("/lieux/lyon-1", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(zipped.get_header_value("Content-Encoding"), "gzip");
+  EXPECT_LT(zipped.body.size(), first.body.size());
+  ASSERT_TRUE(store_->set_manual_fields("fixture", "lyon-1", {{Field::kNom, "Tiers-lieu de la Croix-Rousse"}}, {}, "test").ok);
+  service_->catch_up();
+  auto changed = get("/lieux/lyon-1");
+  EXPECT_TRUE(has(changed.body, "Tiers-lieu de la Croix-Rousse"));
+  ASSERT_TRUE(store_->set_manual_fields("fixture", "lyon-1", {{Field::kNom, "Tiers-lieu numérique"}}, {}, "test").ok);
+  service_->catch_up();
+  EXPECT_FALSE(has(get("/lieux/lyon-1").body, "Croix-Rousse"));
+  // An error page is never kept: the same bad request is answered 400 each time.
+  EXPECT_EQ(get("/recherche?limite=5000").status, 400);
+  EXPECT_EQ(get("/recherche?limite=5000").status, 400);
+}
+
 TEST_F(WebPagesTest, PagingFollowsTheCursorWithoutRepeating) {
   auto first = get("/recherche?services=Aide+aux+d%C3%A9marches+administratives&limite=2");
   std::smatch m;
@@ -347,11 +370,16 @@ TEST_F(WebPagesTest, PlacePageHoldsEverythingInPlainLanguage) {
 }
 
 TEST_F(WebPagesTest, SheetsCarryAQrCodeToThePlacePage) {
-  auto one = get("/lieux/angouleme-1/fiche", {{"Host", "annuaire.example.fr"}});
+  auto one = get("/lieux/angouleme-1/fiche", {{"Host", "localhost:8080"}});
   ASSERT_EQ(one.status, 200);
   EXPECT_TRUE(has(one.body, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
   EXPECT_TRUE(has(one.body, "aria-label=\"Code QR vers la page du lieu en ligne\""));
-  EXPECT_TRUE(has(one.body, "http://annuaire.example.fr/lieux/angouleme-1"));
+  EXPECT_TRUE(has(one.body, "http://localhost:8080/lieux/angouleme-1"));
+  // Without --url-publique, a Host that is not this machine's never reaches the page (nor the
+  // pages kept for other visitors): the link is relative.
+  auto other = get("/lieux/angouleme-1/fiche", {{"Host", "annuaire.example.fr"}});
+  EXPECT_FALSE(has(other.body, "annuaire.example.fr"));
+  EXPECT_FALSE(has(get("/lieux/angouleme-1/fiche", {{"Host", "localhost:8080"}}).body, "annuaire.example.fr"));
   auto list = get("/fiche?autour=Angoul%C3%AAme");
   ASSERT_EQ(list.status, 200);
   std::size_t svgs = 0;
@@ -371,9 +399,10 @@ TEST_F(WebPagesTest, WidgetIsFramableAndTheRestIsNot) {
   EXPECT_FALSE(has(w.body, "Tiers-lieu numérique"));  // Lyon is not in the 16
   EXPECT_TRUE(has(w.body, "target=\"_blank\""));
   auto code = get("/integrer/code?departement=16&services=Aide%20aux%20d%C3%A9marches%20administratives",
-                  {{"Host", "annuaire.example.fr"}});
+                  {{"Host", "127.0.0.1:8080"}});
   EXPECT_EQ(code.get_header_value("X-Frame-Options"), "DENY");
-  EXPECT_TRUE(has(code.body, "&lt;iframe src=&quot;http://annuaire.example.fr/integrer?departement=16&amp;services=Aide%20aux%20d%C3%A9marches%20administratives&quot;"))
+  EXPECT_FALSE(has(get("/integrer/code?departement=16", {{"Host", "annuaire.example.fr"}}).body, "annuaire.example.fr"));
+  EXPECT_TRUE(has(code.body, "&lt;iframe src=&quot;http://127.0.0.1:8080/integrer?departement=16&amp;services=Aide%20aux%20d%C3%A9marches%20administratives&quot;"))
       << code.body;
   EXPECT_TRUE(has(get("/integrer/code?departement=99").body, "n&apos;est pas un code de département"));
 }

@@ -16,6 +16,8 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/gzip.h"
+
 namespace maillage::http {
 
 namespace net = boost::asio;
@@ -47,29 +49,13 @@ bool compressible(const std::string& type) {
          type.rfind("application/manifest+json", 0) == 0;
 }
 
-bool accepts_gzip(const httplib::Request& req) {
-  // "gzip" or "gzip;q=0.5" accept it; "gzip;q=0" refuses it.
-  const std::string v = req.get_header_value("Accept-Encoding");
-  const auto at = v.find("gzip");
-  if (at == std::string::npos) return false;
-  const auto end = v.find(',', at);
-  const std::string rest = v.substr(at + 4, end == std::string::npos ? std::string::npos : end - at - 4);
-  const auto q = rest.find("q=");
-  return q == std::string::npos || std::strtod(rest.c_str() + q + 2, nullptr) > 0;
-}
-
 void gzip_body(const httplib::Request& req, httplib::Response& res, std::size_t min_bytes) {
   const std::string type = res.get_header_value("Content-Type");
   if (!compressible(type)) return;
   res.set_header("Vary", "Accept-Encoding");
-  if (res.body.size() < min_bytes || res.has_header("Content-Encoding") || !accepts_gzip(req)) return;
+  if (res.body.size() < min_bytes || res.has_header("Content-Encoding") || !common::accepts_gzip(req.get_header_value("Accept-Encoding"))) return;
   std::string zipped;
-  httplib::detail::gzip_compressor gzip;
-  bool ok = gzip.compress(res.body.data(), res.body.size(), true, [&](const char* p, std::size_t n) {
-    zipped.append(p, n);
-    return true;
-  });
-  if (!ok) return;
+  if (!common::gzip(res.body, zipped)) return;
   res.body = std::move(zipped);
   res.set_header("Content-Encoding", "gzip");
 }

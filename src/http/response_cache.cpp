@@ -44,7 +44,9 @@ std::shared_ptr<const ResponseCache::Entry> ResponseCache::get(const std::string
 
 void ResponseCache::put(const std::string& key, const Stamp& stamp, std::shared_ptr<const Entry> entry) {
   if (!entry || !entry->body) return;
-  const std::size_t bytes = entry->body->size() + entry->type.size() + 2 * key.size() + kOverhead;
+  std::size_t bytes = entry->body->size() + entry->type.size() + 2 * key.size() + kOverhead;
+  if (entry->gzipped) bytes += entry->gzipped->size();
+  for (const auto& [k, v] : entry->headers) bytes += k.size() + v.size() + 64;
   if (bytes > shard_capacity_ / 4) return;  // one answer never takes a quarter of a shard
   Shard& shard = shard_of(key);
   std::lock_guard lock(shard.mutex);

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace maillage::http {
@@ -28,6 +29,10 @@ class ResponseCache {
   struct Entry {
     std::shared_ptr<const std::string> body;
     std::string type;
+    // Pages keep their status, headers and a gzipped copy too (web/page_cache.h).
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::shared_ptr<const std::string> gzipped;
   };
 
   // `capacity_bytes` 0 disables the cache (every get misses, put keeps nothing).

@@ -316,7 +316,10 @@ void home_page(Pages& pages, const httplib::Request& req, httplib::Response& res
   add_page_fields(d, *pages.site, title, "recherche");
   add_orientation_link(pages, req, d);  // orientation_pages.cpp
   d.set("with_map", s.searched && s.query.has_value());
-  send_html(*pages.site, res, pages.site->templates.render_page("home", std::move(d)));
+  // A parameter not understood: the page says which, under status 400 (robots and scripts see
+  // the error too).
+  send_html(*pages.site, res, pages.site->templates.render_page("home", std::move(d)), false,
+            s.query ? 200 : 400);
 }
 
 void map_points(Pages& pages, const httplib::Request& req, httplib::Response& res) {

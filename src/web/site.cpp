@@ -62,13 +62,20 @@ std::string french_distance(double km) {
 
 std::string base_url(const Site& site, const httplib::Request& req) {
   if (!site.options.public_url.empty()) return site.options.public_url;
-  std::string host = req.get_header_value("Host");
-  bool plain = !host.empty() && host.size() <= 255 &&
-               std::all_of(host.begin(), host.end(), [](char c) {
-                 return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
-               });
-  return plain ? "http://" + host : "";
+  // Only this machine's own names: any other Host could be an attacker's, and pages are kept
+  // for other visitors (web/page_cache.h).
+  const std::string host = req.get_header_value("Host");
+  std::string_view name = host;
+  if (!name.empty() && name.front() == '[') {
+    name = name.substr(0, name.find(']') + 1);
+  } else {
+    name = name.substr(0, name.find(':'));
+  }
+  const std::string_view port = std::string_view(host).substr(name.size());
+  const bool digits = port.empty() || (port.size() <= 6 && port[0] == ':' &&
+                                       std::all_of(port.begin() + 1, port.end(), [](char c) { return c >= '0' && c <= '9'; }));
+  const bool loopback = name == "localhost" || name == "127.0.0.1" || name == "[::1]";
+  return loopback && digits ? "http://" + host : "";
 }
 
 void send_html(const Site& site, httplib::Response& res, std::string html, bool framable,

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "web/page_cache.h"
 #include "web/pages.h"
 
 namespace maillage::web {
@@ -93,26 +94,31 @@ std::shared_ptr<Site> load_site(const Options& options, std::string& error) {
 
 void add_routes(http::Router& server, std::shared_ptr<Site> site, Services services) {
   auto pages = std::make_shared<Pages>(Pages{site, std::move(services)});
-  httplib::Headers cached = {{"Cache-Control", "public, max-age=3600"}};
-  server.set_mount_point("/static", (site->options.web_dir / "static").string(), cached);
-  server.set_mount_point("/static/leaflet", (site->options.node_modules_dir / "leaflet" / "dist").string(), cached);
+  httplib::Headers for_an_hour = {{"Cache-Control", "public, max-age=3600"}};
+  server.set_mount_point("/static", (site->options.web_dir / "static").string(), for_an_hour);
+  server.set_mount_point("/static/leaflet", (site->options.node_modules_dir / "leaflet" / "dist").string(), for_an_hour);
   server.set_mount_point("/static/markercluster",
-                         (site->options.node_modules_dir / "leaflet.markercluster" / "dist").string(), cached);
+                         (site->options.node_modules_dir / "leaflet.markercluster" / "dist").string(), for_an_hour);
 
   auto page = [pages](void (*handler)(Pages&, const httplib::Request&, httplib::Response&)) {
     return [pages, handler](const httplib::Request& req, httplib::Response& res) { handler(*pages, req, res); };
   };
-  server.Get("/", page(home_page));
-  server.Get("/recherche", page(home_page));
-  server.Get("/recherche/carte", page(map_points));
-  server.Get(R"(/lieux/([^/]{1,300}))", page(place_page));
-  server.Get(R"(/lieux/([^/]{1,300})/fiche)", page(place_sheet_page));
+  // The public pages, kept for repeated requests of anonymous visitors (web/page_cache.h).
+  auto kept = site->options.page_cache_bytes
+                  ? std::make_shared<http::ResponseCache>(site->options.page_cache_bytes)
+                  : nullptr;
+  auto cached = [pages, kept](PageHandler handler) { return cached_page(pages, kept, handler); };
+  server.Get("/", cached(home_page));
+  server.Get("/recherche", cached(home_page));
+  server.Get("/recherche/carte", cached(map_points));
+  server.Get(R"(/lieux/([^/]{1,300}))", cached(place_page));
+  server.Get(R"(/lieux/([^/]{1,300})/fiche)", cached(place_sheet_page));
   server.Get(R"(/lieux/([^/]{1,300})/signaler)", page(report_form_page));
   server.Post(R"(/lieux/([^/]{1,300})/signaler)", page(report_submit));
-  server.Get("/fiche", page(sheet_list_page));
-  server.Get("/integrer", page(widget_page));
-  server.Get("/integrer/code", page(embed_code_page));
-  server.Get("/donnees", page(opendata_page));
+  server.Get("/fiche", cached(sheet_list_page));
+  server.Get("/integrer", cached(widget_page));
+  server.Get("/integrer/code", cached(embed_code_page));
+  server.Get("/donnees", cached(opendata_page));
   server.Get("/accessibilite", page(accessibility_page));
   server.Get("/mentions-legales", page(legal_page));
   add_account_routes(server, pages);

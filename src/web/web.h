@@ -48,8 +48,10 @@ struct Options {
   // markers on a plain background (offline deployments).
   std::string tile_url;
   std::string tile_attribution;
-  // Absolute base URL of the site ("https://maillage.example.fr") for QR codes and embed
-  // snippets. Empty: taken from the request's Host header (checked).
+  // Absolute base URL of the site ("https://maillage.example.fr") for QR codes, embed snippets
+  // and JSON-LD. Empty: the request's Host header when it names this machine's loopback
+  // (localhost, 127.0.0.1, [::1], any port), else relative links: a Host header an attacker
+  // chose never reaches a page.
   std::string public_url;
   // Error reports accepted per client address per 10 minutes (bursts of as many).
   int reports_per_10_minutes = 5;
@@ -59,6 +61,8 @@ struct Options {
   // Messages to experts through their contact form, per client address per hour (bursts of as
   // many).
   int contacts_per_hour = 6;
+  // Room for public pages kept for repeated requests (web/page_cache.h); 0: none kept.
+  std::size_t page_cache_bytes = std::size_t{32} << 20;
 };
 
 class Site;  // the loaded templates and per-process state (zones, rate limits)
