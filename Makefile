@@ -5,7 +5,7 @@ DB         ?= var/maillage.db
 PORT       ?= 8080
 JOBS       ?= $(shell nproc)
 
-.PHONY: all setup build build-san run test test-unit test-browser test-asan test-fuzz bench bench-search bench-federation screenshots clean format
+.PHONY: all setup build build-san run test test-unit test-browser test-asan test-fuzz bench bench-search bench-federation bench-http screenshots clean format
 
 all: build
 
@@ -67,6 +67,10 @@ bench-search: setup
 # Harvesting and deduplicating: all of ../shared/data, and one big source over HTTP (bench/README.md).
 bench-federation: setup
 	bench/federation/run.sh
+
+# The public pages (search, place, home) beside the API's search, under wrk (bench/README.md).
+bench-http: setup
+	bench/http/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
