@@ -357,3 +357,43 @@ TEST(ClaimJourney, ASharedOrNationalDomainNoLongerObtainsPlaces) {
 
 }  // namespace
 }  // namespace maillage
+
+namespace maillage {
+namespace {
+
+// The lock-out of issue 19 as a weapon: five wrong passwords used to keep the owner out for 15
+// minutes. Now only the client that failed waits, with the message anyone gets, and the owner's
+// own device (the cookie its earlier login left) signs in at once, even behind the same address.
+TEST(LoginJourney, FailuresSlowDownTheirClientNotTheOwnersDevice) {
+  testing::TempDir dir;
+  const auto db = dir / "m.db";
+  int port = testing::free_port();
+  testing::ServeProcess server(db, port);
+  ASSERT_TRUE(server.wait_ready());
+  WebSession owner(port);
+  ASSERT_EQ(owner.post("/compte/inscription", {{"nom", "Alex"}, {"courriel", "alex@exemple.fr"},
+                                               {"mot_de_passe", "un secret d'installateur"}, {"consentement", "oui"}}).status, 200);
+  ASSERT_EQ(owner.get(testing::mailed_link(db, "alex@exemple.fr", "/compte/confirmer?jeton=")).status, 200);
+  ASSERT_TRUE(owner.log_in("alex@exemple.fr", "un secret d'installateur"));
+  EXPECT_FALSE(owner.cookie("maillage_appareil").empty());
+  owner.forget_cookie("maillage_session");
+
+  WebSession attacker(port);
+  for (int i = 0; i < 5; ++i) {
+    auto r = attacker.post("/compte/connexion", {{"courriel", "alex@exemple.fr"}, {"mot_de_passe", "essai " + std::to_string(i)}});
+    EXPECT_EQ(r.status, 400);
+    EXPECT_TRUE(contains(r.body, "Adresse ou mot de passe incorrect."));
+  }
+  auto slowed = attacker.post("/compte/connexion", {{"courriel", "alex@exemple.fr"}, {"mot_de_passe", "un secret d'installateur"}});
+  EXPECT_EQ(slowed.status, 400);
+  EXPECT_TRUE(contains(slowed.body, "Trop d&apos;essais depuis cette connexion")) << slowed.body.substr(0, 2000);
+  EXPECT_FALSE(contains(slowed.body, "bloqué"));
+  // (An address without an account is slowed down alike: AccountsFixture.SlowingDownSaysNothing...;
+  // not here, where the logins of one address per minute are limited too.)
+  // The owner, from the same address, on their device.
+  EXPECT_TRUE(owner.log_in("alex@exemple.fr", "un secret d'installateur"));
+  EXPECT_TRUE(server.alive());
+}
+
+}  // namespace
+}  // namespace maillage

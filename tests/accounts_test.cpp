@@ -110,16 +110,80 @@ TEST_F(AccountsFixture, ATakenAddressGetsTheSameAnswerAndItsOwnerAnEmail) {
   EXPECT_EQ(mail.front().subject, "Votre compte maillage existe déjà");
 }
 
-TEST_F(AccountsFixture, RepeatedFailuresLockTheAccountEvenForTheRightPassword) {
+// Failures slow down the client that makes them, never the owner elsewhere nor on a device they
+// signed in from (issue 19: five wrong passwords used to lock any account, its owner included).
+TEST_F(AccountsFixture, RepeatedFailuresSlowDownTheirClientOnly) {
   sign_up_and_confirm("camille@exemple.fr");
   accounts::Result r;
-  for (int i = 0; i < 5; ++i) EXPECT_FALSE(service->log_in("camille@exemple.fr", "mauvais mot de passe", r));
-  EXPECT_FALSE(store->account_by_email("camille@exemple.fr")->locked_until.empty());
-  EXPECT_FALSE(service->log_in("camille@exemple.fr", "un mot de passe solide", r));
-  EXPECT_NE(r.message.find("bloqué"), std::string::npos);
-  // A reset proves the address and lifts the lock.
+  const accounts::LoginClient attacker{"203.0.113.9", ""};
+  // The owner's device, from an earlier login.
+  auto first = service->log_in("camille@exemple.fr", "un mot de passe solide", r, {"198.51.100.7", ""});
+  ASSERT_TRUE(first) << r.message;
+  const std::string device = service->device_token(service->principal(*first).id);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_FALSE(service->log_in("camille@exemple.fr", "mauvais mot de passe", r, attacker));
+    EXPECT_EQ(r.message, "Adresse ou mot de passe incorrect.");
+  }
+  // The attacker's client now waits, even with the right password...
+  EXPECT_FALSE(service->log_in("camille@exemple.fr", "un mot de passe solide", r, attacker));
+  EXPECT_NE(r.message.find("réessayez dans 1 seconde"), std::string::npos) << r.message;
+  // ...the account is not locked: its owner signs in from another address, or from their
+  // device behind the attacker's own address (a shared connection).
+  EXPECT_TRUE(service->log_in("camille@exemple.fr", "un mot de passe solide", r, {"198.51.100.7", ""})) << r.message;
+  EXPECT_TRUE(service->log_in("camille@exemple.fr", "un mot de passe solide", r, {"203.0.113.9", device})) << r.message;
+  // A device token of another account, or forged, is the attacker's address again.
+  EXPECT_FALSE(service->log_in("camille@exemple.fr", "un mot de passe solide", r, {"203.0.113.9", device + "x"}));
+  EXPECT_NE(r.message.find("réessayez"), std::string::npos);
+  EXPECT_TRUE(store->account_by_email("camille@exemple.fr")->locked_until.empty());
+  // A reset proves the address: no client waits for it any more.
   service->request_reset("camille@exemple.fr");
   ASSERT_TRUE(service->reset_password(token_of(last_link("camille@exemple.fr")), "encore un autre secret").ok);
+  EXPECT_TRUE(service->log_in("camille@exemple.fr", "encore un autre secret", r, attacker)) << r.message;
+}
+
+// An address without an account is slowed down exactly like one with an account: the messages
+// say nothing of which exists.
+TEST_F(AccountsFixture, SlowingDownSaysNothingOfTheAccountsExistence) {
+  sign_up_and_confirm("camille@exemple.fr");
+  const accounts::LoginClient from{"203.0.113.9", ""};
+  std::vector<std::string> known, unknown;
+  for (int i = 0; i < 7; ++i) {
+    accounts::Result a, b;
+    service->log_in("camille@exemple.fr", "mauvais mot de passe", a, from);
+    service->log_in("personne@exemple.fr", "mauvais mot de passe", b, from);
+    known.push_back(a.message);
+    unknown.push_back(b.message);
+  }
+  EXPECT_EQ(known, unknown);
+  EXPECT_NE(known.back().find("réessayez"), std::string::npos);
+}
+
+// The owner hears of repeated failures, whoever made them, once at ten.
+TEST_F(AccountsFixture, TheOwnerIsToldOfRepeatedFailures) {
+  sign_up_and_confirm("camille@exemple.fr");
+  const auto before = store->mail(100).size();
+  accounts::Result r;
+  for (int i = 0; i < 12; ++i)
+    service->log_in("camille@exemple.fr", "mauvais mot de passe", r, {"203.0.113." + std::to_string(i), ""});
+  auto mail = store->mail(100);
+  ASSERT_EQ(mail.size(), before + 1);
+  EXPECT_EQ(mail.front().recipient, "camille@exemple.fr");
+  EXPECT_EQ(mail.front().subject, "Tentatives de connexion à votre compte maillage");
+  EXPECT_NE(mail.front().body.find("10 essais"), std::string::npos);
+  EXPECT_NE(mail.front().body.find("n'est pas bloqué"), std::string::npos);
+}
+
+// One reset link used spends the others sent before it.
+TEST_F(AccountsFixture, OneResetLinkUsedCancelsTheOthers) {
+  sign_up_and_confirm("camille@exemple.fr");
+  service->request_reset("camille@exemple.fr");
+  const std::string older = token_of(last_link("camille@exemple.fr"));
+  service->request_reset("camille@exemple.fr");
+  const std::string newer = token_of(last_link("camille@exemple.fr"));
+  ASSERT_NE(older, newer);
+  ASSERT_TRUE(service->reset_password(newer, "encore un autre secret").ok);
+  EXPECT_FALSE(service->reset_password(older, "le secret de quelqu'un d'autre").ok);
+  accounts::Result r;
   EXPECT_TRUE(service->log_in("camille@exemple.fr", "encore un autre secret", r)) << r.message;
 }
 

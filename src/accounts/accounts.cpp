@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -96,6 +98,26 @@ std::string Sealer::seal(std::string_view plain) const {
   return out;
 }
 
+std::string Sealer::seal_text(std::string_view plain) const {
+  const std::string sealed = seal(plain);
+  std::string out(sodium_base64_ENCODED_LEN(sealed.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(sealed.data()), sealed.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+std::optional<std::string> Sealer::unseal_text(std::string_view text) const {
+  if (text.size() > 4096) return std::nullopt;
+  std::string bin(text.size(), '\0');
+  std::size_t n = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), text.data(), text.size(),
+                        nullptr, &n, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+    return std::nullopt;
+  bin.resize(n);
+  return unseal(bin);
+}
+
 std::optional<std::string> Sealer::unseal(std::string_view sealed) const {
   if (sealed.size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) return std::nullopt;
   const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
@@ -178,7 +200,10 @@ constexpr std::string_view kPurpose =
 }  // namespace
 
 Service::Service(store::AccountStore& store, std::unique_ptr<Sealer> sealer, Settings settings)
-    : store_(store), sealer_(std::move(sealer)), settings_(std::move(settings)) {
+    : store_(store),
+      sealer_(std::move(sealer)),
+      settings_(std::move(settings)),
+      throttle_(settings_.login_free_failures, settings_.login_max_delay_s) {
   while (!settings_.public_url.empty() && settings_.public_url.back() == '/')
     settings_.public_url.pop_back();
   dummy_hash_ = hash_password("maillage: no such account, same work");
@@ -296,35 +321,60 @@ Result Service::confirm(std::string_view token) {
 }
 
 std::optional<std::string> Service::log_in(std::string_view email_in, std::string_view password,
-                                           Result& result) {
+                                           Result& result, const LoginClient& client) {
   const Result wrong = Result::failure("", "Adresse ou mot de passe incorrect.");
   auto email = normalise_email(email_in);
   auto a = email ? store_.account_by_email(*email) : std::nullopt;
+  // The throttle's key: the address as typed, with the owner's device when this client is one
+  // (a sealed "appareil:<id>" of this account), else with the client's address.
+  const std::string typed = email ? *email : std::string(email_in.substr(0, 254));
+  std::string from = "adresse:" + client.address;
+  if (a && !client.device.empty())
+    if (auto opened = sealer_->unseal_text(client.device); opened && *opened == "appareil:" + std::to_string(a->id))
+      from = "appareil";
+  const std::string key = typed + "\n" + from;
+  const std::int64_t now_s =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (const std::int64_t wait = throttle_.wait_s(key, now_s); wait > 0) {
+    verify_password(dummy_hash_, password);  // same time whatever happens next
+    const std::int64_t minutes = (wait + 59) / 60;
+    result = Result::failure(
+        "", "Trop d'essais depuis cette connexion : réessayez dans " +
+                (wait < 60 ? std::to_string(wait) + (wait > 1 ? " secondes" : " seconde")
+                           : std::to_string(minutes) + (minutes > 1 ? " minutes" : " minute")) +
+                ", ou choisissez un nouveau mot de passe avec « Mot de passe oublié ».");
+    return std::nullopt;
+  }
   if (!a) {
     verify_password(dummy_hash_, password);  // same time as a real check
+    throttle_.failure(key, now_s);
     result = wrong;
     return std::nullopt;
   }
   std::string now = store::utc_now();
-  if (!a->locked_until.empty() && a->locked_until > now) {
-    verify_password(dummy_hash_, password);
-    result = Result::failure("", "Trop d'essais : ce compte est bloqué jusqu'à " +
-                                     a->locked_until.substr(11, 5) + " (UTC). Vous pouvez aussi "
-                                     "réinitialiser votre mot de passe.");
-    return std::nullopt;
-  }
   if (!verify_password(a->password_hash, password)) {
+    throttle_.failure(key, now_s);
     a->failed_logins += 1;
-    if (a->failed_logins >= settings_.lockout_failures) {
-      int extra = static_cast<int>(std::min<std::int64_t>(a->failed_logins - settings_.lockout_failures, 6));
-      a->locked_until = store::utc_in(std::int64_t{settings_.lockout_minutes} * 60 * (1 << extra));
-      store_.audit({0, "", "systeme", "blocage", "compte:" + std::to_string(a->id), "",
-                    a->locked_until});
+    a->locked_until.clear();  // lock-outs of earlier versions end
+    if (a->failed_logins == settings_.alert_failures ||
+        (a->failed_logins > settings_.alert_failures && a->failed_logins % 100 == 0)) {
+      queue_mail(a->email, "Tentatives de connexion à votre compte maillage",
+                 "Bonjour,\n\n" + std::to_string(a->failed_logins) +
+                     " essais de connexion à votre compte maillage ont échoué à la suite, avec un "
+                     "mauvais mot de passe.\n\nSi ce n'était pas vous, quelqu'un essaie peut-être de "
+                     "deviner votre mot de passe. Votre compte n'est pas bloqué : vous pouvez toujours "
+                     "vous connecter. Pour plus de sûreté, choisissez un nouveau mot de passe, long "
+                     "et que vous n'utilisez nulle part ailleurs, avec « Mot de passe oublié » sur la "
+                     "page de connexion.\n",
+                 "");
+      store_.audit({0, "", "systeme", "alerte_connexion", "compte:" + std::to_string(a->id), "",
+                    std::to_string(a->failed_logins)});
     }
     store_.update_account(*a);
     result = wrong;
     return std::nullopt;
   }
+  throttle_.success(key);
   if (a->status == "a_confirmer") {
     result = Result::failure("", "Confirmez d'abord votre adresse avec le lien reçu par courriel.");
     return std::nullopt;
@@ -346,6 +396,10 @@ std::optional<std::string> Service::log_in(std::string_view email_in, std::strin
   }
   result = Result::success();
   return token;
+}
+
+std::string Service::device_token(std::int64_t account) const {
+  return sealer_->seal_text("appareil:" + std::to_string(account));
 }
 
 void Service::log_out(std::string_view session_token) {
@@ -380,6 +434,7 @@ Result Service::reset_password(std::string_view token, std::string_view password
   if (a->password_hash.empty()) return Result::failure("", "Le serveur est surchargé : réessayez.");
   a->failed_logins = 0;
   a->locked_until.clear();
+  throttle_.forget_typed(a->email);  // no client waits any more for the address it proved
   // The link proved the address: an unconfirmed account is confirmed by it.
   if (a->status == "a_confirmer") {
     a->status = "actif";

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "accounts/login_throttle.h"
 #include "store/accounts.h"
 
 namespace maillage::territory {
@@ -51,6 +52,9 @@ class Sealer {
   static std::unique_ptr<Sealer> open(const std::filesystem::path& key_file, std::string& error);
   std::string seal(std::string_view plain) const;
   std::optional<std::string> unseal(std::string_view sealed) const;
+  // The same, as URL-safe base64 text (cookies).
+  std::string seal_text(std::string_view plain) const;
+  std::optional<std::string> unseal_text(std::string_view text) const;
 
  private:
   std::string key_;
@@ -95,8 +99,12 @@ bool can_read_outbox(const Principal& p);                              // admins
 
 struct Settings {
   std::string public_url;       // "https://maillage.example.fr", for the links in e-mails
-  int lockout_failures = 5;     // consecutive failed logins before a lock-out
-  int lockout_minutes = 15;     // first lock-out; doubles on each further failure
+  // Failed logins (accounts/login_throttle.h): free ones per (address typed, client), then waits
+  // doubling up to the maximum; the owner is told by e-mail at `alert_failures` consecutive
+  // failures of the account, whoever made them.
+  int login_free_failures = 5;
+  int login_max_delay_s = 900;
+  int alert_failures = 10;
   int session_days = 14;
   int confirmation_hours = 48;
   int reset_minutes = 60;
@@ -114,6 +122,12 @@ struct Result {
   }
 };
 
+// Who is logging in: the client's address, and the device cookie an earlier login left.
+struct LoginClient {
+  std::string address;
+  std::string device;
+};
+
 class Service {
  public:
   Service(store::AccountStore& store, std::unique_ptr<Sealer> sealer, Settings settings);
@@ -128,10 +142,14 @@ class Service {
   // Confirms with the token of the e-mail; the first confirmed account becomes administrator
   // when none exists (the installer's).
   Result confirm(std::string_view token);
-  // A session token on success. Failures count towards a lock-out; a locked account is refused
-  // even with the right password, with the same message as a wrong one until the lock ends.
+  // A session token on success. Failures slow down the next attempts of the same address typed
+  // from the same client (its address, or the owner's known device): never the owner elsewhere,
+  // and the same messages whether the address has an account or not.
   std::optional<std::string> log_in(std::string_view email, std::string_view password,
-                                    Result& result);
+                                    Result& result, const LoginClient& client = {});
+  // The value of the device cookie for `account`, set at each login: later logins from that
+  // device are not slowed down by other clients' failures. Opaque and sealed.
+  std::string device_token(std::int64_t account) const;
   void log_out(std::string_view session_token);
   // Queues a reset e-mail when the address has an account; the same answer either way.
   void request_reset(std::string_view email);
@@ -174,6 +192,7 @@ class Service {
   std::unique_ptr<Sealer> sealer_;
   Settings settings_;
   std::string dummy_hash_;  // verified against when the address is unknown: equal timing
+  LoginThrottle throttle_;
   std::mutex first_admin_mutex_;
 };
 

@@ -258,13 +258,25 @@ class SqliteAccountStore final : public AccountStore {
   std::optional<std::int64_t> consume_token(std::string_view hash, std::string_view purpose,
                                             std::string_view now) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_.handle(),
-                "UPDATE account_tokens SET used_at = ? WHERE token_hash = ? AND purpose = ? "
-                "AND used_at = '' AND expires_at > ? RETURNING account_id");
-    s.bind(1, now).bind_blob(2, hash.data(), hash.size()).bind(3, purpose).bind(4, now);
-    if (s.step() != SQLITE_ROW) return std::nullopt;
-    std::int64_t account = s.integer(0);
-    s.step();
+    std::optional<std::int64_t> account;
+    transaction([&] {
+      Statement s(db_.handle(),
+                  "UPDATE account_tokens SET used_at = ? WHERE token_hash = ? AND purpose = ? "
+                  "AND used_at = '' AND expires_at > ? RETURNING account_id");
+      s.bind(1, now).bind_blob(2, hash.data(), hash.size()).bind(3, purpose).bind(4, now);
+      if (s.step() != SQLITE_ROW) return Status::success();
+      account = s.integer(0);
+      s.step();
+      // The other links of the same purpose sent to this account are spent with it.
+      Statement others(db_.handle(),
+                       "UPDATE account_tokens SET used_at = ? WHERE account_id = ? AND purpose = ? AND used_at = ''");
+      others.bind(1, now).bind(2, *account).bind(3, purpose);
+      if (Status st = done(others, "jetons"); !st.ok) {
+        account.reset();
+        return st;
+      }
+      return Status::success();
+    });
     return account;
   }
 

@@ -117,7 +117,8 @@ class AccountStore {
   virtual Status put_token(std::string_view hash, std::int64_t account, std::string_view purpose,
                            std::string_view expires_at) = 0;
   // Marks an unused, unexpired token of this purpose used and returns its account, atomically:
-  // a second use finds nothing.
+  // a second use finds nothing, nor does any other token of this purpose of the same account
+  // (one reset link used cancels the others).
   virtual std::optional<std::int64_t> consume_token(std::string_view hash,
                                                     std::string_view purpose,
                                                     std::string_view now) = 0;

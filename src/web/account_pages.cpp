@@ -141,12 +141,19 @@ void login_submit(Pages& pages, const httplib::Request& req, httplib::Response& 
     return render_form(pages, req, res, f, 429);
   }
   accounts::Result r;
-  auto token = pages.services.accounts->log_in(form(req, "courriel"), form(req, "mot_de_passe"), r);
+  auto& accounts = *pages.services.accounts;
+  auto token = accounts.log_in(form(req, "courriel"), form(req, "mot_de_passe"), r,
+                               {req.remote_addr, cookie(req, kDeviceCookie)});
   if (!token) {
     f.errors.push_back(r);
     return render_form(pages, req, res, f, 400);
   }
   set_session_cookie(pages, res, *token, false);
+  // The device the owner signs in from: other clients' failures never slow it down (a year).
+  std::string device = std::string(kDeviceCookie) + "=" + accounts.device_token(accounts.principal(*token).id) +
+                       "; Path=/compte; HttpOnly; SameSite=Strict; Max-Age=31536000";
+  if (secure_site(pages)) device += "; Secure";
+  res.headers.emplace("Set-Cookie", device);
   redirect(res, safe_return(form(req, "retour")));
 }
 

@@ -14,6 +14,8 @@
 namespace maillage::web {
 
 inline constexpr const char* kSessionCookie = "maillage_session";
+// Left by a login on the owner's device (accounts::Service::device_token), sent to /compte only.
+inline constexpr const char* kDeviceCookie = "maillage_appareil";
 
 // ---- requests ----
 

@@ -42,7 +42,10 @@ std::function<void(const httplib::Request&, httplib::Response&)> cached_page(
     std::string zipped;
     if (res.body.size() >= 512 && common::gzip(res.body, zipped))
       entry->gzipped = std::make_shared<const std::string>(std::move(zipped));
-    entry->body = std::make_shared<const std::string>(res.body);
+    entry->body = std::make_shared<const std::string>(std::move(res.body));
+    entry->status = 200;
+    res = httplib::Response();
+    send(req, res, *entry);  // the kept copies: the page is not gzipped a second time
     cache->put(key, stamp, std::move(entry));
   };
 }
