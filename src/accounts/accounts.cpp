@@ -203,7 +203,8 @@ Service::Service(store::AccountStore& store, std::unique_ptr<Sealer> sealer, Set
     : store_(store),
       sealer_(std::move(sealer)),
       settings_(std::move(settings)),
-      throttle_(settings_.login_free_failures, settings_.login_max_delay_s) {
+      throttle_(settings_.login_free_failures, settings_.login_first_delay_ms,
+                std::int64_t{settings_.login_max_delay_s} * 1000) {
   while (!settings_.public_url.empty() && settings_.public_url.back() == '/')
     settings_.public_url.pop_back();
   dummy_hash_ = hash_password("maillage: no such account, same work");
@@ -333,9 +334,10 @@ std::optional<std::string> Service::log_in(std::string_view email_in, std::strin
     if (auto opened = sealer_->unseal_text(client.device); opened && *opened == "appareil:" + std::to_string(a->id))
       from = "appareil";
   const std::string key = typed + "\n" + from;
-  const std::int64_t now_s =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  if (const std::int64_t wait = throttle_.wait_s(key, now_s); wait > 0) {
+  const std::int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (const std::int64_t wait_ms = throttle_.wait_ms(key, now_ms); wait_ms > 0) {
+    const std::int64_t wait = (wait_ms + 999) / 1000;
     verify_password(dummy_hash_, password);  // same time whatever happens next
     const std::int64_t minutes = (wait + 59) / 60;
     result = Result::failure(
@@ -347,13 +349,13 @@ std::optional<std::string> Service::log_in(std::string_view email_in, std::strin
   }
   if (!a) {
     verify_password(dummy_hash_, password);  // same time as a real check
-    throttle_.failure(key, now_s);
+    throttle_.failure(key, now_ms);
     result = wrong;
     return std::nullopt;
   }
   std::string now = store::utc_now();
   if (!verify_password(a->password_hash, password)) {
-    throttle_.failure(key, now_s);
+    throttle_.failure(key, now_ms);
     a->failed_logins += 1;
     a->locked_until.clear();  // lock-outs of earlier versions end
     if (a->failed_logins == settings_.alert_failures ||

@@ -103,6 +103,7 @@ struct Settings {
   // doubling up to the maximum; the owner is told by e-mail at `alert_failures` consecutive
   // failures of the account, whoever made them.
   int login_free_failures = 5;
+  int login_first_delay_ms = 5000;
   int login_max_delay_s = 900;
   int alert_failures = 10;
   int session_days = 14;

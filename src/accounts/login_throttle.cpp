@@ -4,24 +4,25 @@
 
 namespace maillage::accounts {
 
-LoginThrottle::LoginThrottle(int free_failures, std::int64_t max_delay_s, std::size_t max_keys)
-    : free_failures_(free_failures), max_delay_s_(max_delay_s), max_keys_(max_keys) {}
+LoginThrottle::LoginThrottle(int free_failures, std::int64_t first_delay_ms, std::int64_t max_delay_ms,
+                             std::size_t max_keys)
+    : free_failures_(free_failures), first_delay_ms_(first_delay_ms), max_delay_ms_(max_delay_ms), max_keys_(max_keys) {}
 
-std::int64_t LoginThrottle::wait_s(const std::string& key, std::int64_t now_s) const {
+std::int64_t LoginThrottle::wait_ms(const std::string& key, std::int64_t now_ms) const {
   std::lock_guard lock(mutex_);
   auto it = keys_.find(key);
-  return it == keys_.end() ? 0 : std::max<std::int64_t>(0, it->second.next_s - now_s);
+  return it == keys_.end() ? 0 : std::max<std::int64_t>(0, it->second.next_ms - now_ms);
 }
 
-int LoginThrottle::failure(const std::string& key, std::int64_t now_s) {
+int LoginThrottle::failure(const std::string& key, std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
-  if (keys_.size() >= max_keys_ && !keys_.count(key)) prune(now_s);
+  if (keys_.size() >= max_keys_ && !keys_.count(key)) prune(now_ms);
   State& s = keys_[key];
   s.failures += 1;
   const int over = s.failures - free_failures_;
   if (over >= 0) {
-    const std::int64_t delay = over >= 20 ? max_delay_s_ : std::min<std::int64_t>(max_delay_s_, std::int64_t{1} << over);
-    s.next_s = now_s + delay;
+    const std::int64_t delay = over >= 30 ? max_delay_ms_ : std::min<std::int64_t>(max_delay_ms_, first_delay_ms_ << over);
+    s.next_ms = now_ms + delay;
   }
   return s.failures;
 }
@@ -45,9 +46,9 @@ void LoginThrottle::forget_typed(const std::string& typed) {
 
 // Room for new keys: the ones whose wait is over and that are not close to a delay go first,
 // then, under a flood of distinct keys, the whole table (each key then starts over).
-void LoginThrottle::prune(std::int64_t now_s) {
+void LoginThrottle::prune(std::int64_t now_ms) {
   for (auto it = keys_.begin(); it != keys_.end();) {
-    if (it->second.next_s + max_delay_s_ < now_s) {
+    if (it->second.next_ms + max_delay_ms_ < now_ms) {
       it = keys_.erase(it);
     } else {
       ++it;

@@ -206,7 +206,8 @@ int run_harvest(const HarvestArgs& a) {
     if (r.status == "erreur") status = 1;
     changed |= r.import.added + r.import.updated + r.withdrawn > 0;
   }
-  if (changed && !a.no_dedup) print_dedup(federation::deduplicate(*store));
+  // Also when an earlier harvest or deduplication was interrupted (federation::dedup_due).
+  if (!a.no_dedup && (changed || federation::dedup_due(*store))) print_dedup(federation::deduplicate(*store));
   return status;
 }
 

@@ -754,4 +754,16 @@ DedupReport deduplicate(store::Store& store, const DedupOptions& options) {
   return report;
 }
 
+bool dedup_due(store::Store& store) {
+  const std::string changed = store.last_change_at_outside(store::kFusionSource);
+  if (changed.empty()) return false;  // no source has ever changed anything
+  // The newest finished deduplication (runs newest first; killed ones never finish).
+  for (std::size_t limit = 16;; limit *= 4) {
+    auto runs = store.runs_of(store::kFusionSource, limit);
+    for (const auto& r : runs)
+      if (r.status == "termine") return changed > r.started_at;
+    if (runs.size() < limit) return true;
+  }
+}
+
 }  // namespace maillage::federation

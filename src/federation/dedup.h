@@ -138,4 +138,10 @@ struct DedupReport {
 // withdraws the ones no cluster produces any more) in one import run of source "fusion".
 DedupReport deduplicate(store::Store& store, const DedupOptions& options = {});
 
+// Whether the merged places may be behind the sources: a source changed after the start of the
+// last deduplication that finished, or none ever finished while sources have places. A harvest
+// or a deduplication killed half-way leaves it true, so that the next harvest completes the job
+// whatever the sources say then (unchanged sources included).
+bool dedup_due(store::Store& store);
+
 }  // namespace maillage::federation

@@ -57,7 +57,9 @@ int Scheduler::run_once() {
     if (!r.message.empty()) line += " — " + r.message;
     log(line);
   }
-  if (changed && options_.deduplicate) {
+  // Also when an earlier harvest or deduplication was interrupted (the sources may say
+  // "unchanged" now while the merged places are behind them).
+  if (options_.deduplicate && (changed || dedup_due(*store_))) {
     DedupReport d = deduplicate(*store_);
     log(d.error.empty() ? "dédoublonnage : " + std::to_string(d.clusters) + " lieux fusionnés"
                         : "dédoublonnage impossible : " + d.error);

@@ -320,6 +320,14 @@ class SqliteStore final : public Store {
     return s.step() == SQLITE_ROW ? s.integer(0) : 0;
   }
 
+  std::string last_change_at_outside(std::string_view source) override {
+    // From the newest change backwards: stops at the first one of another source.
+    sqlite::Statement s(db_.handle(),
+                        "SELECT at FROM change_log WHERE source != ? ORDER BY seq DESC LIMIT 1");
+    s.bind(1, source);
+    return s.step() == SQLITE_ROW ? s.text(0) : std::string();
+  }
+
   std::int64_t count_active() override {
     sqlite::Statement s(db_.handle(), "SELECT COUNT(*) FROM places WHERE status = 'actif'");
     return s.step() == SQLITE_ROW ? s.integer(0) : 0;

@@ -197,6 +197,9 @@ class Store {
   // Up to `limit` changes with seq > after, in order.
   virtual std::vector<Change> changes_since(std::int64_t after, std::size_t limit) = 0;
   virtual std::int64_t last_seq() = 0;
+  // The time of the newest change made by another source than `source` ("" when none): what
+  // tells whether deduplication has seen every change of the sources (federation/dedup.h).
+  virtual std::string last_change_at_outside(std::string_view source) = 0;
   virtual std::int64_t count_active() = 0;
   virtual std::vector<ImportRun> runs(std::size_t limit) = 0;
 
