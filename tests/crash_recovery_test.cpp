@@ -1,13 +1,13 @@
 // An import killed (SIGKILL) in the middle of a transaction, then run again, yields the same
 // database as an uninterrupted import; the store stays consistent at every step.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "support/test_support.h"
 
 namespace maillage {
 namespace {
 
+using testing::query_text;
 using testing::run_maillage;
 using testing::TempDir;
 
@@ -37,18 +37,6 @@ std::filesystem::path make_big_csv(const TempDir& dir, int copies) {
   auto path = dir / "big.csv";
   testing::write_file(path, csv);
   return path;
-}
-
-std::string query_text(const std::filesystem::path& db, const char* sql) {
-  sqlite3* h = nullptr;
-  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* st = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(h);
-  return out;
 }
 
 TEST(CrashRecovery, KilledImportRerunGivesTheSameDatabase) {

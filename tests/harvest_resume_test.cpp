@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -25,20 +24,9 @@ namespace maillage {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using testing::query_text;
 using testing::run_maillage;
 using testing::TempDir;
-
-std::string query_text(const std::filesystem::path& db, const char* sql) {
-  sqlite3* h = nullptr;
-  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* st = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(h);
-  return out;
-}
 
 // `maillage harvest --db DB`, killed with SIGKILL after `after` unless it ends first; true when
 // it was killed.

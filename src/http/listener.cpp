@@ -86,7 +86,7 @@ struct Listener::Impl {
   };
   mutable std::mutex registry_mutex;
   std::unordered_map<std::string, std::vector<Entry>> by_address;
-  std::size_t open = 0;
+  std::atomic<std::size_t> open{0};  // changed under registry_mutex, read without it
   ListenerStats counters;
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
@@ -99,14 +99,8 @@ struct Listener::Impl {
 
   bool admit(const std::shared_ptr<Connection>& c);
   void forget(Connection* c, const std::string& key);
-  bool pressured() const {
-    std::lock_guard lock(registry_mutex);
-    return open > limits.pressure_connections;
-  }
-  bool crowded() const {
-    std::lock_guard lock(registry_mutex);
-    return open * 10 > limits.max_connections * 9;
-  }
+  bool pressured() const { return open.load() > limits.pressure_connections; }
+  bool crowded() const { return open.load() * 10 > limits.max_connections * 9; }
   void count(std::size_t ListenerStats::*field) {
     std::lock_guard lock(registry_mutex);
     ++(counters.*field);
@@ -458,7 +452,7 @@ void Listener::stop() { impl_->stop_requested = true; }
 ListenerStats Listener::stats() const {
   std::lock_guard lock(impl_->registry_mutex);
   ListenerStats s = impl_->counters;
-  s.open_connections = impl_->open;
+  s.open_connections = impl_->open.load();
   return s;
 }
 

@@ -1,5 +1,7 @@
 #include "support/test_support.h"
 
+#include <sqlite3.h>
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,6 +50,18 @@ void write_file(const std::filesystem::path& p, const std::string& content) {
 std::filesystem::path shared_dir() { return MAILLAGE_SHARED_DIR; }
 std::filesystem::path repo_dir() { return MAILLAGE_SOURCE_DIR; }
 std::filesystem::path maillage_binary() { return MAILLAGE_BINARY; }
+
+std::string query_text(const std::filesystem::path& db, const char* sql) {
+  sqlite3* h = nullptr;
+  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return out;
+}
 
 namespace {
 std::string drain(int fd) {

@@ -32,6 +32,9 @@ void write_file(const std::filesystem::path& p, const std::string& content);
 std::filesystem::path shared_dir();
 std::filesystem::path repo_dir();
 std::filesystem::path maillage_binary();
+// The first column of the first row of `sql` on the SQLite database `db`, opened read-only
+// ("" when none): what crash tests read of a database a killed program left.
+std::string query_text(const std::filesystem::path& db, const char* sql);
 
 struct RunResult {
   int exit_code = -1;      // exit status, or -signal when killed by a signal
